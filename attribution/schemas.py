@@ -1,0 +1,160 @@
+"""Marshmallow schemas that dump :mod:`attribution.records` into the public JSON.
+
+The CLI and the HTTP API both call :func:`dump_analysis`, so they return the
+same document. Use the module-level schema instances; they hold no state.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from marshmallow import Schema, fields
+
+from attribution.records import Analysis, Attribution, Speaker
+
+__all__ = [
+    "ANALYSIS_SCHEMA",
+    "ATTRIBUTION_SCHEMA",
+    "SPEAKER_REF_SCHEMA",
+    "SPEAKER_SCHEMA",
+    "UNATTRIBUTED_SPEAKER",
+    "dump_analysis",
+]
+
+#: What ``attribution.speaker`` holds when nobody is named for the claim.
+UNATTRIBUTED_SPEAKER: dict[str, Any] = {
+    "id": None,
+    "name": None,
+    "type": "unattributed",
+    "role": None,
+    "anonymous": True,
+}
+
+
+class TextSpanSchema(Schema):
+    """Dump a :class:`~attribution.records.TextSpan` as ``{text, start, end}``."""
+
+    text = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+
+
+class CueSchema(Schema):
+    """Dump a :class:`~attribution.records.Cue`; its span is flattened in."""
+
+    text = fields.String(attribute="span.text")
+    start = fields.Integer(attribute="span.start")
+    end = fields.Integer(attribute="span.end")
+    lemma = fields.String()
+    stance = fields.String()
+
+
+class HedgeSchema(Schema):
+    """Dump a :class:`~attribution.records.Hedge`; its span is flattened in."""
+
+    text = fields.String(attribute="span.text")
+    start = fields.Integer(attribute="span.start")
+    end = fields.Integer(attribute="span.end")
+    kind = fields.String()
+
+
+class ScoreReasonSchema(Schema):
+    """Dump one rubric rule that fired."""
+
+    rule = fields.String()
+    points = fields.Float()
+    text = fields.String()
+
+
+class ScoreSchema(Schema):
+    """Dump a :class:`~attribution.records.Score`."""
+
+    value = fields.Integer()
+    grade = fields.String()
+    reasons = fields.List(fields.Nested(ScoreReasonSchema))
+
+
+class SpeakerRefSchema(Schema):
+    """Dump the speaker an attribution points to, without its mentions."""
+
+    id = fields.String(allow_none=True)
+    name = fields.String(allow_none=True)
+    type = fields.String()
+    role = fields.String(allow_none=True)
+    anonymous = fields.Boolean()
+
+
+class SpeakerSchema(SpeakerRefSchema):
+    """Dump a :class:`~attribution.records.Speaker` with all its mentions."""
+
+    mentions = fields.List(fields.Nested(TextSpanSchema))
+
+
+class AttributionSchema(Schema):
+    """Dump an :class:`~attribution.records.Attribution` (``speaker`` is added by the caller)."""
+
+    id = fields.String()
+    kind = fields.String()
+    content = fields.Nested(TextSpanSchema)
+    quotes = fields.List(fields.Nested(TextSpanSchema))
+    cue = fields.Nested(CueSchema, allow_none=True)
+    source = fields.Nested(TextSpanSchema, allow_none=True)
+    hedges = fields.List(fields.Nested(HedgeSchema))
+    justification = fields.Nested(TextSpanSchema, allow_none=True)
+    score = fields.Nested(ScoreSchema, allow_none=True)
+    sieve = fields.String()
+
+
+class RepairSchema(Schema):
+    """Dump a :class:`~attribution.records.Repair`."""
+
+    kind = fields.String()
+    start = fields.Integer()
+    end = fields.Integer()
+    original = fields.String()
+    replacement = fields.String()
+
+
+SPEAKER_REF_SCHEMA = SpeakerRefSchema()
+SPEAKER_SCHEMA = SpeakerSchema()
+ATTRIBUTION_SCHEMA = AttributionSchema()
+
+
+class AnalysisSchema(Schema):
+    """Dump an :class:`~attribution.records.Analysis` into the public result document."""
+
+    attributions = fields.Method("_dump_attributions")
+    speakers = fields.List(fields.Nested(SpeakerSchema))
+    summary = fields.Dict()
+    repairs = fields.List(fields.Nested(RepairSchema))
+    warnings = fields.List(fields.String())
+
+    def _dump_attributions(self, analysis: Analysis) -> list[dict[str, Any]]:
+        by_id = {speaker.id: speaker for speaker in analysis.speakers}
+        return [_dump_attribution(a, by_id) for a in analysis.attributions]
+
+
+def _dump_attribution(attribution: Attribution, speakers: dict[str, Speaker]) -> dict[str, Any]:
+    dumped: dict[str, Any] = ATTRIBUTION_SCHEMA.dump(attribution)
+    speaker_id = attribution.speaker_id
+    if speaker_id is None:
+        ref = dict(UNATTRIBUTED_SPEAKER)
+    elif speaker_id in speakers:
+        ref = SPEAKER_REF_SCHEMA.dump(speakers[speaker_id])
+    else:  # a dangling id is an engine bug; say so rather than invent a speaker
+        ref = {**UNATTRIBUTED_SPEAKER, "id": speaker_id}
+    ordered: dict[str, Any] = {}
+    for key, value in dumped.items():
+        ordered[key] = value
+        if key == "source":
+            ordered["speaker"] = ref
+    return ordered
+
+
+ANALYSIS_SCHEMA = AnalysisSchema()
+
+
+def dump_analysis(analysis: Analysis) -> dict[str, Any]:
+    """Return the public JSON-ready dict for ``analysis``."""
+    result: dict[str, Any] = ANALYSIS_SCHEMA.dump(analysis)
+    return result

@@ -1,0 +1,56 @@
+"""HTTP service for the attribution library: ``create_app()`` builds the Flask app.
+
+The service only parses requests, calls :mod:`attribution` and maps errors; it
+holds no NLP logic. Settings come from ``ATTRIBUTION_*`` variables
+(:mod:`service.config`).
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from collections.abc import Mapping
+from typing import Any
+
+from flask import Flask, Response, g, request
+
+from service import api, auth, config, docs, errors
+from service.engine import AnalyzerLike, Engine
+
+__all__ = ["create_app"]
+
+_SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
+
+
+def _start_request() -> None:
+    incoming = request.headers.get(errors.REQUEST_ID_HEADER, "")
+    g.request_id = incoming if _SAFE_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
+def _finish_request(response: Response) -> Response:
+    response.headers[errors.REQUEST_ID_HEADER] = errors.request_id()
+    return response
+
+
+def create_app(
+    test_config: Mapping[str, Any] | None = None, analyzer: AnalyzerLike | None = None
+) -> Flask:
+    """Build the app; ``test_config`` overrides settings, ``analyzer`` replaces the library's."""
+    app = Flask(__name__)
+    settings = config.from_env()
+    if test_config:
+        settings.update(test_config)
+    app.config.update(settings)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
+    app.json.sort_keys = False  # type: ignore[attr-defined]
+    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    app.json.compact = True  # type: ignore[attr-defined]
+
+    app.before_request(_start_request)
+    auth.init_app(app)  # after the request id, so a 401 carries one too
+    app.after_request(_finish_request)
+    errors.init_app(app)
+    app.register_blueprint(api.bp)
+    app.register_blueprint(docs.bp)
+    Engine(analyzer).init_app(app)
+    return app

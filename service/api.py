@@ -1,0 +1,184 @@
+"""HTTP routes: parse the request, call the library, dump the result. No NLP here."""
+
+from __future__ import annotations
+
+import json as stdjson
+import time
+from typing import Any
+
+from flask import Blueprint, Response, current_app, jsonify, request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+
+from attribution.html import add_html_offsets, html_to_text
+from attribution.schemas import dump_analysis
+from service.engine import get_engine, import_string
+from service.errors import ArticleTooLong, describe, problem
+from service.schemas import ARTICLE_SCHEMA, BATCH_SCHEMA
+
+bp = Blueprint("api", __name__)
+
+JSON_TYPES = {"application/json"}
+RAW_TYPES = {"text/plain": "text", "text/html": "html"}
+
+
+def _read_json() -> Any:
+    """Return the parsed JSON body; 415 if it is not JSON, 400 if it does not parse."""
+    if request.mimetype not in JSON_TYPES:
+        raise UnsupportedMediaType(
+            f"send Content-Type: application/json (got {request.mimetype or 'none'})"
+        )
+    data = request.get_data(cache=False)
+    if not data.strip():
+        raise BadRequest("the request body is empty; send a JSON object")
+    try:
+        return stdjson.loads(data)
+    except (ValueError, RecursionError) as exc:
+        raise BadRequest(f"the body is not valid JSON: {exc}") from None
+
+
+def _read_article() -> dict[str, Any]:
+    """Return the article from a JSON body or a raw text/plain or text/html body."""
+    mimetype = request.mimetype
+    if mimetype in RAW_TYPES:
+        charset = request.mimetype_params.get("charset", "utf-8")
+        data = request.get_data(cache=False)
+        try:
+            text = data.decode(charset)
+        except LookupError:
+            raise UnsupportedMediaType(f"unknown charset {charset!r}; send UTF-8") from None
+        except UnicodeDecodeError as exc:
+            raise BadRequest(f"the body is not valid {charset}: {exc.reason}") from None
+        raw: dict[str, Any] = {"text": text, "format": RAW_TYPES[mimetype]}
+        if "id" in request.args:
+            raw["id"] = request.args["id"]
+        loaded: dict[str, Any] = ARTICLE_SCHEMA.load(raw)
+        return loaded
+    if mimetype not in JSON_TYPES:
+        raise UnsupportedMediaType(
+            "send Content-Type: application/json, text/plain or text/html "
+            f"(got {mimetype or 'none'})"
+        )
+    loaded = ARTICLE_SCHEMA.load(_read_json())
+    return loaded
+
+
+def analyze_article(article: dict[str, Any]) -> dict[str, Any]:
+    """Analyse one validated article and return the response document."""
+    started = time.perf_counter()
+    engine = get_engine()
+    limit = current_app.config["MAX_CHARS"]
+    mapping = None
+    text = article["text"]
+    if article["format"] == "html":
+        mapping = html_to_text(text)
+        text = mapping.text
+    if len(text) > limit:
+        what = "the text extracted from the HTML" if mapping else "the article"
+        raise ArticleTooLong(
+            f"{what} has {len(text)} characters; the limit is {limit} characters",
+            limit=limit,
+            length=len(text),
+        )
+    analysis = engine.analyze(text, article["options"])
+    result = dump_analysis(analysis)
+    document: dict[str, Any] = {"format": article["format"], "length": len(text)}
+    if mapping is not None:
+        add_html_offsets(result, mapping)
+        document["text"] = mapping.text
+        document["html_length"] = mapping.html_length
+    return {
+        "id": article["id"],
+        **result,
+        "document": document,
+        "meta": {
+            "versions": engine.versions(),
+            "elapsed_ms": round((time.perf_counter() - started) * 1000, 3),
+        },
+    }
+
+
+@bp.post("/v1/attributions")
+def attributions() -> Response:
+    """Analyse one article."""
+    return jsonify(analyze_article(_read_article()))
+
+
+@bp.post("/v1/attributions:batch")
+def attributions_batch() -> Response:
+    """Analyse several articles; each item gets its own result or its own error."""
+    started = time.perf_counter()
+    batch = BATCH_SCHEMA.load(_read_json())
+    items = batch["items"]
+    limit = current_app.config["BATCH_MAX"]
+    if len(items) > limit:
+        raise ArticleTooLong(
+            f"the batch has {len(items)} items; the limit is {limit} items per request",
+            limit=limit,
+            length=len(items),
+        )
+    get_engine().ensure_loaded()  # models unavailable: one 503, not N item errors
+    results: list[dict[str, Any]] = []
+    for index, raw in enumerate(items):
+        item_id = raw.get("id") if isinstance(raw, dict) else None
+        try:
+            result = analyze_article(ARTICLE_SCHEMA.load(raw))
+        except Exception as exc:  # each item fails on its own
+            error = describe(exc)
+            error["instance"] = f"{request.path}#/items/{index}"
+            results.append(
+                {"index": index, "id": _str_or_none(item_id), "status": error["status"],
+                 "error": error}
+            )  # fmt: skip
+        else:
+            results.append({"index": index, "id": result["id"], "status": 200, "result": result})
+    ok = sum(1 for r in results if r["status"] == 200)
+    return jsonify(
+        {
+            "items": results,
+            "summary": {"total": len(results), "succeeded": ok, "failed": len(results) - ok},
+            "meta": {
+                "versions": get_engine().versions(),
+                "elapsed_ms": round((time.perf_counter() - started) * 1000, 3),
+            },
+        }
+    )
+
+
+@bp.get("/v1/rubric")
+def rubric() -> Response:
+    """Return the scoring rules and weights in force."""
+    rubric_fn = import_string(current_app.config["RUBRIC"])
+    return jsonify(rubric_fn())
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    """Say the process is alive (models or not)."""
+    return jsonify({"status": "ok"})
+
+
+@bp.get("/readyz")
+def readyz() -> Response:
+    """Say whether the models are loaded: 200 when ready, 503 until then."""
+    engine = get_engine()
+    if engine.ready:
+        return jsonify({"status": "ready", "load": engine.mode, "versions": engine.versions()})
+    if engine.state == "failed":
+        detail = f"the models failed to load: {engine.error}"
+    elif engine.mode == "lazy":
+        detail = "the models are not loaded yet; lazy mode loads them on the first analysis"
+    else:
+        detail = "the models are loading (eager mode: started when the worker started)"
+    return problem(
+        503,
+        detail,
+        slug="models-unavailable",
+        title="Models unavailable",
+        headers={"Retry-After": "5"},
+        load=engine.mode,
+        state=engine.state,
+    )
+
+
+def _str_or_none(value: Any) -> str | None:
+    return value if isinstance(value, str) else None

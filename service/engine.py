@@ -1,0 +1,155 @@
+"""Hold one analyzer per worker process and load its models once.
+
+``ATTRIBUTION_PRELOAD=1`` (eager) starts loading in a background thread as soon
+as the app is created, so ``/healthz`` answers at once and ``/readyz`` turns
+200 when the models are in. ``ATTRIBUTION_PRELOAD=0`` (lazy) loads on the first
+analysis request. Either way this happens in the process that serves requests:
+under gunicorn, in each worker after the fork, never in the master (see
+``service/gunicorn.conf.py`` for why).
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+import threading
+from collections.abc import Callable
+from typing import Any, Protocol
+
+from flask import Flask, current_app
+
+from attribution.errors import AttributionError, ModelLoadError, ModelNotFoundError
+from attribution.records import Analysis
+from service.errors import ModelsUnavailable
+
+log = logging.getLogger("service")
+
+
+class AnalyzerLike(Protocol):
+    """The part of ``attribution.pipeline.Analyzer`` the service uses."""
+
+    @property
+    def is_loaded(self) -> bool: ...
+
+    def load(self) -> None: ...
+
+    def analyze(self, text: str, *, options: Any = None) -> Analysis: ...
+
+    def versions(self) -> dict[str, str]: ...
+
+
+def import_string(spec: str) -> Any:
+    """Import ``"package.module:attribute"`` and return the attribute."""
+    module_name, _, attr = spec.partition(":")
+    if not module_name or not attr:
+        raise ValueError(f"expected 'module:attribute', got {spec!r}")
+    return getattr(importlib.import_module(module_name), attr)
+
+
+def library_version() -> str:
+    """Return the installed version of the ``attribution`` distribution."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("attribution")
+    except PackageNotFoundError:
+        return "0+unknown"
+
+
+class Engine:
+    """Flask extension that owns the analyzer; attach it with :meth:`init_app`."""
+
+    def __init__(self, analyzer: AnalyzerLike | None = None) -> None:
+        self._given = analyzer
+        self.analyzer: AnalyzerLike | None = analyzer
+        self.preload = False
+        self.state = "not_loaded"  # not_loaded | loading | ready | failed
+        self.error: str | None = None
+        self._versions: dict[str, str] | None = None
+        self._load_lock = threading.Lock()
+        self._run_lock = threading.Lock()
+        self._factory: Callable[[], AnalyzerLike] | None = None
+
+    def init_app(self, app: Flask) -> None:
+        """Attach to ``app``; start loading now when ``PRELOAD`` is set."""
+        cfg = app.config
+        self.preload = bool(cfg["PRELOAD"])
+        if self._given is None:
+            spec = cfg["ANALYZER"]
+            stanza_dir, threads = cfg["STANZA_DIR"], cfg["THREADS"]
+
+            def factory() -> AnalyzerLike:
+                cls = import_string(spec)
+                analyzer: AnalyzerLike = cls(stanza_dir=stanza_dir, threads=threads)
+                return analyzer
+
+            self._factory = factory
+        app.extensions["attribution"] = self
+        if self.preload:
+            threading.Thread(target=self._load_quietly, name="model-loader", daemon=True).start()
+
+    @property
+    def mode(self) -> str:
+        """Return ``"eager"`` or ``"lazy"``."""
+        return "eager" if self.preload else "lazy"
+
+    @property
+    def ready(self) -> bool:
+        """Say whether the models are loaded."""
+        return self.state == "ready"
+
+    def _load_quietly(self) -> None:
+        try:
+            self.ensure_loaded()
+        except Exception:  # recorded in self.error and shown by /readyz
+            pass
+
+    def ensure_loaded(self) -> AnalyzerLike:
+        """Load the models once; raise :class:`ModelsUnavailable` if that failed."""
+        if self.state == "ready" and self.analyzer is not None:
+            return self.analyzer
+        with self._load_lock:
+            if self.state == "ready" and self.analyzer is not None:
+                return self.analyzer
+            if self.state == "failed":
+                raise ModelsUnavailable(self.error or "the models could not be loaded")
+            self.state = "loading"
+            try:
+                if self.analyzer is None:
+                    assert self._factory is not None
+                    self.analyzer = self._factory()
+                if not self.analyzer.is_loaded:
+                    self.analyzer.load()
+                self._versions = dict(self.analyzer.versions())
+            except (ModelNotFoundError, ModelLoadError) as exc:
+                self._fail(str(exc))
+                raise ModelsUnavailable(str(exc)) from exc
+            except (ImportError, AttributionError, OSError, ValueError, RuntimeError) as exc:
+                self._fail(f"the models could not be loaded: {type(exc).__name__}: {exc}")
+                log.exception("model load failed")
+                raise ModelsUnavailable(self.error or "") from exc
+            self.state = "ready"
+            log.info("models loaded (%s)", self.mode)
+            return self.analyzer
+
+    def _fail(self, message: str) -> None:
+        self.state = "failed"
+        self.error = message
+
+    def analyze(self, text: str, options: Any = None) -> Analysis:
+        """Run the analyzer on ``text`` (one at a time per worker)."""
+        analyzer = self.ensure_loaded()
+        with self._run_lock:
+            return analyzer.analyze(text, options=options)
+
+    def versions(self) -> dict[str, str]:
+        """Return the library and model versions (library only until loaded)."""
+        versions = {"attribution": library_version()}
+        versions.update(self._versions or {})
+        return versions
+
+
+def get_engine() -> Engine:
+    """Return the current app's :class:`Engine`."""
+    engine: Engine = current_app.extensions["attribution"]
+    return engine

@@ -1,0 +1,109 @@
+"""A stand-in analyzer with the library's interface, for tests and demos without models.
+
+It finds quoted stretches and the word "said"; it is not an NLP engine and the
+service never uses it unless told to (``ATTRIBUTION_ANALYZER=service.testing:FakeAnalyzer``).
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from typing import Any
+
+from attribution.errors import InputError
+from attribution.records import (
+    Analysis,
+    Attribution,
+    Cue,
+    Score,
+    ScoreReason,
+    Speaker,
+    TextSpan,
+)
+
+_QUOTE = re.compile(r"[\"“]([^\"”]{1,500})[\"”]")
+_SAID = re.compile(r"\b(said|says|told)\b")
+
+
+class FakeAnalyzer:
+    """Mimic ``attribution.pipeline.Analyzer`` with canned, cheap results."""
+
+    def __init__(
+        self,
+        parser: Any = None,
+        *,
+        stanza_dir: str | None = None,
+        threads: int | None = None,
+        load_seconds: float = 0.0,
+        fail_on: str | None = None,
+    ) -> None:
+        self.stanza_dir = stanza_dir
+        self.threads = threads
+        self.load_seconds = load_seconds
+        self.fail_on = fail_on
+        self.load_calls = 0
+        self.analyze_calls = 0
+        self._loaded = False
+
+    @property
+    def is_loaded(self) -> bool:
+        """Say whether :meth:`load` has finished."""
+        return self._loaded
+
+    def load(self) -> None:
+        """Pretend to load models, taking ``load_seconds``."""
+        self.load_calls += 1
+        if self.load_seconds:
+            time.sleep(self.load_seconds)
+        self._loaded = True
+
+    def versions(self) -> dict[str, str]:
+        """Return fixed version strings."""
+        return {"attribution": "0.0.0-fake", "models": "fake"}
+
+    def analyze(self, text: str, *, options: Any = None) -> Analysis:
+        """Return one attribution per quoted stretch; raise InputError on blank text."""
+        if not isinstance(text, str) or not text.strip():
+            raise InputError("the text is empty: send an article with some words in it")
+        if self.fail_on is not None and self.fail_on in text:
+            raise RuntimeError("injected failure")
+        if not self._loaded:
+            self.load()
+        self.analyze_calls += 1
+        said = _SAID.search(text)
+        speaker = Speaker(
+            id="s1",
+            name="officials",
+            type="anonymous_group",
+            anonymous=True,
+            mentions=(TextSpan(0, min(5, len(text)), text[: min(5, len(text))]),),
+        )
+        attributions = []
+        for i, m in enumerate(_QUOTE.finditer(text)):
+            span = TextSpan(m.start(1), m.end(1), m.group(1))
+            attributions.append(
+                Attribution(
+                    id=f"a{i + 1}",
+                    kind="direct",
+                    content=span,
+                    quotes=(span,),
+                    cue=None
+                    if said is None
+                    else Cue(TextSpan(said.start(), said.end(), said.group()), "say"),
+                    speaker_id="s1" if i % 2 == 0 else None,
+                    score=Score(40, "C", (ScoreReason("anonymous_source", -20.0, "officials"),)),
+                    sieve="fake",
+                )
+            )
+        return Analysis(
+            text=text,
+            attributions=tuple(attributions),
+            speakers=(speaker,),
+            summary={"attributions": len(attributions), "characters": len(text)},
+            warnings=(),
+        )
+
+
+def fake_rubric() -> dict[str, Any]:
+    """Return a small rubric shaped like ``attribution.scoring.rubric()``."""
+    return {"version": "fake", "rules": [{"rule": "anonymous_source", "points": -20}]}
