@@ -1,0 +1,348 @@
+"""Reporting cues and their source and content, read off the dependency parse.
+
+A reporting verb (Bergler 1992; Krestel, Bergler and Witte 2008) governs its
+reported content as a clausal complement (``ccomp``: "said *that ...*"), a
+direct object ("cited *“hostile actions”*") or, when the quotation comes first,
+hangs off the quoted clause as ``parataxis`` ("“...,” *he said*"). Its source
+is the subject (``nsubj``, also after the verb: "said *the professor*"), the
+passive agent ("announced *by X*"), or, for a participle adjunct ("citing",
+"saying") or a conjoined verb, the subject of the verb it depends on. "According
+to X" puts the source in an oblique phrase and the content in the host clause.
+Helpers are small functions over :class:`~attribution.types.Sentence` in the
+style of textacy's ``extract.triples``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Literal
+
+from attribution.records import Stance
+from attribution.resources import load_tsv
+from attribution.types import Sentence, Token
+
+CueKind = Literal["speech", "writing", "thought", "perception", "intention"]
+
+SUBJECTS = frozenset({"nsubj", "nsubj:outer"})
+PASSIVE_SUBJECTS = frozenset({"nsubj:pass", "csubj:pass"})
+AGENTS = frozenset({"obl:agent"})
+CLAUSAL_COMPLEMENTS = frozenset({"ccomp"})
+OBJECTS = frozenset({"obj"})
+#: Relations by which a reporting verb inherits its subject from its governor.
+SUBJECT_INHERITING = frozenset({"conj", "xcomp", "advcl"})
+#: Relations of a reporting verb attached to the clause it reports.
+REPORTED_HOST = frozenset({"parataxis"})
+PUNCT = "PUNCT"
+RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+#: Verbs whose direct object is the reported content ("cited X", "announced X").
+OBJECT_CONTENT = frozenset(
+    {
+        "announce",
+        "cite",
+        "report",
+        "reveal",
+        "deny",
+        "confirm",
+        "quote",
+        "tweet",
+        "write",
+        "post",
+        "predict",
+        "propose",
+        "suggest",
+        "ask",
+        "recommend",
+        "demand",
+        "dispute",
+        "reject",
+        "acknowledge",
+        "admit",
+        "claim",
+        "allege",
+        "disclose",
+        "describe",
+        "praise",
+        "criticize",
+        "criticise",
+        "condemn",
+        "question",
+        "promise",
+        "pledge",
+        "vow",
+        "say",
+        "add",
+        "show",
+        "find",
+    }
+)
+#: Verbs whose ``advcl``/``obl`` "of X" or "for X" names the charge ("accused Rabat of ...").
+PREPOSITIONAL_CONTENT = {
+    "accuse": "of",
+    "blame": "for",
+    "criticize": "for",
+    "praise": "for",
+    "call": "for",
+    "urge": "to",
+    "warn": "of",
+    "charge": "with",
+}
+ACCORDING_TO = ("according", "to")
+
+
+@dataclass(frozen=True, slots=True)
+class Verb:
+    """One reporting-verb lexicon entry."""
+
+    lemma: str
+    stance: Stance
+    kind: CueKind
+
+
+@cache
+def reporting_verbs() -> dict[str, Verb]:
+    """Load ``reporting_verbs.tsv`` (lemma, stance, kind) once."""
+    out: dict[str, Verb] = {}
+    for row in load_tsv("reporting_verbs.tsv"):
+        lemma, stance, kind = (row + ("neutral", "speech"))[:3]
+        out[lemma] = Verb(lemma, stance, kind)  # type: ignore[arg-type]
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class CueMatch:
+    """A reporting cue in one sentence with its source and content word sets.
+
+    Indices are word indices within ``sentence``. ``content`` is empty when the
+    content is not in this sentence (a quotation in the sentence before).
+    """
+
+    sentence: int
+    cue: tuple[int, ...]
+    lemma: str
+    stance: Stance
+    kind: CueKind
+    source: tuple[int, ...]
+    source_head: int | None
+    content: tuple[int, ...]
+    form: Literal["verb", "according_to", "parenthetical"]
+
+
+# -- small dependency helpers -------------------------------------------------
+
+
+def children(sent: Sentence, i: int, rels: Iterable[str]) -> tuple[Token, ...]:
+    """Return the dependents of word ``i`` whose relation is in ``rels``."""
+    rs = frozenset(rels)
+    return tuple(t for t in sent.tokens if t.head == i and t.deprel in rs)
+
+
+def child(sent: Sentence, i: int, rels: Iterable[str]) -> Token | None:
+    """Return the first dependent of ``i`` by one of ``rels``, if any."""
+    found = children(sent, i, rels)
+    return found[0] if found else None
+
+
+def subtree_ids(sent: Sentence, i: int, exclude: Iterable[int] = ()) -> tuple[int, ...]:
+    """Return the indices of ``i``'s subtree, not descending into ``exclude``."""
+    ex = set(exclude)
+    keep = {i}
+    kids: dict[int, list[int]] = {}
+    for t in sent.tokens:
+        kids.setdefault(t.head, []).append(t.index)
+    stack = [i]
+    while stack:
+        n = stack.pop()
+        for k in kids.get(n, ()):
+            if k not in keep and k not in ex:
+                keep.add(k)
+                stack.append(k)
+    return tuple(sorted(keep))
+
+
+def trim(sent: Sentence, ids: Iterable[int]) -> tuple[int, ...]:
+    """Drop punctuation and coordinating glue from both edges of a word set."""
+    out = sorted(ids)
+    edge = {"PUNCT", "CCONJ"}
+    while out and (sent.tokens[out[0]].upos in edge or sent.tokens[out[0]].text in "—–-"):
+        out.pop(0)
+    while out and (sent.tokens[out[-1]].upos in edge or sent.tokens[out[-1]].text in "—–-"):
+        out.pop()
+    return tuple(out)
+
+
+def contiguous(ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Keep the longest run of consecutive indices (spans must be contiguous)."""
+    if not ids:
+        return ids
+    runs: list[list[int]] = [[ids[0]]]
+    for i in ids[1:]:
+        if i == runs[-1][-1] + 1:
+            runs[-1].append(i)
+        else:
+            runs.append([i])
+    return tuple(max(runs, key=lambda r: len(r)))
+
+
+def fill(ids: Iterable[int]) -> tuple[int, ...]:
+    """Return the full range between the first and last index."""
+    s = sorted(ids)
+    return tuple(range(s[0], s[-1] + 1)) if s else ()
+
+
+def subject_of(sent: Sentence, verb: int) -> Token | None:
+    """Find the speaker argument of a reporting verb.
+
+    Subject first (pre- or post-verbal: inversion), then the passive agent
+    ("by X"), then, for a participle adjunct, a conjunct or an open complement,
+    the subject of the governing verb; a relative pronoun is replaced by the
+    noun its clause modifies ("Morocco, *which* said ...").
+    """
+    seen: set[int] = set()
+    i = verb
+    while i >= 0 and i not in seen:
+        seen.add(i)
+        tok = sent.tokens[i]
+        subj = child(sent, i, SUBJECTS)
+        if subj is None:
+            agent = child(sent, i, AGENTS)
+            if agent is None:
+                for t in children(sent, i, ("obl",)):
+                    if any(c.deprel == "case" and c.lemma == "by" for c in sent.children(t.index)):
+                        agent = t
+                        break
+            subj = agent
+        if subj is not None:
+            if subj.text.lower() in RELATIVE_PRONOUNS and tok.deprel.startswith("acl"):
+                return sent.tokens[tok.head] if tok.head >= 0 else None
+            return subj
+        if child(sent, i, PASSIVE_SUBJECTS) is not None:
+            return None
+        if tok.deprel.startswith("acl") and tok.head >= 0 and tok.feats.find("VerbForm=Part") >= 0:
+            return None
+        if tok.base_deprel in SUBJECT_INHERITING and tok.head >= 0:
+            i = tok.head
+            continue
+        return None
+    return None
+
+
+def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[int, ...]:
+    """Return the whole noun phrase of a source head (appositions, relatives included)."""
+    ids = subtree_ids(sent, head.index, exclude=avoid)
+    ids = tuple(i for i in ids if sent.tokens[i].deprel != "case" or i > head.index)
+    return contiguous(trim(sent, ids))
+
+
+def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
+    """Return the words of a verbal cue: the verb and a negation ("would not comment")."""
+    return (verb,)
+
+
+def find_cues(sent: Sentence) -> tuple[CueMatch, ...]:
+    """Return every reporting cue of ``sent`` with its source and content."""
+    verbs = reporting_verbs()
+    out: list[CueMatch] = []
+    toks = sent.tokens
+    for t in toks:
+        low = t.text.lower()
+        if (
+            low == "according"
+            and t.index + 1 < len(toks)
+            and toks[t.index + 1].text.lower() == "to"
+        ):
+            m = _according_to(sent, t)
+            if m is not None:
+                out.append(m)
+            continue
+        if t.upos not in ("VERB",) or t.lemma.lower() not in verbs:
+            continue
+        entry = verbs[t.lemma.lower()]
+        m = _verb_cue(sent, t, entry)
+        if m is not None:
+            out.append(m)
+    return tuple(out)
+
+
+def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
+    """Read "according to X, S": X is the source, the host clause S the content."""
+    src = sent.tokens[according.head] if according.head >= 0 else None
+    if src is None or src.index == according.index:
+        return None
+    cue = (according.index, according.index + 1)
+    source = tuple(i for i in subtree_ids(sent, src.index) if i not in cue)
+    source = contiguous(trim(sent, source))
+    host = src.head
+    if host < 0:
+        content = tuple(i for i in range(len(sent.tokens)) if i not in source and i not in cue)
+    else:
+        content = subtree_ids(sent, host, exclude=(src.index,))
+    content = contiguous(trim(sent, tuple(i for i in content if i not in cue)))
+    return CueMatch(
+        sent.index,
+        cue,
+        "according to",
+        "neutral",
+        "speech",
+        source,
+        src.index,
+        content,
+        "according_to",
+    )
+
+
+def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
+    i = verb.index
+    content: tuple[int, ...] = ()
+    form: Literal["verb", "according_to", "parenthetical"] = "verb"
+    comp = child(sent, i, CLAUSAL_COMPLEMENTS)
+    subj = subject_of(sent, i)
+    if comp is not None:
+        content = subtree_ids(sent, comp.index)
+    elif verb.deprel in REPORTED_HOST and verb.head >= 0:
+        # "S, officials say" / "“...,” he said": the host clause is the content.
+        host = verb.head
+        content = subtree_ids(sent, host, exclude=(i,))
+        form = "parenthetical"
+    elif verb.lemma in PREPOSITIONAL_CONTENT:
+        prep = PREPOSITIONAL_CONTENT[verb.lemma]
+        for c in children(sent, i, ("advcl", "obl", "xcomp")):
+            if any(
+                g.deprel in ("mark", "case") and g.text.lower() == prep
+                for g in sent.children(c.index)
+            ):
+                content = subtree_ids(sent, c.index)
+                break
+        if not content and verb.lemma in ("urge", "call"):
+            x = child(sent, i, ("xcomp",))
+            if x is not None:
+                content = subtree_ids(sent, x.index)
+    if not content and verb.lemma in OBJECT_CONTENT:
+        obj = child(sent, i, OBJECTS)
+        if obj is not None and (entry.kind != "thought"):
+            content = subtree_ids(sent, obj.index)
+    if not content and verb.lemma in ("say", "add", "tell", "write", "state", "explain", "note"):
+        # "“...,” he said." parsed with the quotation elsewhere: keep the cue, content found later.
+        pass
+    elif not content:
+        return None
+    if subj is not None and subj.index in content:
+        subj = None
+    source = source_ids(sent, subj, avoid=(i,)) if subj is not None else ()
+    if content:
+        content = trim(sent, tuple(c for c in content if c not in source))
+        content = contiguous(content) if form == "verb" else fill(content)
+        content = tuple(c for c in content if c != i and c not in source)
+        content = contiguous(trim(sent, content))
+    return CueMatch(
+        sent.index,
+        cue_ids(sent, i),
+        verb.lemma,
+        entry.stance,
+        entry.kind,
+        source,
+        subj.index if subj is not None else None,
+        content,
+        form,
+    )

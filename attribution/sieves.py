@@ -1,0 +1,516 @@
+"""Link quotations to cues and speakers with an ordered list of named sieves.
+
+The order follows the quote-to-mention stage of CoreNLP's
+QuoteAttributionAnnotator (Muzny et al. 2017): precise, local evidence first
+(the quotation is an argument of a reporting verb), then surface patterns
+next to the quotation ("“...,” he said"; "X: “...”"; "“...” – X"), then the
+neighbouring sentence, then conversation conventions (a quotation continuing
+the previous speaker's paragraph). Each sieve is a plain function that returns
+a :class:`Link` or ``None``; :func:`run_sieves` skips quotations an earlier
+sieve resolved and stamps the sieve's name. Reporting cues that no quotation
+claimed become indirect-speech and "according to" attributions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+
+from attribution.cues import CueMatch, find_cues, reporting_verbs, source_ids, subject_of
+from attribution.quotes import QuoteSpan, paragraphs
+from attribution.records import Attribution, AttributionKind, Cue, TextSpan
+from attribution.types import ParsedDocument, Sentence, Token
+
+#: Words that may stand between a quotation and its cue in a surface pattern.
+MAX_PATTERN_GAP = 6
+DASHES = frozenset("–—-")
+
+
+@dataclass(frozen=True, slots=True)
+class Mention:
+    """A source mention: its span and head word (sentence, word index)."""
+
+    span: TextSpan
+    sentence: int
+    head: int
+
+
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A quotation's cue and speaker mention, or the quotation it inherits them from."""
+
+    cue: CueMatch | None = None
+    source: Mention | None = None
+    inherit: int | None = None
+    sieve: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Context:
+    """Everything the sieves read: the parse, the quotations, cues and paragraphs."""
+
+    doc: ParsedDocument
+    quotes: tuple[QuoteSpan, ...]
+    cues: tuple[tuple[CueMatch, ...], ...]
+    paragraphs: tuple[tuple[int, int], ...]
+
+    def para_of(self, offset: int) -> int:
+        for n, (s, e) in enumerate(self.paragraphs):
+            if offset < e or n == len(self.paragraphs) - 1:
+                if offset >= s or n == 0:
+                    return n
+        return len(self.paragraphs) - 1
+
+    def sentences_over(self, start: int, end: int) -> tuple[Sentence, ...]:
+        return tuple(s for s in self.doc.sentences if s.start < end and s.end > start)
+
+
+Sieve = Callable[[Context, int, dict[int, Link]], Link | None]
+
+
+def build_context(doc: ParsedDocument, quotes: tuple[QuoteSpan, ...]) -> Context:
+    """Find every sentence's cues once."""
+    return Context(doc, quotes, tuple(find_cues(s) for s in doc.sentences), paragraphs(doc.text))
+
+
+# -- span helpers ---------------------------------------------------------------
+
+
+def span_of(doc: ParsedDocument, sent: Sentence, ids: tuple[int, ...]) -> TextSpan | None:
+    """Return the character span from the first to the last of word ``ids``."""
+    if not ids:
+        return None
+    s, e = sent.tokens[ids[0]].start, sent.tokens[ids[-1]].end
+    return TextSpan(s, e, doc.text[s:e])
+
+
+def char_span(doc: ParsedDocument, start: int, end: int) -> TextSpan:
+    return TextSpan(start, end, doc.text[start:end])
+
+
+def inside(tok: Token, q: QuoteSpan) -> bool:
+    """Tell whether a word lies within a quotation's marks."""
+    return tok.start >= q.start and tok.end <= q.end
+
+
+def mention(doc: ParsedDocument, sent: Sentence, head: Token, avoid: tuple[int, ...]) -> Mention:
+    ids = source_ids(sent, head, avoid=avoid)
+    if head.index not in ids:
+        ids = (head.index,)
+    span = span_of(doc, sent, ids)
+    assert span is not None
+    return Mention(span, sent.index, head.index)
+
+
+def cue_mention(ctx: Context, cue: CueMatch) -> Mention | None:
+    if cue.source_head is None or not cue.source:
+        return None
+    sent = ctx.doc.sentences[cue.sentence]
+    span = span_of(ctx.doc, sent, cue.source)
+    assert span is not None
+    return Mention(span, cue.sentence, cue.source_head)
+
+
+def _outside_cues(ctx: Context, q: QuoteSpan) -> list[CueMatch]:
+    """Return cues of the quotation's sentences whose verb is outside every quotation."""
+    out = []
+    for sent in ctx.sentences_over(q.start, q.end):
+        for c in ctx.cues[sent.index]:
+            toks = [sent.tokens[i] for i in c.cue]
+            if any(inside(t, q) for t in toks):
+                continue
+            if any(inside(t, o) for t in toks for o in ctx.quotes if o.form == "quotation"):
+                continue
+            out.append(c)
+    return out
+
+
+def _distance(ctx: Context, c: CueMatch, q: QuoteSpan) -> int:
+    tok = ctx.doc.sentences[c.sentence].tokens[c.cue[0]]
+    return q.start - tok.end if tok.end <= q.start else tok.start - q.end
+
+
+# -- the sieves -----------------------------------------------------------------
+
+
+def dependency_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Take the reporting verb whose reported argument contains the quotation."""
+    q = ctx.quotes[qi]
+    best: CueMatch | None = None
+    for c in _outside_cues(ctx, q):
+        sent = ctx.doc.sentences[c.sentence]
+        if not c.content:
+            continue
+        cs, ce = sent.tokens[c.content[0]].start, sent.tokens[c.content[-1]].end
+        if cs <= q.content_start < ce or cs < q.content_end <= ce:
+            if best is None or _distance(ctx, c, q) < _distance(ctx, best, q):
+                best = c
+    if best is None:
+        return None
+    return Link(best, cue_mention(ctx, best))
+
+
+def _bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Take a reporting verb in the quotation's sentence that has no other content."""
+    q = ctx.quotes[qi]
+    if q.form != "quotation":
+        return None
+    near = [c for c in _outside_cues(ctx, q) if not c.content and c.form == "verb"]
+    near = [c for c in near if 0 <= _distance(ctx, c, q) <= 40]
+    if not near:
+        return None
+    best = min(near, key=lambda c: _distance(ctx, c, q))
+    return Link(best, cue_mention(ctx, best))
+
+
+def trigram_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Match "“...,” he said", "“...,” said X" and "X said, “...”" on the surface."""
+    q = ctx.quotes[qi]
+    verbs = reporting_verbs()
+    doc = ctx.doc
+    after = [t for s in doc.sentences for t in s.tokens if t.start >= q.end][:MAX_PATTERN_GAP]
+    for t in after:
+        if t.upos == "VERB" and t.lemma.lower() in verbs:
+            sent = _sentence_of(doc, t)
+            if ctx.para_of(t.start) != ctx.para_of(q.end - 1):
+                return None
+            subj = subject_of(sent, t.index)
+            if subj is None:
+                subj = _np_between(sent, q.end, t.start) or _np_after(sent, t.index)
+            if subj is None:
+                return None
+            cue = _cue_for(ctx, sent, t)
+            return Link(cue, mention(doc, sent, subj, (t.index,)))
+        if t.upos in ("VERB", "AUX") or t.text in ("“", '"', "«"):
+            break
+    before = [t for s in doc.sentences for t in s.tokens if t.end <= q.start][-MAX_PATTERN_GAP:]
+    for t in reversed(before):
+        if t.upos == "VERB" and t.lemma.lower() in verbs:
+            if ctx.para_of(t.start) != ctx.para_of(q.start):
+                return None
+            sent = _sentence_of(doc, t)
+            subj = subject_of(sent, t.index)
+            if subj is None:
+                return None
+            return Link(_cue_for(ctx, sent, t), mention(doc, sent, subj, (t.index,)))
+        if t.upos in ("VERB",) or t.text in ("”", '"', "»", "."):
+            break
+    return None
+
+
+def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Match 'X: “...”', a noun phrase and a colon right before the quotation."""
+    q = ctx.quotes[qi]
+    doc = ctx.doc
+    before = [t for s in doc.sentences for t in s.tokens if t.end <= q.start]
+    if not before or before[-1].text != ":":
+        return None
+    sent = _sentence_of(doc, before[-1])
+    np = [t for t in sent.tokens if t.end <= before[-1].start]
+    if not np or len(np) > 8 or any(t.upos in ("VERB", "AUX") for t in np):
+        return None
+    head = _np_head(sent, [t.index for t in np])
+    if head is None:
+        return None
+    return Link(None, mention(doc, sent, head, ()))
+
+
+def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Match '“...” – X': a dash and a bare noun phrase closing the paragraph."""
+    q = ctx.quotes[qi]
+    doc = ctx.doc
+    para = ctx.paragraphs[ctx.para_of(q.end - 1)]
+    after = [t for s in doc.sentences for t in s.tokens if q.end <= t.start < para[1]]
+    if len(after) < 2 or after[0].text not in DASHES or len(after) > 8:
+        return None
+    rest = [t for t in after[1:] if t.upos != "PUNCT"]
+    if not rest or any(t.upos in ("VERB", "AUX") for t in rest):
+        return None
+    sent = _sentence_of(doc, rest[0])
+    head = _np_head(sent, [t.index for t in rest if _sentence_of(doc, t) is sent])
+    if head is None:
+        return None
+    return Link(None, mention(doc, sent, head, ()))
+
+
+def adjacent_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Take the cue of the sentence before a quotation when it ends in a colon."""
+    q = ctx.quotes[qi]
+    if q.form != "quotation":
+        return None
+    first = ctx.sentences_over(q.start, q.end)
+    if not first or first[0].index == 0:
+        return None
+    prev = ctx.doc.sentences[first[0].index - 1]
+    if prev.tokens[-1].text != ":" or ctx.para_of(prev.start) not in (
+        ctx.para_of(q.start),
+        ctx.para_of(q.start) - 1,
+    ):
+        return None
+    cands = [c for c in ctx.cues[prev.index] if c.source_head is not None]
+    if not cands:
+        return None
+    c = cands[-1]
+    return Link(c, cue_mention(ctx, c))
+
+
+def same_paragraph_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Give a quotation the speaker of an earlier quotation in its paragraph."""
+    q = ctx.quotes[qi]
+    if q.form != "quotation":
+        return None
+    p = ctx.para_of(q.start)
+    for pj in range(qi - 1, -1, -1):
+        o = ctx.quotes[pj]
+        if ctx.para_of(o.start) != p:
+            break
+        if pj in done and _has_speaker(pj, done):
+            return Link(None, None, inherit=pj)
+    return None
+
+
+def previous_speaker_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Continue the previous paragraph's speaker for a paragraph that opens with a quotation.
+
+    News style attributes a run of quoted paragraphs once; a paragraph that
+    starts with a quotation and has no cue of its own continues the speaker of
+    the quotation right before it.
+    """
+    q = ctx.quotes[qi]
+    if q.form != "quotation" or qi == 0:
+        return None
+    p = ctx.para_of(q.start)
+    if ctx.paragraphs[p][0] != q.start:
+        return None
+    pj = qi - 1
+    o = ctx.quotes[pj]
+    if ctx.para_of(o.start) != p - 1 or pj not in done or not _has_speaker(pj, done):
+        return None
+    return Link(None, None, inherit=pj)
+
+
+def _has_speaker(qi: int, done: dict[int, Link]) -> bool:
+    seen = set()
+    while qi in done and qi not in seen:
+        seen.add(qi)
+        link = done[qi]
+        if link.source is not None:
+            return True
+        if link.inherit is None:
+            return False
+        qi = link.inherit
+    return False
+
+
+#: The sieves in the order they run.
+SIEVES: tuple[tuple[str, Sieve], ...] = (
+    ("dependency", dependency_sieve),
+    ("bare_cue", _bare_cue_sieve),
+    ("trigram", trigram_sieve),
+    ("colon", colon_sieve),
+    ("dash", dash_sieve),
+    ("adjacent_sentence", adjacent_sentence_sieve),
+    ("same_paragraph", same_paragraph_sieve),
+    ("previous_speaker", previous_speaker_sieve),
+)
+
+
+def run_sieves(ctx: Context, sieves: tuple[tuple[str, Sieve], ...] = SIEVES) -> dict[int, Link]:
+    """Run each sieve over the quotations the earlier ones left unresolved."""
+    done: dict[int, Link] = {}
+    for name, sieve in sieves:
+        for qi in range(len(ctx.quotes)):
+            if qi in done:
+                continue
+            link = sieve(ctx, qi, done)
+            if link is not None:
+                done[qi] = replace(link, sieve=name)
+    return done
+
+
+# -- helpers for the surface sieves -------------------------------------------
+
+
+def _sentence_of(doc: ParsedDocument, tok: Token) -> Sentence:
+    for s in doc.sentences:
+        if s.start <= tok.start < s.end or tok in s.tokens:
+            return s
+    return doc.sentences[-1]
+
+
+def _np_head(sent: Sentence, ids: list[int]) -> Token | None:
+    """Return the word of ``ids`` whose head lies outside them (a noun or pronoun)."""
+    idset = set(ids)
+    for i in ids:
+        t = sent.tokens[i]
+        if t.head not in idset and t.upos in ("PROPN", "NOUN", "PRON"):
+            return t
+    nouns = [sent.tokens[i] for i in ids if sent.tokens[i].upos in ("PROPN", "NOUN", "PRON")]
+    return nouns[-1] if nouns else None
+
+
+def _np_between(sent: Sentence, start: int, end: int) -> Token | None:
+    ids = [t.index for t in sent.tokens if t.start >= start and t.end <= end and t.upos != "PUNCT"]
+    return _np_head(sent, ids) if ids else None
+
+
+def _np_after(sent: Sentence, verb: int) -> Token | None:
+    ids: list[int] = []
+    for t in sent.tokens[verb + 1 :]:
+        if t.upos in ("PUNCT", "VERB", "AUX", "ADP", "SCONJ") and ids:
+            break
+        if t.upos not in ("PUNCT",):
+            ids.append(t.index)
+    return _np_head(sent, ids) if ids else None
+
+
+def _cue_for(ctx: Context, sent: Sentence, verb: Token) -> CueMatch:
+    for c in ctx.cues[sent.index]:
+        if verb.index in c.cue:
+            return c
+    entry = reporting_verbs()[verb.lemma.lower()]
+    return CueMatch(
+        sent.index, (verb.index,), verb.lemma, entry.stance, entry.kind, (), None, (), "verb"
+    )
+
+
+# -- attributions -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Draft:
+    """An attribution before speakers are resolved: the record plus its mention."""
+
+    attribution: Attribution
+    mention: Mention | None
+    inherit: str | None = None
+    quote_index: int | None = None
+
+
+def cue_record(ctx: Context, c: CueMatch) -> Cue:
+    sent = ctx.doc.sentences[c.sentence]
+    span = span_of(ctx.doc, sent, c.cue)
+    assert span is not None
+    return Cue(span, c.lemma, c.stance)
+
+
+def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
+    """Build attributions: one per quotation or group of quotations, then indirect speech.
+
+    Quotations sharing one cue become one attribution; a quotation inside a
+    larger reported clause makes that clause the content (a partial quote).
+    Phrases and titles in quotation marks with no cue are scare quotes or
+    names, not speech, and are left out; full quotations with no speaker are
+    kept unattributed.
+    """
+    doc = ctx.doc
+    drafts: list[Draft] = []
+    used: set[tuple[int, tuple[int, ...]]] = set()
+    by_cue: dict[tuple[int, tuple[int, ...]], list[int]] = {}
+    order: list[tuple[int, tuple[int, ...]] | int] = []
+    for qi, q in enumerate(ctx.quotes):
+        link = links.get(qi)
+        if link is None:
+            if q.form == "quotation":
+                order.append(qi)
+            continue
+        if link.cue is not None:
+            key = (link.cue.sentence, link.cue.cue)
+            if key not in by_cue:
+                by_cue[key] = []
+                order.append(key)
+            by_cue[key].append(qi)
+        else:
+            order.append(qi)
+    cue_of = {(c.sentence, c.cue): c for cs in ctx.cues for c in cs} | {
+        (lk.cue.sentence, lk.cue.cue): lk.cue for lk in links.values() if lk.cue is not None
+    }
+    first_draft: dict[int, int] = {}
+    for item in order:
+        if isinstance(item, int):
+            q = ctx.quotes[item]
+            link = links.get(item)
+            content = char_span(doc, q.content_start, q.content_end)
+            att = Attribution(
+                id=f"a{len(drafts) + 1}",
+                kind="direct",
+                content=content,
+                quotes=tuple(char_span(doc, s, e) for s, e in q.pieces),
+                sieve=link.sieve if link else "unresolved",
+            )
+            inherit = None
+            if link is not None and link.inherit is not None and link.inherit in first_draft:
+                inherit = drafts[first_draft[link.inherit]].attribution.id
+            first_draft[item] = len(drafts)
+            drafts.append(Draft(att, link.source if link else None, inherit, item))
+            continue
+        c = cue_of[item]
+        qis = by_cue[item]
+        link = links[qis[0]]
+        used.add(item)
+        sent = doc.sentences[c.sentence]
+        qs = [ctx.quotes[i] for i in qis]
+        qstart, qend = min(q.content_start for q in qs), max(q.content_end for q in qs)
+        cspan = span_of(doc, sent, c.content) if c.content else None
+        kind: AttributionKind = "direct"
+        if cspan is not None and cspan.start <= qstart and cspan.end >= qend:
+            outside = doc.text[cspan.start : qs[0].start] + doc.text[qs[-1].end : cspan.end]
+            if sum(ch.isalnum() for ch in outside) > 3:
+                kind = "partial"
+                content = cspan
+            else:
+                content = char_span(doc, qstart, qend)
+        else:
+            content = char_span(doc, qstart, qend)
+        if c.form == "according_to":
+            kind = "according_to" if kind == "partial" else kind
+        att = Attribution(
+            id=f"a{len(drafts) + 1}",
+            kind=kind,
+            content=content,
+            quotes=tuple(char_span(doc, s, e) for q in qs for s, e in q.pieces),
+            cue=cue_record(ctx, c),
+            source=link.source.span if link.source else None,
+            sieve=link.sieve,
+        )
+        for i in qis:
+            first_draft[i] = len(drafts)
+        drafts.append(Draft(att, link.source, None, qis[0]))
+    taken = [(d.attribution.content.start, d.attribution.content.end) for d in drafts]
+    for cs in ctx.cues:
+        for c in cs:
+            key = (c.sentence, c.cue)
+            if key in used or not c.content or c.source_head is None:
+                continue
+            sent = doc.sentences[c.sentence]
+            cspan = span_of(doc, sent, c.content)
+            assert cspan is not None
+            if any(s < cspan.end and cspan.start < e for s, e in taken):
+                continue
+            if any(
+                q.start < cspan.end and cspan.start < q.end
+                for q in ctx.quotes
+                if q.form == "quotation" and not (cspan.start <= q.start and q.end <= cspan.end)
+            ):
+                continue
+            m = cue_mention(ctx, c)
+            att = Attribution(
+                id=f"a{len(drafts) + 1}",
+                kind="according_to" if c.form == "according_to" else "indirect",
+                content=cspan,
+                cue=cue_record(ctx, c),
+                source=m.span if m else None,
+                sieve="according_to" if c.form == "according_to" else "indirect_speech",
+            )
+            taken.append((cspan.start, cspan.end))
+            drafts.append(Draft(att, m))
+    drafts.sort(key=lambda d: (d.attribution.content.start, d.attribution.content.end))
+    new_id = {d.attribution.id: f"a{n}" for n, d in enumerate(drafts, 1)}
+    return tuple(
+        replace(
+            d,
+            attribution=replace(d.attribution, id=new_id[d.attribution.id]),
+            inherit=new_id.get(d.inherit) if d.inherit else None,
+        )
+        for d in drafts
+    )

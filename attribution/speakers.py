@@ -1,0 +1,184 @@
+"""Describe a source mention: its name, type, role and whether it is anonymous.
+
+The type comes from the mention's head and name (no NER needed): a proper name
+with an organization word or a place (metonymy: "Rabat said") is an
+organization, a news outlet is media, a plural nameless head ("officials") an
+anonymous group, a singular one with an indefinite article ("a source familiar
+with ...") an anonymous person, a written source ("the report") a document.
+The role is the apposition ("Bruce Maddy-Weitzman, *an Israeli expert on
+Morocco*") or the title before the name ("*Polisario head* Brahim Ghali").
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cache
+from typing import Any, Literal
+
+from attribution.records import SpeakerType
+from attribution.resources import load_yaml
+from attribution.types import Sentence, Token
+
+MentionForm = Literal["name", "pronoun", "possessive", "description"]
+
+PERSON_PRONOUNS = frozenset({"he", "she", "him", "her", "i", "me", "you"})
+GROUP_PRONOUNS = frozenset({"they", "them", "we", "us"})
+THING_PRONOUNS = frozenset({"it", "this", "that"})
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
+NAME_RELS = frozenset({"flat", "flat:name", "compound", "goeswith"})
+ANONYMOUS_TYPES = frozenset({"anonymous_person", "anonymous_group"})
+
+
+@cache
+def lexicon() -> dict[str, frozenset[str]]:
+    """Load ``speakers.yaml`` once, as sets of lower-case entries."""
+    raw: dict[str, Any] = load_yaml("speakers.yaml")
+    return {k: frozenset(str(x).lower() for x in v) for k, v in raw.items()}
+
+
+@dataclass(frozen=True, slots=True)
+class Description:
+    """What a mention says about its speaker on its own, before coreference."""
+
+    form: MentionForm
+    name: str
+    type: SpeakerType
+    role: str | None
+    head_lemma: str
+    plural: bool
+    definite: bool
+    possessor: int | None = None
+
+
+def name_ids(sent: Sentence, head: int) -> tuple[int, ...]:
+    """Return the run of proper-noun words around ``head`` that form its name.
+
+    Hyphenated names split by the tokenizer ("Maddy - Weitzman") are kept whole.
+    """
+    toks = sent.tokens
+
+    def joins(a: Token, b: Token) -> bool:
+        if b.upos == "PROPN" and a.upos == "PROPN":
+            return (
+                b.head == a.index
+                or a.head == b.index
+                or a.head == b.head
+                or (a.deprel in NAME_RELS or b.deprel in NAME_RELS)
+            )
+        return a.end == b.start and (a.text == "-" or b.text == "-")
+
+    lo = hi = head
+    while lo > 0 and joins(toks[lo - 1], toks[lo]):
+        lo -= 1
+    while hi + 1 < len(toks) and joins(toks[hi], toks[hi + 1]):
+        hi += 1
+    while lo < hi and toks[lo].text == "-":
+        lo += 1
+    while hi > lo and toks[hi].text == "-":
+        hi -= 1
+    return tuple(range(lo, hi + 1))
+
+
+def text_of(sent: Sentence, doc_text: str, ids: tuple[int, ...]) -> str:
+    if not ids:
+        return ""
+    return doc_text[sent.tokens[ids[0]].start : sent.tokens[ids[-1]].end]
+
+
+def name_type(name: str) -> SpeakerType:
+    """Type a proper name: media, organization (incl. places), else a person."""
+    lex = lexicon()
+    low = name.lower().strip()
+    words = [w.strip(".,'’") for w in low.replace("-", " ").split()]
+    if low in lex["media_names"] or (words and words[-1] in lex["media_nouns"] and len(words) > 1):
+        return "media"
+    if low in lex["places"] or any(w in lex["organization_words"] for w in words):
+        return "organization"
+    if low.isupper() and len(low) <= 5:
+        return "organization"
+    return "named_person"
+
+
+def noun_type(lemma: str, text: str, plural: bool, definite: bool) -> SpeakerType:
+    """Type a nameless description by its head noun."""
+    lex = lexicon()
+    low = lemma.lower()
+    if low in lex["media_nouns"]:
+        return "media"
+    if low in lex["document_nouns"]:
+        return "document"
+    if low in lex["organization_nouns"]:
+        return "organization"
+    if plural or text.lower() in lex["group_nouns"]:
+        return "anonymous_group"
+    return "anonymous_person"
+
+
+def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) -> Description:
+    """Describe the mention headed by word ``head`` covering characters ``span``."""
+    tok = sent.tokens[head]
+    low = tok.text.lower()
+    plural = "Number=Plur" in tok.feats
+    mention_text = doc_text[span[0] : span[1]]
+    words_in = [t for t in sent.tokens if t.start >= span[0] and t.end <= span[1]]
+    det = next((t for t in words_in if t.head == head and t.deprel == "det"), None)
+    definite = det is not None and det.text.lower() in ("the", "this", "that", "these", "those")
+    if tok.upos == "PRON" and (low in PERSON_PRONOUNS | GROUP_PRONOUNS | THING_PRONOUNS):
+        ptype: SpeakerType = "anonymous_group" if low in GROUP_PRONOUNS else "anonymous_person"
+        return Description("pronoun", tok.text, ptype, None, low, low in GROUP_PRONOUNS, True)
+    poss = next((t for t in sent.tokens if t.head == head and t.deprel == "nmod:poss"), None)
+    role = _role(sent, doc_text, head, span)
+    if tok.upos == "PROPN":
+        ids = name_ids(sent, head)
+        name = text_of(sent, doc_text, ids)
+        return Description("name", name, name_type(name), role, tok.lemma, plural, True)
+    if poss is not None and tok.upos == "NOUN":
+        return Description(
+            "possessive",
+            mention_text,
+            noun_type(tok.lemma, tok.text, plural, True),
+            None,
+            tok.lemma.lower(),
+            plural,
+            True,
+            possessor=poss.index,
+        )
+    stype = noun_type(tok.lemma, tok.text, plural, definite)
+    desc_role = _strip_det(mention_text) if stype in ("anonymous_person",) else role
+    return Description(
+        "description", mention_text, stype, desc_role, tok.lemma.lower(), plural, definite
+    )
+
+
+def _strip_det(text: str) -> str:
+    first, _, rest = text.partition(" ")
+    return rest if first.lower() in DETERMINERS and rest else text
+
+
+def _role(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) -> str | None:
+    """Return the apposition or the title before the name."""
+    for t in sent.tokens:
+        if t.head == head and t.deprel == "appos" and span[0] <= t.start < span[1]:
+            ids = [
+                i
+                for i in _subtree(sent, t.index)
+                if sent.tokens[i].upos != "PUNCT" and sent.tokens[i].end <= span[1]
+            ]
+            if ids and sent.tokens[ids[0]].upos == "DET":
+                ids = ids[1:]
+            if ids:
+                return doc_text[sent.tokens[ids[0]].start : sent.tokens[ids[-1]].end]
+    if sent.tokens[head].upos == "PROPN":
+        ids_name = name_ids(sent, head)
+        before = [
+            t for t in sent.tokens if span[0] <= t.start and t.end <= sent.tokens[ids_name[0]].start
+        ]
+        while before and before[0].upos in ("DET", "PUNCT"):
+            before = before[1:]
+        if before and any(t.upos == "NOUN" for t in before) and before[-1].upos != "PUNCT":
+            return doc_text[before[0].start : before[-1].end]
+    return None
+
+
+def _subtree(sent: Sentence, i: int) -> list[int]:
+    return [t.index for t in sent.subtree(i)]
