@@ -12,8 +12,8 @@ from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 from attribution.html import add_html_offsets, html_to_text
 from attribution.schemas import dump_analysis
 from service.engine import get_engine, import_string
-from service.errors import ArticleTooLong, describe, problem
-from service.schemas import ARTICLE_SCHEMA, BATCH_SCHEMA
+from service.errors import ArticleTooLong, QueryInvalid, describe, problem
+from service.schemas import ARTICLE_SCHEMA, BATCH_SCHEMA, MAX_ID
 
 bp = Blueprint("api", __name__)
 
@@ -49,17 +49,30 @@ def _read_article() -> dict[str, Any]:
         except UnicodeDecodeError as exc:
             raise BadRequest(f"the body is not valid {charset}: {exc.reason}") from None
         raw: dict[str, Any] = {"text": text, "format": RAW_TYPES[mimetype]}
-        if "id" in request.args:
-            raw["id"] = request.args["id"]
         loaded: dict[str, Any] = ARTICLE_SCHEMA.load(raw)
+        loaded["id"] = _query_id()
         return loaded
     if mimetype not in JSON_TYPES:
         raise UnsupportedMediaType(
             "send Content-Type: application/json, text/plain or text/html "
             f"(got {mimetype or 'none'})"
         )
+    query_id = _query_id()
     loaded = ARTICLE_SCHEMA.load(_read_json())
+    if loaded["id"] is None:
+        loaded["id"] = query_id
     return loaded
+
+
+def _query_id() -> str | None:
+    """Return the ``?id=`` query parameter, checked like the JSON ``id``."""
+    value = request.args.get("id")
+    if value is not None and not 1 <= len(value) <= MAX_ID:
+        raise QueryInvalid(
+            f"the id query parameter must have 1 to {MAX_ID} characters",
+            errors=[{"parameter": "id", "detail": f"Length must be between 1 and {MAX_ID}."}],
+        )
+    return value
 
 
 def analyze_article(article: dict[str, Any]) -> dict[str, Any]:
@@ -111,8 +124,10 @@ def attributions_batch() -> Response:
     items = batch["items"]
     limit = current_app.config["BATCH_MAX"]
     if len(items) > limit:
-        raise ArticleTooLong(
-            f"the batch has {len(items)} items; the limit is {limit} items per request",
+        detail = f"the batch has {len(items)} items; the limit is {limit} items per request"
+        raise QueryInvalid(
+            detail,
+            errors=[{"pointer": "/items", "detail": detail}],
             limit=limit,
             length=len(items),
         )

@@ -10,9 +10,10 @@ missing or wrong API key                    401     urn:attribution:problem:unau
 unknown path                                404     about:blank
 wrong method                                405     about:blank
 body over ATTRIBUTION_MAX_BODY_BYTES        413     about:blank
-:class:`ArticleTooLong`, batch too big      413     urn:attribution:problem:too-long
+:class:`ArticleTooLong`                     413     urn:attribution:problem:too-long
 wrong or missing Content-Type               415     about:blank
-marshmallow ``ValidationError``             422     urn:attribution:problem:validation
+marshmallow ``ValidationError``,            422     urn:attribution:problem:validation
+:class:`QueryInvalid` (bad ?id, batch big)
 :class:`attribution.errors.InputError`      422     urn:attribution:problem:input
 models missing, failed or still loading     503     urn:attribution:problem:models-unavailable
 anything else                               500     about:blank (request id, no trace)
@@ -57,6 +58,13 @@ class ArticleTooLong(ServiceError):
 
     status = 413
     slug = "too-long"
+
+
+class QueryInvalid(ServiceError):
+    """The request is invalid in a way the schemas cannot see (bad query, batch too big)."""
+
+    status = 422
+    slug = "validation"
 
 
 class ModelsUnavailable(ServiceError):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+MAX_ID = 256
+
 
 def _not_blank(value: str) -> None:
     if not value.strip():
@@ -17,7 +19,9 @@ class ArticleSchema(Schema):
         unknown = RAISE
 
     text = fields.String(required=True, validate=_not_blank)
-    id = fields.String(load_default=None, allow_none=True, validate=validate.Length(min=1, max=256))
+    id = fields.String(
+        load_default=None, allow_none=True, validate=validate.Length(min=1, max=MAX_ID)
+    )
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
     options = fields.Dict(keys=fields.String(), load_default=None, allow_none=True)
 
