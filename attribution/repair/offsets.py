@@ -206,26 +206,55 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, list[Piece]]:
     """Apply non-overlapping ``edits`` to ``text``; return new text and its pieces.
 
     Piece original ranges here are offsets into ``text`` (the input of this step).
+    The common prefix and suffix of an edit's old and new text stay copy pieces,
+    and an equal-length middle maps character for character, so a split or a
+    one-for-one character fix keeps exact offsets.
     """
     parts: list[str] = []
     pieces: list[Piece] = []
     cursor = 0
+    limit = 0
     rep = 0
     for e in sorted(edits, key=lambda e: (e.start, e.end)):
-        if e.start < cursor:
-            continue  # overlapping edit: first one wins
-        if e.start > cursor:
-            n = e.start - cursor
-            parts.append(text[cursor : e.start])
-            pieces.append(Piece(rep, rep + n, cursor, e.start, True))
+        if e.start < limit:
+            continue  # overlapping edit: the first one wins
+        limit = e.end
+        old = text[e.start : e.end]
+        new = e.replacement
+        pre = _common_prefix(old, new)
+        suf = _common_suffix(old[pre:], new[pre:])
+        start, end = e.start + pre, e.end - suf
+        middle = new[pre : len(new) - suf]
+        if start > cursor:
+            n = start - cursor
+            parts.append(text[cursor:start])
+            pieces.append(Piece(rep, rep + n, cursor, start, True))
             rep += n
-        parts.append(e.replacement)
-        n = len(e.replacement)
-        pieces.append(Piece(rep, rep + n, e.start, e.end, False))
+        parts.append(middle)
+        n = len(middle)
+        pieces.append(Piece(rep, rep + n, start, end, n == end - start))
         rep += n
-        cursor = e.end
+        cursor = end
     if cursor < len(text):
         n = len(text) - cursor
         parts.append(text[cursor:])
         pieces.append(Piece(rep, rep + n, cursor, len(text), True))
     return "".join(parts), pieces
+
+
+def _common_prefix(a: str, b: str) -> int:
+    """Return the length of the common prefix of ``a`` and ``b``."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[i] == b[i]:
+        i += 1
+    return i
+
+
+def _common_suffix(a: str, b: str) -> int:
+    """Return the length of the common suffix of ``a`` and ``b``."""
+    n = min(len(a), len(b))
+    i = 0
+    while i < n and a[-1 - i] == b[-1 - i]:
+        i += 1
+    return i

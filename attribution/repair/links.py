@@ -1,0 +1,120 @@
+"""Remove the word "link" left behind by scraped hyperlinks (issue 3, part 2).
+
+Glued cases ("Moroccolink", "linkAlgeria") are the evidence: a document counts
+as link-damaged only when several are found. Only then are they removed, with
+the separate cases ("Israel link Defence") whose context rules out a real use
+("a link between", "rail link", "to link" stay; so do "hyperlink", "LinkedIn").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from attribution.repair.lexicon import word_set, zipf
+from attribution.repair.offsets import Edit
+
+LINK = "link"
+# A letter run that contains "link" (case-sensitive: "LinkedIn" never matches).
+LINK_TOKEN_RE = re.compile(r"[^\W\d_]*link[^\W\d_]*")
+WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)[’']?[^\w\s]*(\s+)$")
+CAPITALIZED_END_RE = re.compile(r"^[A-Z]|[a-z][A-Z][a-z]+$")
+WORD_AFTER_RE = re.compile(r"^\s+[^\w\s]*([^\W\d_]+)")
+# Glued cases needed before a document counts as damaged ("several").
+MIN_EVIDENCE = 3
+MIN_GLUED = 1
+# The word left after removing a glued "link" must be a name or this frequent (Zipf).
+BASE_MIN_ZIPF = 2.5
+BASE_MIN_LEN = 3
+# A glued token this frequent is a real word ("hyperlink", "weblink").
+REAL_TOKEN_ZIPF = 1.0
+CONTEXT = 40
+BLOCKING = frozenset("-‐‑@#_/\\=&+0123456789")
+BLOCKING_BEFORE = BLOCKING | {"."}
+
+
+@dataclass(frozen=True, slots=True)
+class LinkHit:
+    """A "link" artifact at ``text[start:end]`` (the four letters) and how it sits."""
+
+    start: int
+    end: int
+    kind: str  # "suffix" (Moroccolink), "prefix" (linkAlgeria), "separate" (Israel link)
+
+
+def _is_name_or_word(base: str) -> bool:
+    """Return True if ``base`` is a capitalized name or a well-known word."""
+    if len(base) < BASE_MIN_LEN:
+        return False
+    if base[0].isupper() and (base[1:].islower() or base.isupper()):
+        return True
+    return base.islower() and zipf(base) >= BASE_MIN_ZIPF
+
+
+def _glued_hit(text: str, start: int, end: int) -> LinkHit | None:
+    """Classify the letter run ``text[start:end]`` that contains "link"."""
+    token = text[start:end]
+    if token == LINK or zipf(token) >= REAL_TOKEN_ZIPF:
+        return None
+    if (start > 0 and text[start - 1] in BLOCKING_BEFORE) or (
+        end < len(text) and text[end] in BLOCKING
+    ):
+        return None
+    if text[end : end + 1] == "." and text[end + 1 : end + 2].isalnum():
+        return None  # a domain name
+    if token.endswith(LINK) and _is_name_or_word(token[: -len(LINK)]):
+        return LinkHit(end - len(LINK), end, "suffix")
+    rest = token[len(LINK) :]
+    if token.startswith(LINK) and rest[:1].isupper() and _is_name_or_word(rest):
+        return LinkHit(start, start + len(LINK), "prefix")
+    return None
+
+
+def _separate_hit(text: str, start: int, end: int) -> LinkHit | None:
+    """Return a hit for a standalone "link" after a name, unless its context is a real use."""
+    before = WORD_BEFORE_RE.search(text, max(0, start - CONTEXT), start)
+    if before is None or "\n" in before.group(2):
+        return None
+    prev = before.group(1)
+    if not CAPITALIZED_END_RE.search(prev) or prev.lower() in word_set("link_real_before"):
+        return None
+    after = WORD_AFTER_RE.match(text[end : end + CONTEXT])
+    if after is not None and after.group(1).lower() in word_set("link_real_after"):
+        return None
+    return LinkHit(start, end, "separate")
+
+
+def find_links(text: str) -> tuple[list[LinkHit], list[LinkHit]]:
+    """Return (glued, separate) "link" candidates in ``text``."""
+    glued: list[LinkHit] = []
+    separate: list[LinkHit] = []
+    for m in LINK_TOKEN_RE.finditer(text):
+        start, end = m.span()
+        if m.group() == LINK:
+            hit = _separate_hit(text, start, end)
+            if hit is not None:
+                separate.append(hit)
+        else:
+            hit = _glued_hit(text, start, end)
+            if hit is not None:
+                glued.append(hit)
+    return glued, separate
+
+
+def is_link_damaged(glued: list[LinkHit], separate: list[LinkHit]) -> bool:
+    """Return True on strong evidence: several "link" artifacts, some of them glued."""
+    return len(glued) >= MIN_GLUED and len(glued) + len(separate) >= MIN_EVIDENCE
+
+
+def link_edits(text: str, hits: list[LinkHit]) -> list[Edit]:
+    """Return the edits removing each hit (a separate one takes one adjacent space)."""
+    edits = []
+    for h in hits:
+        start, end = h.start, h.end
+        if h.kind == "separate":
+            if end < len(text) and text[end] == " ":
+                end += 1
+            elif start > 0 and text[start - 1] == " ":
+                start -= 1
+        edits.append(Edit(start, end, "", "link"))
+    return edits
