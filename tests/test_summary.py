@@ -1,0 +1,106 @@
+"""Article summary over hand-built records."""
+
+from __future__ import annotations
+
+from attribution import hedges as hk
+from attribution import scoring
+from attribution.records import Attribution, Cue, Hedge, Speaker, TextSpan
+from attribution.summary import summarize
+
+
+def ts(text: str, start: int) -> TextSpan:
+    return TextSpan(start, start + len(text), text)
+
+
+def att(
+    ident: str,
+    start: int,
+    speaker_id: str | None,
+    kind: str = "indirect",
+    hedges: tuple[str, ...] = (),
+    justification: str | None = None,
+) -> Attribution:
+    return Attribution(
+        id=ident,
+        kind=kind,  # type: ignore[arg-type]
+        content=ts("content", start),
+        cue=Cue(ts("said", start + 10), "say"),
+        source=ts("src", start + 20),
+        speaker_id=speaker_id,
+        hedges=tuple(Hedge(ts(k, start), k) for k in hedges),
+        justification=ts(justification, start) if justification else None,
+    )
+
+
+SPEAKERS = (
+    Speaker("mw", "Bruce Maddy-Weitzman", "named_person", role="professor"),
+    Speaker("of", "Gantz's office", "organization"),
+    Speaker("so", "a source", "anonymous_person", anonymous=True),
+    Speaker("ol", "officials", "anonymous_group", anonymous=True),
+    Speaker("sp", "a spokeswoman for Gantz", "anonymous_person", anonymous=True),
+)
+
+
+def article() -> tuple[Attribution, ...]:
+    raw = (
+        att("a1", 0, "ol", "direct", ("vague_group",)),
+        att("a2", 100, "of", "direct"),
+        att("a3", 200, "so", "direct", justification="familiar with the visit"),
+        att("a4", 300, "so", "direct"),
+        att("a5", 400, "mw"),
+        att("a6", 500, "mw", "direct"),
+        att("a7", 600, hk.UNATTRIBUTED_ID, hedges=("bare_hedge",)),
+        att("a8", 700, "sp", hedges=("declined_to_comment",)),
+    )
+    return scoring.score(raw, SPEAKERS)
+
+
+def test_counts_and_shares() -> None:
+    out = summarize(article(), SPEAKERS)
+    assert out["attributions"] == 7
+    assert out["declined_to_comment"] == 1
+    assert out["by_kind"] == {"direct": 5, "indirect": 2}
+    assert out["by_speaker_type"] == {
+        "anonymous_group": 1,
+        "anonymous_person": 2,
+        "named_person": 2,
+        "organization": 1,
+        "unattributed": 1,
+    }
+    assert out["anonymous"] == 4
+    assert out["anonymous_share"] == round(4 / 7, 3)
+    assert out["unattributed_claims"] == 1
+    assert sum(out["by_grade"].values()) == 7
+
+
+def test_distinct_named_and_unjustified_anonymous_sources() -> None:
+    out = summarize(article(), SPEAKERS)
+    assert out["named_sources"] == 2
+    assert out["named_source_names"] == ["Bruce Maddy-Weitzman", "Gantz's office"]
+    assert out["anonymous_sources"] == 2
+    assert out["anonymous_without_justification"] == ["officials"]
+
+
+def test_first_attribution_anonymous_and_overall_grade() -> None:
+    atts = article()
+    out = summarize(atts, SPEAKERS)
+    assert out["first_attribution_anonymous"] is True
+    claims = [a for a in atts if a.id != "a8"]
+    expected = round(sum(a.score.value for a in claims if a.score) / len(claims))
+    assert out["score"] == expected
+    assert out["grade"] == scoring.grade(expected)
+
+
+def test_order_is_by_position_not_input_order() -> None:
+    atts = tuple(reversed(article()))
+    assert summarize(atts, SPEAKERS)["first_attribution_anonymous"] is True
+    named_first = (att("b1", 0, "mw"), att("b2", 50, "so"))
+    assert summarize(named_first, SPEAKERS)["first_attribution_anonymous"] is False
+
+
+def test_empty_article() -> None:
+    out = summarize((), ())
+    assert out["attributions"] == 0
+    assert out["anonymous_share"] == 0.0
+    assert out["first_attribution_anonymous"] is None
+    assert out["score"] is None and out["grade"] is None
