@@ -162,7 +162,7 @@ def attributions_batch() -> Response:
 @bp.get("/v1/rubric")
 def rubric() -> Response:
     """Return the scoring rules and weights in force."""
-    rubric_fn = import_string(current_app.config["RUBRIC"])
+    rubric_fn = import_string(current_app.config["RUBRIC_PROVIDER"])
     return jsonify(rubric_fn())
 
 
@@ -179,7 +179,7 @@ def readyz() -> Response:
     if engine.ready:
         return jsonify({"status": "ready", "load": engine.mode, "versions": engine.versions()})
     if engine.state == "failed":
-        detail = f"the models failed to load: {engine.error}"
+        detail = engine.error or "the models failed to load"
     elif engine.mode == "lazy":
         detail = "the models are not loaded yet; lazy mode loads them on the first analysis"
     else:

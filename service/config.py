@@ -10,8 +10,11 @@
   0 on the first analysis (lazy) (0).
 - ``ATTRIBUTION_ANALYZER``: ``module:callable`` building the analyzer
   (``attribution.pipeline:Analyzer``).
-- ``ATTRIBUTION_RUBRIC``: ``module:callable`` returning the rubric
-  (``attribution.scoring:rubric``).
+
+``ATTRIBUTION_RUBRIC`` (a rubric file) is read by :mod:`attribution.scoring`
+itself. ``RUBRIC_PROVIDER`` (``module:callable`` returning the rubric, default
+``attribution.scoring:rubric``) is a setting for tests, not read from the
+environment.
 - ``ATTRIBUTION_OPENAPI_PATH``: the file served at /openapi.yaml (the repo's).
 """
 
@@ -33,10 +36,11 @@ DEFAULTS: dict[str, Any] = {
     "API_KEYS": (),
     "PRELOAD": False,
     "ANALYZER": "attribution.pipeline:Analyzer",
-    "RUBRIC": "attribution.scoring:rubric",
+    "RUBRIC_PROVIDER": "attribution.scoring:rubric",
     "OPENAPI_PATH": str(Path(__file__).resolve().parent.parent / "openapi.yaml"),
 }
 
+_NOT_FROM_ENV = {"RUBRIC_PROVIDER"}
 _INTS = {"THREADS", "MAX_CHARS", "MAX_BODY_BYTES", "BATCH_MAX"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
@@ -70,7 +74,7 @@ def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Return the settings, defaults overridden by ``ATTRIBUTION_*`` variables."""
     environ = os.environ if environ is None else environ
     settings = dict(DEFAULTS)
-    for name in DEFAULTS:
+    for name in DEFAULTS.keys() - _NOT_FROM_ENV:
         raw = environ.get(PREFIX + name)
         if raw is not None:
             value = _parse(name, raw)

@@ -46,6 +46,7 @@ class ServiceError(Exception):
 
     status = 500
     slug = ""
+    title = ""
 
     def __init__(self, detail: str, **extensions: Any) -> None:
         super().__init__(detail)
@@ -58,6 +59,7 @@ class ArticleTooLong(ServiceError):
 
     status = 413
     slug = "too-long"
+    title = "Article too long"
 
 
 class QueryInvalid(ServiceError):
@@ -65,6 +67,7 @@ class QueryInvalid(ServiceError):
 
     status = 422
     slug = "validation"
+    title = "Validation failed"
 
 
 class ModelsUnavailable(ServiceError):
@@ -72,6 +75,7 @@ class ModelsUnavailable(ServiceError):
 
     status = 503
     slug = "models-unavailable"
+    title = "Models unavailable"
 
 
 class Unauthorized(ServiceError):
@@ -79,6 +83,7 @@ class Unauthorized(ServiceError):
 
     status = 401
     slug = "unauthorized"
+    title = "API key required"
 
 
 def request_id() -> str:
@@ -149,7 +154,9 @@ def field_errors(messages: Any, pointer: str = "") -> list[dict[str, str]]:
 def describe(exc: BaseException) -> dict[str, Any]:
     """Return the problem document for ``exc`` (used for batch items and responses)."""
     if isinstance(exc, ServiceError):
-        return problem_body(exc.status, exc.detail, slug=exc.slug, **exc.extensions)
+        return problem_body(
+            exc.status, exc.detail, slug=exc.slug, title=exc.title or None, **exc.extensions
+        )
     if isinstance(exc, ValidationError):
         errors = field_errors(exc.messages)
         return problem_body(

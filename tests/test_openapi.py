@@ -17,7 +17,7 @@ from service.testing import FakeAnalyzer
 RAW_MEDIA_TYPES = {"text/plain", "text/html"}
 SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
-app = create_app({"RUBRIC": "service.testing:fake_rubric"}, analyzer=FakeAnalyzer())
+app = create_app({"RUBRIC_PROVIDER": "service.testing:fake_rubric"}, analyzer=FakeAnalyzer())
 schema = schemathesis.openapi.from_wsgi("/openapi.yaml", app)
 
 

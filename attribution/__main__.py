@@ -1,0 +1,5 @@
+"""Allow ``python -m attribution``."""
+
+from attribution.cli import main
+
+raise SystemExit(main())
