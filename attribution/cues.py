@@ -177,12 +177,16 @@ def contiguous(ids: tuple[int, ...]) -> tuple[int, ...]:
     if not ids:
         return ids
     runs: list[list[int]] = [[ids[0]]]
+    best: list[int] = runs[0]
     for i in ids[1:]:
         if i == runs[-1][-1] + 1:
             runs[-1].append(i)
         else:
             runs.append([i])
-    return tuple(max(runs, key=lambda r: len(r)))
+    for run in runs:
+        if len(run) > len(best):
+            best = run
+    return tuple(best)
 
 
 def fill(ids: Iterable[int]) -> tuple[int, ...]:

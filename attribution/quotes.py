@@ -22,6 +22,7 @@ QuoteForm = Literal["quotation", "phrase", "title"]
 OPENERS: dict[str, str] = {
     "“": "double",
     "„": "double",
+    "”": "double",
     '"': "double",
     "``": "double",
     "«": "guillemet",

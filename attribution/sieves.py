@@ -209,10 +209,11 @@ def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     np = [t for t in sent.tokens if t.end <= before[-1].start]
     if not np or len(np) > 8 or any(t.upos in ("VERB", "AUX") for t in np):
         return None
-    head = _np_head(sent, [t.index for t in np])
+    ids = [t.index for t in np]
+    head = _np_head(sent, ids)
     if head is None:
         return None
-    return Link(None, mention(doc, sent, head, ()))
+    return Link(None, mention(doc, sent, head, _outside(sent, head, ids)))
 
 
 def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
@@ -227,10 +228,11 @@ def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     if not rest or any(t.upos in ("VERB", "AUX") for t in rest):
         return None
     sent = _sentence_of(doc, rest[0])
-    head = _np_head(sent, [t.index for t in rest if _sentence_of(doc, t) is sent])
+    ids = [t.index for t in rest if _sentence_of(doc, t) is sent]
+    head = _np_head(sent, ids)
     if head is None:
         return None
-    return Link(None, mention(doc, sent, head, ()))
+    return Link(None, mention(doc, sent, head, _outside(sent, head, ids)))
 
 
 def adjacent_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
@@ -349,6 +351,12 @@ def _np_head(sent: Sentence, ids: list[int]) -> Token | None:
     return nouns[-1] if nouns else None
 
 
+def _outside(sent: Sentence, head: Token, ids: list[int]) -> tuple[int, ...]:
+    """Return the dependents of ``head`` that lie outside the noun phrase ``ids``."""
+    keep = set(ids)
+    return tuple(c.index for c in sent.children(head.index) if c.index not in keep)
+
+
 def _np_between(sent: Sentence, start: int, end: int) -> Token | None:
     ids = [t.index for t in sent.tokens if t.start >= start and t.end <= end and t.upos != "PUNCT"]
     return _np_head(sent, ids) if ids else None
@@ -436,6 +444,7 @@ def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
                 kind="direct",
                 content=content,
                 quotes=tuple(char_span(doc, s, e) for s, e in q.pieces),
+                source=link.source.span if link and link.source else None,
                 sieve=link.sieve if link else "unresolved",
             )
             inherit = None
@@ -457,7 +466,8 @@ def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
             outside = doc.text[cspan.start : qs[0].start] + doc.text[qs[-1].end : cspan.end]
             if sum(ch.isalnum() for ch in outside) > 3:
                 kind = "partial"
-                content = cspan
+                lo, hi = min(cspan.start, qs[0].start), max(cspan.end, qs[-1].end)
+                content = char_span(doc, lo, hi)
             else:
                 content = char_span(doc, qstart, qend)
         else:

@@ -1,0 +1,99 @@
+"""The Analyzer facade: input checks, stages, offsets into the submitted text."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from _engine_conllu import HE_SAID, MADDY, doc
+
+from attribution.errors import InputError
+from attribution.pipeline import Analyzer, analyze
+from attribution.records import Analysis
+from attribution.types import ParsedDocument
+
+TEXT = (
+    "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence.\n"
+    "“It’s possible that they were keen on this,” he said."
+)
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "gantz-morocco.txt"
+
+
+class FakeParser:
+    """Return a hand-written parse laid over the text it is given."""
+
+    def __init__(self, *sentences: str) -> None:
+        self.sentences = sentences
+        self.calls = 0
+
+    def __call__(self, text: str) -> ParsedDocument:
+        self.calls += 1
+        return doc(*self.sentences, text=text)
+
+
+def spans(result: Analysis) -> list[tuple[int, int, str]]:
+    out = []
+    for a in result.attributions:
+        for s in (a.content, a.source, a.cue.span if a.cue else None, *a.quotes):
+            if s is not None:
+                out.append((s.start, s.end, s.text))
+    for sp in result.speakers:
+        out.extend((m.start, m.end, m.text) for m in sp.mentions)
+    return out
+
+
+def test_analyze_with_injected_parser() -> None:
+    parser = FakeParser(MADDY, HE_SAID)
+    analyzer = Analyzer(parser)
+    assert analyzer.is_loaded
+    result = analyzer.analyze(TEXT)
+    assert result.text == TEXT
+    assert len(result.attributions) == 2
+    assert len(result.speakers) == 1
+    assert result.speakers[0].name == "Bruce Maddy-Weitzman"
+    for start, end, text in spans(result):
+        assert TEXT[start:end] == text
+    assert all(a.score is not None for a in result.attributions)
+    assert isinstance(result.summary, dict)
+    assert parser.calls == 1
+
+
+def test_module_level_analyze_takes_a_parser() -> None:
+    result = analyze(TEXT, parser=FakeParser(MADDY, HE_SAID))
+    assert [a.kind for a in result.attributions] == ["indirect", "direct"]
+
+
+@pytest.mark.parametrize("bad", ["", "   \n\t", None, 42, b"bytes"])
+def test_bad_input_raises_input_error(bad: object) -> None:
+    with pytest.raises(InputError):
+        Analyzer(FakeParser()).analyze(bad)  # type: ignore[arg-type]
+
+
+def test_unbalanced_quote_is_a_warning() -> None:
+    text = (
+        "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence."
+    )
+    # An unclosed mark in a separate heading line, which the fake parse does not cover.
+    result = Analyzer(FakeParser(MADDY)).analyze(text + "\n*- ‘Benefits")
+    assert any("unclosed" in w for w in result.warnings)
+
+
+def test_versions_lists_components() -> None:
+    v = Analyzer(FakeParser()).versions()
+    assert set(v) >= {"library", "stanza", "torch", "models"}
+
+
+@pytest.mark.model
+def test_real_models_on_the_seed() -> None:
+    if not SEED.exists():
+        pytest.skip("needs ../shared/examples")
+    text = SEED.read_text(encoding="utf-8")
+    analyzer = Analyzer()
+    analyzer.load()
+    result = analyzer.analyze(text)
+    assert len(result.attributions) >= 10
+    for start, end, t in spans(result):
+        assert text[start:end] == t
+    names = " | ".join(s.name for s in result.speakers)
+    for alias in ("Maddy-Weitzman", "Ghali", "Ratio Petroleum"):
+        assert alias in names

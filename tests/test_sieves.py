@@ -1,0 +1,143 @@
+"""Cue and source linking through the dependency parse, one sieve at a time."""
+
+from __future__ import annotations
+
+from _engine_conllu import (
+    ACCORDING,
+    COLON,
+    DASH,
+    HE_SAID,
+    INNER_CUE,
+    MADDY,
+    OFFICE,
+    PARENTHETICAL,
+    PASSIVE,
+    PLAN,
+    PROFESSOR,
+    READY,
+    SCARE,
+    doc,
+)
+
+from attribution.cues import find_cues, reporting_verbs
+from attribution.pipeline import extract
+from attribution.quotes import find_quotes
+from attribution.records import Attribution
+from attribution.sieves import SIEVES, build_context, run_sieves
+
+
+def run(*sents: str, text: str) -> tuple[Attribution, ...]:
+    atts, _, _ = extract(doc(*sents, text=text))
+    return atts
+
+
+def test_lexicon_has_stances() -> None:
+    verbs = reporting_verbs()
+    assert verbs["say"].stance == "neutral"
+    assert verbs["claim"].stance == "distancing"
+    assert verbs["admit"].stance == "concessive"
+    assert verbs["reveal"].stance == "endorsing"
+
+
+def test_sieves_are_named_functions_in_order() -> None:
+    names = [n for n, _ in SIEVES]
+    assert names[0] == "dependency"
+    assert len(set(names)) == len(names)
+
+
+def test_indirect_speech_with_apposition() -> None:
+    text = (
+        "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence."
+    )
+    (att,) = run(MADDY, text=text)
+    assert att.kind == "indirect"
+    assert att.cue is not None and att.cue.span.text == "said"
+    assert att.source is not None
+    assert att.source.text == "Bruce Maddy-Weitzman, an Israeli expert on Morocco"
+    assert att.content.text == "the timing was not a coincidence"
+    assert att.sieve == "indirect_speech"
+
+
+def test_quotation_before_pronoun_cue() -> None:
+    text = "“It’s possible that they were keen on this,” he said."
+    (att,) = run(HE_SAID, text=text)
+    assert att.kind == "direct"
+    assert att.content.text == "It’s possible that they were keen on this,"
+    assert att.source is not None and att.source.text == "he"
+    assert att.sieve == "dependency"
+
+
+def test_inverted_subject() -> None:
+    text = (
+        "“It would seem to me that the Moroccans are keen,” said the Tel Aviv University professor."
+    )
+    (att,) = run(PROFESSOR, text=text)
+    assert att.source is not None and att.source.text == "the Tel Aviv University professor"
+
+
+def test_according_to_with_quotation() -> None:
+    text = "According to Maddy-Weitzman, “there are too many other interests in play”."
+    (att,) = run(ACCORDING, text=text)
+    assert att.cue is not None and att.cue.span.text == "According to"
+    assert att.source is not None and att.source.text == "Maddy-Weitzman"
+    assert att.content.text == "there are too many other interests in play"
+
+
+def test_partial_quote_takes_the_reported_clause() -> None:
+    text = "Gantz will sign “a memorandum of understanding”, his office said."
+    (att,) = run(OFFICE, text=text)
+    assert att.kind == "partial"
+    assert att.content.text == "Gantz will sign “a memorandum of understanding”"
+    assert [q.text for q in att.quotes] == ["a memorandum of understanding"]
+
+
+def test_colon_form() -> None:
+    (att,) = run(COLON, text="Trump: “We will win big.”")
+    assert att.sieve == "colon"
+    assert att.source is not None and att.source.text == "Trump"
+
+
+def test_dash_form() -> None:
+    (att,) = run(DASH, text="“We win big.” – Donald Trump")
+    assert att.sieve == "dash"
+    assert att.source is not None and att.source.text == "Donald Trump"
+
+
+def test_passive_agent() -> None:
+    text = "It was announced by the ministry that talks will resume."
+    (att,) = run(PASSIVE, text=text)
+    assert att.source is not None and att.source.text == "the ministry"
+    assert att.content.text == "that talks will resume"
+
+
+def test_quotation_continuing_the_previous_speaker() -> None:
+    text = "“We are ready,” Clinton said.\n“The plan works and we act on it.”"
+    first, second = run(READY, PLAN, text=text)
+    assert second.sieve == "previous_speaker"
+    assert second.source is None
+    assert second.speaker_id == first.speaker_id is not None
+
+
+def test_scare_quote_gets_no_attribution() -> None:
+    assert run(SCARE, text="Critics of the “deal” gathered.") == ()
+
+
+def test_cue_inside_the_quotation_is_not_its_cue() -> None:
+    (att,) = run(INNER_CUE, text="“They said no,” Smith recalled.")
+    assert att.cue is not None and att.cue.span.text == "recalled"
+    assert att.source is not None and att.source.text == "Smith"
+
+
+def test_parenthetical_cue() -> None:
+    (att,) = run(PARENTHETICAL, text="Gantz heads to Morocco, officials say.")
+    assert att.content.text == "Gantz heads to Morocco"
+    assert att.source is not None and att.source.text == "officials"
+
+
+def test_each_quotation_resolved_once() -> None:
+    text = "“It’s possible that they were keen on this,” he said."
+    d = doc(HE_SAID, text=text)
+    ctx = build_context(d, find_quotes(d.text).quotes)
+    links = run_sieves(ctx)
+    assert list(links) == [0] and links[0].sieve == "dependency"
+    assert [c.lemma for c in find_cues(d.sentences[0])] == ["say"]
