@@ -1,0 +1,1 @@
+"""Evaluation commands: ``python -m evaluation.<name>`` prints figures and gates on floors."""

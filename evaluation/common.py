@@ -1,0 +1,68 @@
+"""Helpers shared by the evaluation commands: where ``../shared`` is, and the floors.
+
+Floors are the lowest scores the engine may reach on an evaluation; they live
+in ``evaluation/floors/<name>.json`` and only ever go up. A key ending in
+``_max`` is a ceiling instead (e.g. invented attributions); a boolean must hold.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+SHARED_ENV = "ATTRIBUTION_SHARED"
+REPO_ROOT = Path(__file__).resolve().parent.parent
+FLOORS_DIR = Path(__file__).resolve().parent / "floors"
+CEILING_SUFFIX = "_max"
+
+
+def shared_dir() -> Path:
+    """Return the shared data folder: ``$ATTRIBUTION_SHARED`` or ``../shared`` beside the repo."""
+    override = os.environ.get(SHARED_ENV)
+    return Path(override) if override else REPO_ROOT.parent / "shared"
+
+
+def load_floors(name: str) -> dict[str, Any]:
+    """Read ``evaluation/floors/<name>.json``."""
+    with (FLOORS_DIR / f"{name}.json").open(encoding="utf-8") as fh:
+        data: dict[str, Any] = json.load(fh)
+    return data
+
+
+def _flatten(data: Mapping[str, Any], prefix: str = "") -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in data.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, Mapping):
+            out.update(_flatten(value, f"{name}."))
+        else:
+            out[name] = value
+    return out
+
+
+def check_floors(measured: Mapping[str, Any], floors: Mapping[str, Any]) -> list[str]:
+    """Return one line per floor that ``measured`` misses (nested keys joined by dots).
+
+    Keys starting with ``_`` (comments) are ignored; a floor with no measured
+    value counts as missed.
+    """
+    got = _flatten(measured)
+    failures: list[str] = []
+    for key, floor in _flatten(floors).items():
+        if key.split(".")[-1].startswith("_"):
+            continue
+        value = got.get(key)
+        if value is None:
+            failures.append(f"{key}: not measured (floor {floor})")
+        elif isinstance(floor, bool):
+            if bool(value) is not floor:
+                failures.append(f"{key}: {value} (must be {floor})")
+        elif key.endswith(CEILING_SUFFIX):
+            if value > floor:
+                failures.append(f"{key}: {value} above ceiling {floor}")
+        elif value < floor:
+            failures.append(f"{key}: {value} below floor {floor}")
+    return failures
