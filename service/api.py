@@ -7,7 +7,7 @@ import time
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, UnsupportedMediaType
+from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
 from attribution.html import add_html_offsets, html_to_text
 from attribution.schemas import dump_analysis
@@ -21,13 +21,35 @@ JSON_TYPES = {"application/json"}
 RAW_TYPES = {"text/plain": "text", "text/html": "html"}
 
 
+def read_body() -> bytes:
+    """Return the request body; 413 past ``MAX_CONTENT_LENGTH``, chunked bodies included.
+
+    Werkzeug checks a declared Content-Length, but silently truncates a body
+    sent without one (chunked) at the limit; read those here and refuse them.
+    """
+    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
+        return request.get_data(cache=False)
+    limit = current_app.config["MAX_CONTENT_LENGTH"]
+    stream = request.environ["wsgi.input"]
+    chunks: list[bytes] = []
+    size = 0
+    while True:
+        chunk = stream.read(64 * 1024 if limit is None else min(64 * 1024, limit + 1 - size))
+        if not chunk:
+            return b"".join(chunks)
+        chunks.append(chunk)
+        size += len(chunk)
+        if limit is not None and size > limit:
+            raise RequestEntityTooLarge()
+
+
 def _read_json() -> Any:
     """Return the parsed JSON body; 415 if it is not JSON, 400 if it does not parse."""
     if request.mimetype not in JSON_TYPES:
         raise UnsupportedMediaType(
             f"send Content-Type: application/json (got {request.mimetype or 'none'})"
         )
-    data = request.get_data(cache=False)
+    data = read_body()
     if not data.strip():
         raise BadRequest("the request body is empty; send a JSON object")
     try:
@@ -41,7 +63,7 @@ def _read_article() -> dict[str, Any]:
     mimetype = request.mimetype
     if mimetype in RAW_TYPES:
         charset = request.mimetype_params.get("charset", "utf-8")
-        data = request.get_data(cache=False)
+        data = read_body()
         try:
             text = data.decode(charset)
         except LookupError:

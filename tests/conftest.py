@@ -1,0 +1,34 @@
+"""Shared fixtures: a service app with a fake analyzer, so service tests need no models."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from service import create_app
+from service.testing import FakeAnalyzer
+
+
+@pytest.fixture
+def fake() -> FakeAnalyzer:
+    """Return a fresh fake analyzer."""
+    return FakeAnalyzer()
+
+
+@pytest.fixture
+def app(fake: FakeAnalyzer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
+    """Return the app with the fake analyzer and settings isolated from the environment."""
+    for name in ("API_KEYS", "PRELOAD", "MAX_CHARS", "MAX_BODY_BYTES", "BATCH_MAX"):
+        monkeypatch.delenv(f"ATTRIBUTION_{name}", raising=False)
+    yield create_app(
+        {"TESTING": True, "RUBRIC_PROVIDER": "service.testing:fake_rubric"}, analyzer=fake
+    )
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Return a test client of :func:`app`."""
+    return app.test_client()

@@ -1,0 +1,201 @@
+"""Happy paths of the HTTP API, with a fake analyzer (no models)."""
+
+from __future__ import annotations
+
+import io
+import json
+import time
+
+import pytest
+from flask.testing import FlaskClient
+from werkzeug.test import EnvironBuilder
+
+from service import create_app
+from service.testing import FakeAnalyzer
+
+ARTICLE = 'Officials said "we will formalise cooperation" on Tuesday.'
+
+
+def test_analyze_json_returns_contract_with_id_and_meta(client: FlaskClient) -> None:
+    response = client.post("/v1/attributions", json={"text": ARTICLE, "id": "art-1"})
+    assert response.status_code == 200
+    assert response.mimetype == "application/json"
+    body = response.get_json()
+    assert body["id"] == "art-1"
+    assert list(body) == [
+        "id", "attributions", "speakers", "summary", "repairs", "warnings", "document", "meta",
+    ]  # fmt: skip
+    (att,) = body["attributions"]
+    assert ARTICLE[att["content"]["start"] : att["content"]["end"]] == att["content"]["text"]
+    assert att["speaker"]["id"] == "s1"
+    assert body["meta"]["versions"]["attribution"]
+    assert body["meta"]["elapsed_ms"] >= 0
+    assert body["document"] == {"format": "text", "length": len(ARTICLE)}
+
+
+def test_analyze_raw_text_body(client: FlaskClient) -> None:
+    response = client.post(
+        "/v1/attributions?id=raw-1", data=ARTICLE.encode(), content_type="text/plain"
+    )
+    body = response.get_json()
+    assert response.status_code == 200
+    assert body["id"] == "raw-1"
+    assert len(body["attributions"]) == 1
+
+
+def test_analyze_raw_text_body_in_latin1(client: FlaskClient) -> None:
+    text = 'Le ministre a dit "déjà" hier.'
+    response = client.post(
+        "/v1/attributions", data=text.encode("latin-1"), content_type="text/plain; charset=latin-1"
+    )
+    assert response.get_json()["attributions"][0]["content"]["text"] == "déjà"
+
+
+def test_html_gives_offsets_into_html_and_text(client: FlaskClient) -> None:
+    html = "<html><body><h1>Visit</h1><p>He said &ldquo;we will go&rdquo; today.</p></body></html>"
+    response = client.post("/v1/attributions", json={"text": html, "format": "html"})
+    body = response.get_json()
+    assert response.status_code == 200
+    text = body["document"]["text"]
+    assert body["document"]["format"] == "html"
+    assert body["document"]["html_length"] == len(html)
+    (att,) = body["attributions"]
+    content = att["content"]
+    assert text[content["start"] : content["end"]] == "we will go" == content["text"]
+    assert html[content["html_start"] : content["html_end"]] == "we will go"
+    cue = att["cue"]
+    assert html[cue["html_start"] : cue["html_end"]] == "said"
+
+
+def test_raw_html_body(client: FlaskClient) -> None:
+    html = "<p>Officials said &quot;hello&quot;.</p>"
+    response = client.post("/v1/attributions", data=html, content_type="text/html")
+    att = response.get_json()["attributions"][0]
+    assert html[att["content"]["html_start"] : att["content"]["html_end"]] == "hello"
+
+
+def test_options_reach_the_analyzer(fake: FakeAnalyzer) -> None:
+    seen = {}
+    original = fake.analyze
+
+    def spy(text: str, *, options: object = None) -> object:
+        seen["options"] = options
+        return original(text, options=options)
+
+    fake.analyze = spy  # type: ignore[method-assign]
+    app = create_app(analyzer=fake)
+    app.test_client().post("/v1/attributions", json={"text": "x", "options": {"repair": False}})
+    assert seen["options"] == {"repair": False}
+
+
+def test_chunked_body_under_the_limit_is_read_whole(fake: FakeAnalyzer) -> None:
+    app = create_app({"MAX_BODY_BYTES": 1000}, analyzer=fake)
+    payload = json.dumps({"text": ARTICLE}).encode()
+    environ = EnvironBuilder(
+        path="/v1/attributions", method="POST", content_type="application/json"
+    ).get_environ()
+    environ.pop("CONTENT_LENGTH", None)
+    environ["wsgi.input"] = io.BytesIO(payload)
+    environ["wsgi.input_terminated"] = True
+    response = app.response_class.force_type(app, environ)  # type: ignore[arg-type]
+    assert response.status_code == 200
+
+
+def test_batch_returns_one_result_per_item(client: FlaskClient) -> None:
+    items = [
+        {"text": ARTICLE, "id": "a"},
+        {"text": "<p>b said &quot;c&quot;</p>", "format": "html"},
+    ]
+    response = client.post("/v1/attributions:batch", json={"items": items})
+    body = response.get_json()
+    assert response.status_code == 200
+    assert [i["status"] for i in body["items"]] == [200, 200]
+    assert body["items"][0]["result"]["id"] == "a"
+    assert "html_start" in body["items"][1]["result"]["attributions"][0]["content"]
+
+
+def test_rubric(client: FlaskClient) -> None:
+    response = client.get("/v1/rubric")
+    assert response.status_code == 200
+    assert response.get_json()["rules"]
+
+
+def test_real_rubric_is_served() -> None:
+    pytest.importorskip("attribution.scoring")
+    app = create_app(analyzer=FakeAnalyzer())
+    response = app.test_client().get("/v1/rubric")
+    assert response.status_code == 200
+    assert isinstance(response.get_json(), dict)
+
+
+def test_healthz(client: FlaskClient) -> None:
+    response = client.get("/healthz")
+    assert response.status_code == 200 and response.get_json() == {"status": "ok"}
+
+
+def test_readyz_lazy_is_503_until_first_analysis(client: FlaskClient, fake: FakeAnalyzer) -> None:
+    response = client.get("/readyz")
+    assert response.status_code == 503
+    assert response.mimetype == "application/problem+json"
+    assert response.get_json()["load"] == "lazy"
+    client.post("/v1/attributions", json={"text": ARTICLE})
+    ready = client.get("/readyz")
+    assert ready.status_code == 200
+    assert ready.get_json()["load"] == "lazy"
+    assert fake.load_calls == 1
+
+
+def test_readyz_eager_loads_at_start_in_the_background() -> None:
+    fake = FakeAnalyzer(load_seconds=0.3)
+    app = create_app({"PRELOAD": True}, analyzer=fake)
+    client = app.test_client()
+    first = client.get("/readyz")
+    assert first.status_code == 503 and first.get_json()["state"] == "loading"
+    assert client.get("/healthz").status_code == 200
+    deadline = time.monotonic() + 5
+    while client.get("/readyz").status_code != 200 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    body = client.get("/readyz").get_json()
+    assert body["status"] == "ready" and body["load"] == "eager"
+    client.post("/v1/attributions", json={"text": ARTICLE})
+    assert fake.load_calls == 1
+
+
+def test_request_id_is_echoed_or_made_up(client: FlaskClient) -> None:
+    mine = client.get("/healthz", headers={"X-Request-ID": "abc-123"})
+    assert mine.headers["X-Request-ID"] == "abc-123"
+    made = client.get("/healthz", headers={"X-Request-ID": "bad id <script>"})
+    assert made.headers["X-Request-ID"] != "bad id <script>"
+    assert len(made.headers["X-Request-ID"]) == 32
+    assert client.get("/nowhere").headers["X-Request-ID"]
+
+
+def test_docs_page_points_at_the_spec(client: FlaskClient) -> None:
+    response = client.get("/docs")
+    assert response.mimetype == "text/html"
+    assert b"openapi.yaml" in response.data
+
+
+def test_config_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.config import ConfigError, from_env
+
+    env = {
+        "ATTRIBUTION_MAX_CHARS": "10",
+        "ATTRIBUTION_API_KEYS": " a, b ,",
+        "ATTRIBUTION_PRELOAD": "yes",
+    }
+    settings = from_env(env)
+    assert settings["MAX_CHARS"] == 10
+    assert settings["API_KEYS"] == ("a", "b")
+    assert settings["PRELOAD"] is True
+    with pytest.raises(ConfigError, match="ATTRIBUTION_BATCH_MAX"):
+        from_env({"ATTRIBUTION_BATCH_MAX": "many"})
+    with pytest.raises(ConfigError, match="ATTRIBUTION_PRELOAD"):
+        from_env({"ATTRIBUTION_PRELOAD": "maybe"})
+    assert from_env({"ATTRIBUTION_RUBRIC": "/x.yaml"})["RUBRIC_PROVIDER"].startswith("attribution")
+
+
+def test_service_does_not_hold_nlp_imports() -> None:
+    import service.api
+
+    assert "torch" not in vars(service.api) and "stanza" not in vars(service.api)
