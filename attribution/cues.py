@@ -240,7 +240,10 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
 
 
 def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
-    """Return the words of a verbal cue: the verb and a negation ("would not comment")."""
+    """Return the words of a verbal cue: the verb, and a colon right after it ("declared:")."""
+    nxt = verb + 1
+    if nxt < len(sent.tokens) and sent.tokens[nxt].text == ":":
+        return (verb, nxt)
     return (verb,)
 
 
@@ -322,6 +325,10 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
             x = child(sent, i, ("xcomp",))
             if x is not None:
                 content = subtree_ids(sent, x.index)
+    if not content and entry.kind == "intention":
+        x = child(sent, i, ("xcomp",))
+        if x is not None:
+            content = subtree_ids(sent, x.index)
     if not content and verb.lemma in OBJECT_CONTENT:
         obj = child(sent, i, OBJECTS)
         if obj is not None and (entry.kind != "thought"):

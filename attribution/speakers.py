@@ -132,6 +132,14 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
         ids = name_ids(sent, head)
         name = text_of(sent, doc_text, ids)
         return Description("name", name, name_type(name), role, tok.lemma, plural, True)
+    titled = _titled_name(sent, head)
+    if titled is not None:
+        # "Polisario head Brahim Ghali": a title noun heading a name.
+        ids = name_ids(sent, titled)
+        name = text_of(sent, doc_text, ids)
+        start = det.end if det is not None and det.start == span[0] else span[0]
+        title = doc_text[start : sent.tokens[ids[0]].start].strip(" ,")
+        return Description("name", name, name_type(name), title or role, tok.lemma, plural, True)
     if poss is not None and tok.upos == "NOUN":
         return Description(
             "possessive",
@@ -148,6 +156,22 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
     return Description(
         "description", mention_text, stype, desc_role, tok.lemma.lower(), plural, definite
     )
+
+
+def _titled_name(sent: Sentence, head: int) -> int | None:
+    """Return the proper name a title noun introduces ("head *Brahim Ghali*"), if any."""
+    tok = sent.tokens[head]
+    if tok.upos != "NOUN":
+        return None
+    for c in sent.tokens:
+        if (
+            c.head == head
+            and c.upos == "PROPN"
+            and c.index == head + 1
+            and c.deprel in ("appos", "flat", "flat:name", "compound")
+        ):
+            return c.index
+    return None
 
 
 def _strip_det(text: str) -> str:

@@ -224,3 +224,16 @@ officials official NOUN 7 nsubj Number=Plur
 say say VERB 2 parataxis nsp
 . . PUNCT 2 punct
 """
+
+GHALI = """
+Polisario Polisario PROPN 2 compound
+head head NOUN 5 nsubj
+Brahim Brahim PROPN 2 appos
+Ghali Ghali PROPN 3 flat
+declared declare VERB 0 root nsp
+: : PUNCT 5 punct
+the the DET 8 det
+movement movement NOUN 9 nsubj
+decided decide VERB 5 ccomp nsp
+. . PUNCT 5 punct
+"""

@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from _engine_conllu import ACCORDING, HE_SAID, MADDY, OFFICE, PARENTHETICAL, PROFESSOR, doc
+from _engine_conllu import (
+    ACCORDING,
+    GHALI,
+    HE_SAID,
+    MADDY,
+    OFFICE,
+    PARENTHETICAL,
+    PROFESSOR,
+    doc,
+)
 
 from attribution.pipeline import extract
 from attribution.speakers import name_type, noun_type
@@ -57,3 +66,12 @@ def test_name_and_noun_types() -> None:
     assert noun_type("official", "officials", plural=True, definite=False) == "anonymous_group"
     assert noun_type("report", "report", plural=False, definite=True) == "document"
     assert noun_type("newspaper", "newspaper", plural=False, definite=True) == "media"
+
+
+def test_title_noun_heading_a_name() -> None:
+    text = "Polisario head Brahim Ghali declared: the movement decided."
+    (att,), (sp,), _ = extract(doc(GHALI, text=text))
+    assert att.cue is not None and att.cue.span.text == "declared:"
+    assert sp.name == "Brahim Ghali"
+    assert sp.type == "named_person"
+    assert sp.role == "Polisario head"
