@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 from attribution.repair.offsets import Edit
 
@@ -22,11 +23,13 @@ JOINER_RE = re.compile("(?<=[A-Za-z])[\u200c\u200d](?=[A-Za-z])")
 # Whitespace-delimited chunk around a flagged mojibake sequence.
 CHUNK_RE = re.compile(r"\S+")
 # Control characters (not tab/newline/CR) that scraping leaves behind.
+# Sequences that betray a partial decoding ("RaÃÂol", "realâ€world").
+LEFTOVER_MOJIBAKE = ("Ã", "Â", "â€")
 CONTROL_RE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 
 def _ftfy_config() -> object:
-    """Return the ftfy configuration: fix encodings only, keep quotes and widths."""
+    """Return the ftfy configuration: fix encodings (NFC inside the run), keep quotes and widths."""
     from ftfy import TextFixerConfig
 
     return TextFixerConfig(
@@ -37,14 +40,14 @@ def _ftfy_config() -> object:
         uncurl_quotes=False,
         fix_line_breaks=False,
         remove_control_chars=False,
-        normalization=None,
+        normalization="NFC",
     )
 
 
 def mojibake_edits(text: str) -> list[Edit]:
     """Return fixes for the whitespace-delimited runs that ftfy's badness check flags."""
     from ftfy import fix_text
-    from ftfy.badness import BADNESS_RE
+    from ftfy.badness import BADNESS_RE, is_bad
 
     edits: list[Edit] = []
     last_end = -1
@@ -57,9 +60,14 @@ def mojibake_edits(text: str) -> list[Edit]:
             continue
         last_end = chunk.end()
         fixed = fix_text(chunk.group(), _ftfy_config())  # type: ignore[arg-type]
-        if fixed != chunk.group():
+        if fixed != chunk.group() and _complete(fixed, is_bad):
             edits.append(Edit(chunk.start(), chunk.end(), fixed, "char"))
     return edits
+
+
+def _complete(fixed: str, is_bad: Callable[[str], bool]) -> bool:
+    """Return True if ``fixed`` has no mojibake left (a partial fix is no fix)."""
+    return not is_bad(fixed) and not any(m in fixed for m in LEFTOVER_MOJIBAKE)
 
 
 def _entity_edits(text: str) -> list[Edit]:
@@ -68,7 +76,7 @@ def _entity_edits(text: str) -> list[Edit]:
     for m in ENTITY_RE.finditer(text):
         decoded = html.unescape(m.group())
         if decoded != m.group():
-            edits.append(Edit(m.start(), m.end(), decoded, "char"))
+            edits.append(Edit(m.start(), m.end(), decoded, "char", trim=False))
     return edits
 
 

@@ -10,7 +10,7 @@ reach into removed material.
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
@@ -23,6 +23,7 @@ class Edit:
     end: int
     replacement: str
     kind: str = "char"
+    trim: bool = True  # map the common prefix/suffix of old and new text exactly
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +46,7 @@ class OffsetMap:
     repaired_length: int
     visible: tuple[Piece, ...]
     rep_starts: tuple[int, ...]
+    covering: tuple[Piece, ...]
     orig_starts: tuple[int, ...]
 
     @classmethod
@@ -57,6 +59,7 @@ class OffsetMap:
         """Build a map from ordered pieces, merging adjacent copy pieces."""
         merged = _merge(pieces)
         visible = tuple(p for p in merged if p.rep_end > p.rep_start)
+        covering = tuple(p for p in merged if p.orig_end > p.orig_start)
         repaired_length = merged[-1].rep_end if merged else 0
         return cls(
             tuple(merged),
@@ -64,7 +67,8 @@ class OffsetMap:
             repaired_length,
             visible,
             tuple(p.rep_start for p in visible),
-            tuple(p.orig_start for p in merged),
+            covering,
+            tuple(p.orig_start for p in covering),
         )
 
     @property
@@ -126,20 +130,22 @@ class OffsetMap:
         return self._rep_position(start, left=True), self._rep_position(end, left=False)
 
     def _rep_position(self, pos: int, *, left: bool) -> int:
+        """Map original boundary ``pos``; ``left`` for a span start, else for a span end."""
+        covering = self.covering
+        if not covering:
+            return 0 if left else self.repaired_length
         if pos >= self.original_length:
-            return self.repaired_length
-        idx = bisect_right(self.orig_starts, pos) - 1
-        if idx < 0:
-            return 0
-        # Among pieces starting at the same original offset prefer the first for a start.
-        while left and idx > 0 and self.pieces[idx - 1].orig_start == pos:
-            idx -= 1
-        piece = self.pieces[idx]
-        if piece.copy and pos < piece.orig_end:
+            return covering[-1].rep_end
+        if pos <= 0:
+            return covering[0].rep_start
+        if left:
+            idx = bisect_right(self.orig_starts, pos) - 1
+        else:
+            idx = bisect_left(self.orig_starts, pos) - 1
+        piece = covering[idx]
+        if piece.copy:
             return piece.rep_start + (pos - piece.orig_start)
-        if pos == piece.orig_start:
-            return piece.rep_start
-        return piece.rep_end if not left or pos >= piece.orig_end else piece.rep_start
+        return piece.rep_start if left else piece.rep_end
 
     @property
     def is_identity_fast(self) -> bool:
@@ -221,8 +227,8 @@ def apply_edits(text: str, edits: Iterable[Edit]) -> tuple[str, list[Piece]]:
         limit = e.end
         old = text[e.start : e.end]
         new = e.replacement
-        pre = _common_prefix(old, new)
-        suf = _common_suffix(old[pre:], new[pre:])
+        pre = _common_prefix(old, new) if e.trim else 0
+        suf = _common_suffix(old[pre:], new[pre:]) if e.trim else 0
         start, end = e.start + pre, e.end - suf
         middle = new[pre : len(new) - suf]
         if start > cursor:
