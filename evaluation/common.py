@@ -2,7 +2,8 @@
 
 Floors are the lowest scores the engine may reach on an evaluation; they live
 in ``evaluation/floors/<name>.json`` and only ever go up. A key ending in
-``_max`` is a ceiling instead (e.g. invented attributions); a boolean must hold.
+``_max`` is a ceiling instead (e.g. invented attributions); a boolean ``true`` must
+hold (``false`` asks nothing).
 """
 
 from __future__ import annotations
@@ -58,8 +59,8 @@ def check_floors(measured: Mapping[str, Any], floors: Mapping[str, Any]) -> list
         if value is None:
             failures.append(f"{key}: not measured (floor {floor})")
         elif isinstance(floor, bool):
-            if bool(value) is not floor:
-                failures.append(f"{key}: {value} (must be {floor})")
+            if floor and not value:
+                failures.append(f"{key}: {value} (must hold)")
         elif key.endswith(CEILING_SUFFIX):
             if value > floor:
                 failures.append(f"{key}: {value} above ceiling {floor}")

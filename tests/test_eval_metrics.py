@@ -8,7 +8,8 @@ from types import SimpleNamespace
 import pytest
 
 from evaluation import polnear as pn
-from evaluation.common import check_floors
+from evaluation import seed
+from evaluation.common import check_floors, load_floors
 
 TEXT = '"We will win," Smith said. Jones argued that taxes were too high. Noise here.'
 #       0123456789012345678901234567890123456789012345678901234567890123456789
@@ -169,3 +170,78 @@ def test_check_floors(measured: dict, failures: int) -> None:
 def test_main_refuses_test_split() -> None:
     with pytest.raises(SystemExit):
         pn.main(["--split", "test"])
+
+
+# ---------------------------------------------------------------- seed harness
+
+
+SEED_TEXT = "Officials say it will “formalise” ties. Rabat allegedly used it. “Not coincidental”"
+
+
+def _seed_gold() -> dict:
+    return {
+        "attributions": [
+            {"content": "formalise", "speaker_aliases": ["officials"], "required": True},
+            {"content": "ties", "speaker_aliases": ["Gantz"], "required": True},
+        ],
+        "hedges": [{"text": "Officials say", "kind": "vague_group"}],
+        "unattributed_claims": [{"content": "Rabat allegedly used it", "hedge": "allegedly"}],
+        "declined_to_comment": [],
+        "not_attributions": [{"text": "Not coincidental", "why": "heading"}],
+        "expected_score_order": [["officials", ">", "Gantz"]],
+    }
+
+
+def _seed_analysis(extra_speaker_type: str) -> SimpleNamespace:
+    ns = SimpleNamespace
+
+    def tspan(snippet: str) -> SimpleNamespace:
+        start = SEED_TEXT.index(snippet)
+        return ns(start=start, end=start + len(snippet), text=snippet)
+
+    def att(ident, content, speaker, value, hedges=()):
+        return ns(
+            id=ident,
+            content=tspan(content),
+            source=None,
+            speaker_id=speaker,
+            hedges=tuple(ns(kind=k, span=tspan(t)) for k, t in hedges),
+            score=ns(value=value, grade="C"),
+            sieve="test",
+        )
+
+    return ns(
+        attributions=(
+            att("a1", "formalise", "s1", 20, (("vague_group", "Officials say"),)),
+            att("a2", "Rabat allegedly used it", "u", 10),
+            att("a3", "Not coincidental", "s2", 50),
+        ),
+        speakers=(
+            ns(id="s1", name="officials", type="anonymous_group"),
+            ns(id="u", name="(unattributed)", type="unattributed"),
+            ns(id="s2", name="Brahim Ghali", type=extra_speaker_type),
+        ),
+    )
+
+
+def test_seed_evaluate_counts_found_missed_and_violations() -> None:
+    metrics, lines = seed.evaluate(_seed_gold(), SEED_TEXT, _seed_analysis("named_person"))
+    assert metrics["required"] == 2
+    assert metrics["required_found"] == 1
+    assert metrics["required_speaker_right"] == 1
+    assert metrics["hedges_found"] == 1
+    assert metrics["unattributed_found"] == 1
+    assert metrics["not_attribution_violations_max"] == 1
+    assert metrics["invented_max"] == 0
+    assert metrics["score_order"] is False  # "ties" was missed: no score for Gantz
+    assert any(line.startswith("MISSED") for line in lines)
+
+
+def test_seed_group_speaker_on_not_attribution_is_fine() -> None:
+    metrics, _ = seed.evaluate(_seed_gold(), SEED_TEXT, _seed_analysis("anonymous_group"))
+    assert metrics["not_attribution_violations_max"] == 0
+
+
+def test_seed_floors_file_is_well_formed() -> None:
+    for name in ("seed", "polnear"):
+        assert isinstance(load_floors(name)["metrics"], dict)

@@ -1,0 +1,58 @@
+"""Evaluation gates: the seed article and PolNeAR dev must stay at or above their floors.
+
+They need the shared data (``../shared`` or ``$ATTRIBUTION_SHARED``) and the
+bundled Stanza models; on a clone without either they are skipped.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from evaluation import polnear, seed
+from evaluation.common import check_floors, load_floors, shared_dir
+
+pytestmark = [pytest.mark.shared, pytest.mark.model]
+PARSER_MODULE = "attribution.nlp.stanza_parser"
+
+if not shared_dir().is_dir():
+    pytest.skip(f"shared evaluation data not found at {shared_dir()}", allow_module_level=True)
+
+
+def _need(path_parts: tuple[str, ...]) -> None:
+    path = shared_dir().joinpath(*path_parts)
+    if not path.exists():
+        pytest.skip(f"shared evaluation data not found at {path}")
+
+
+@pytest.fixture(scope="module")
+def analyze():
+    from attribution.errors import ModelLoadError, ModelNotFoundError
+    from attribution.pipeline import Analyzer
+
+    analyzer = Analyzer()
+    try:
+        analyzer.load()
+    except (ModelNotFoundError, ModelLoadError) as exc:
+        pytest.skip(f"bundled models unavailable: {exc}")
+    except ModuleNotFoundError as exc:
+        if exc.name != PARSER_MODULE:
+            raise
+        pytest.skip(f"{PARSER_MODULE} is not in this checkout")
+    return analyzer.analyze
+
+
+def test_seed_gate(analyze) -> None:
+    _need(("examples", f"{seed.SEED_NAME}.gold.json"))
+    gold, text = seed.load_seed()
+    metrics, lines = seed.evaluate(gold, text, analyze(text))
+    failures = check_floors(metrics, load_floors(seed.FLOORS_NAME)["metrics"])
+    assert not failures, "\n".join(failures + lines)
+
+
+def test_polnear_dev_gate(analyze) -> None:
+    _need(("data", "polnear", "dev"))
+    articles = polnear.read_split(shared_dir() / "data" / "polnear" / "dev")
+    report = polnear.evaluate(articles, lambda text: polnear.predicted_relations(analyze(text)))
+    metrics = report.metrics()
+    failures = check_floors(metrics, load_floors(polnear.FLOORS_NAME)["metrics"])
+    assert not failures, "\n".join(failures) + "\n" + polnear.format_report(metrics, "PolNeAR dev")
