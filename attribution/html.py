@@ -9,7 +9,7 @@ Rules, kept simple and predictable:
   ``svg`` and ``iframe`` is dropped, and so are comments, doctypes and
   processing instructions;
 * character references (``&amp;``, ``&#8220;``) are decoded;
-* runs of whitespace (no-break spaces included) become one space; block
+* runs of whitespace (any Unicode space, no-break included) become one space; block
   elements (``p``, ``div``, ``h1``, ``li``...) end a paragraph (``"\\n\\n"``)
   and ``br`` ends a line (``"\\n"``); leading and trailing whitespace is removed.
 
@@ -41,7 +41,6 @@ _BLOCK = frozenset(
         "table", "td", "th", "title", "tr", "ul",
     }
 )  # fmt: skip
-_SPACE = " \t\n\r\f\v\xa0"
 
 
 @dataclass(frozen=True, slots=True)
@@ -148,7 +147,7 @@ class _Extractor(HTMLParser):
             end = base + len(data)
             positions = ((ch, base, end) for ch in data)
         for ch, start, end in positions:
-            if ch in _SPACE:
+            if ch.isspace():
                 if not self._pending_break:
                     self._space(start)
             else:
@@ -163,7 +162,7 @@ class _Extractor(HTMLParser):
             end += 1
         decoded = unescape(self._html[start:end])
         for ch in decoded:
-            if ch in _SPACE:
+            if ch.isspace():
                 if not self._pending_break:
                     self._space(start)
             else:
