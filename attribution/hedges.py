@@ -405,6 +405,28 @@ def _source_signals(
     return _Signals(tuple(hedges), basis, reason)
 
 
+def _mention_signals(doc: ParsedDocument, speaker: Speaker, lex: Lexicon) -> _Signals:
+    """Collect the knowledge basis and affiliation stated on any mention of ``speaker``.
+
+    "A source familiar with the visit told AFP ... the source said": the second
+    attribution inherits what the first mention says about the same source.
+    """
+    hedges: list[Hedge] = []
+    basis: TextSpan | None = None
+    for mention in speaker.mentions:
+        located = _span_tokens(doc, mention)
+        if located is None:
+            continue
+        sent, toks = located
+        head = _phrase_head(sent, toks)
+        found = _knowledge(doc, sent, head, lex)
+        if found is not None and basis is None:
+            basis = found
+            hedges.append(Hedge(found, KNOWLEDGE_BASIS))
+        hedges.extend(_affiliations(doc, sent, head, lex))
+    return _Signals(tuple(hedges), basis, None)
+
+
 def _source_with_cue(doc: ParsedDocument, att: Attribution) -> TextSpan:
     """Return "officials say": the source joined to its cue when only blanks separate them."""
     assert att.source is not None
@@ -517,16 +539,20 @@ def detect(
     for att in attributions:
         speaker = by_id.get(att.speaker_id) if att.speaker_id is not None else None
         signals = _source_signals(doc, att, speaker, lex)
+        inherited = _Signals((), None, None)
+        if speaker is not None and speaker.type in ANONYMOUS_TYPES:
+            inherited = _mention_signals(doc, speaker, lex)
         hedges = [
             *att.hedges,
             *signals.hedges,
+            *(h for h in inherited.hedges if h.kind not in {x.kind for x in signals.hedges}),
             *_cue_signals(doc, att, lex),
             *_content_attacks(doc, att, lex),
         ]
         anonymous = speaker is not None and (speaker.anonymous or speaker.type in ANONYMOUS_TYPES)
         if anonymous and att.speaker_id != UNATTRIBUTED_ID:
             hedges.extend(_corroborations(doc, att, attributions, lex))
-        justification = att.justification or signals.basis or signals.reason
+        justification = att.justification or signals.basis or signals.reason or inherited.basis
         out.append(replace(att, hedges=_dedupe(hedges), justification=justification))
     return tuple(out)
 

@@ -8,14 +8,18 @@ from attribution.records import Attribution, Cue, Speaker, TextSpan
 from attribution.types import ParsedDocument
 
 
-def parse(rows: str) -> ParsedDocument:
-    """Build a one-sentence document from ``form lemma upos head deprel [feats]`` rows."""
-    lines = []
-    for i, row in enumerate(r.split() for r in rows.strip().splitlines()):
-        form, lemma, upos, head, deprel = row[:5]
-        feats = row[5] if len(row) > 5 else "_"
-        lines.append("\t".join([str(i + 1), form, lemma, upos, "_", feats, head, deprel, "_", "_"]))
-    return parse_conllu("\n".join(lines))
+def parse(*sentences: str) -> ParsedDocument:
+    """Build a document from sentences of ``form lemma upos head deprel [feats]`` rows."""
+    blocks = []
+    for rows in sentences:
+        lines = []
+        for i, row in enumerate(r.split() for r in rows.strip().splitlines()):
+            form, lemma, upos, head, deprel = row[:5]
+            feats = row[5] if len(row) > 5 else "_"
+            cols = [str(i + 1), form, lemma, upos, "_", feats, head, deprel, "_", "_"]
+            lines.append("\t".join(cols))
+        blocks.append("\n".join(lines))
+    return parse_conllu("\n\n".join(blocks))
 
 
 def span(doc: ParsedDocument, text: str) -> TextSpan:
@@ -305,3 +309,24 @@ def test_lexicon_is_lemmas() -> None:
     assert "reportedly" in lex.hedge_adverbs
     assert ("familiar", "with") in lex.knowledge_adjectives
     assert all(w == w.lower() for w in lex.vague_group_nouns)
+
+
+THE_SOURCE_SAID = """
+The the DET 2 det
+source source NOUN 3 nsubj
+said say VERB 0 root
+it it PRON 5 nsubj
+worked work VERB 3 ccomp
+. . PUNCT 3 punct
+"""
+
+
+def test_knowledge_basis_is_inherited_from_an_earlier_mention() -> None:
+    doc = parse(FAMILIAR, THE_SOURCE_SAID)
+    first = span(doc, "A source familiar with the visit")
+    speaker = Speaker("s1", "a source", "anonymous_person", anonymous=True, mentions=(first,))
+    att = attribution(doc, "The source", "said", "it worked", "s1")
+    (out,) = hk.detect(doc, (att,), (speaker,))
+    assert kinds(out)["knowledge_basis"] == "familiar with the visit"
+    assert out.justification is not None and out.justification.text == "familiar with the visit"
+    assert "anonymous_formula" not in kinds(out)  # the formula is the first mention's
