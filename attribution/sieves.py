@@ -164,29 +164,43 @@ def _bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None
 
 
 def trigram_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
-    """Match "“...,” he said", "“...,” said X" and "X said, “...”" on the surface."""
+    """Match "“...,” he said", "“...,” said X" and "X said, “...”" on the surface.
+
+    Only punctuation and the speaker's own noun phrase may stand between the
+    quotation and the verb after it; only punctuation (or the addressee of
+    "told", "asked") between a verb before it and the quotation.
+    """
     q = ctx.quotes[qi]
     verbs = reporting_verbs()
     doc = ctx.doc
+    para = ctx.para_of(q.end - 1)
     after = [t for s in doc.sentences for t in s.tokens if t.start >= q.end][:MAX_PATTERN_GAP]
-    for t in after:
+    for n, t in enumerate(after):
         if t.upos == "VERB" and t.lemma.lower() in verbs:
-            sent = _sentence_of(doc, t)
-            if ctx.para_of(t.start) != ctx.para_of(q.end - 1):
+            if ctx.para_of(t.start) != para:
                 return None
+            sent = _sentence_of(doc, t)
+            gap = [g for g in after[:n] if g.upos != "PUNCT"]
             subj = subject_of(sent, t.index)
+            if subj is not None and not (q.end <= subj.start and subj.start - t.end < 60):
+                subj = None
             if subj is None:
                 subj = _np_between(sent, q.end, t.start) or _np_after(sent, t.index)
             if subj is None:
                 return None
-            cue = _cue_for(ctx, sent, t)
-            return Link(cue, mention(doc, sent, subj, (t.index,)))
+            in_np = {i for i in source_ids(sent, subj, avoid=(t.index,))}
+            if any(g.index not in in_np or _sentence_of(doc, g) is not sent for g in gap):
+                return None
+            return Link(_cue_for(ctx, sent, t), mention(doc, sent, subj, (t.index,)))
         if t.upos in ("VERB", "AUX") or t.text in ("“", '"', "«"):
             break
     before = [t for s in doc.sentences for t in s.tokens if t.end <= q.start][-MAX_PATTERN_GAP:]
-    for t in reversed(before):
+    for n, t in enumerate(reversed(before)):
         if t.upos == "VERB" and t.lemma.lower() in verbs:
             if ctx.para_of(t.start) != ctx.para_of(q.start):
+                return None
+            gap = [g for g in before[len(before) - n :] if g.upos != "PUNCT"]
+            if gap and (t.lemma.lower() not in ("tell", "ask", "write") or len(gap) > 3):
                 return None
             sent = _sentence_of(doc, t)
             subj = subject_of(sent, t.index)

@@ -237,3 +237,18 @@ movement movement NOUN 9 nsubj
 decided decide VERB 5 ccomp nsp
 . . PUNCT 5 punct
 """
+
+READY_SPLIT = """
+“ “ PUNCT 4 punct nsp
+We we PRON 4 nsubj
+are be AUX 4 cop
+ready ready ADJ 0 root nsp
+. . PUNCT 4 punct nsp
+” ” PUNCT 4 punct
+"""
+
+CLINTON_SAID = """
+Clinton Clinton PROPN 2 nsubj
+said say VERB 0 root nsp
+. . PUNCT 2 punct
+"""

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from _engine_conllu import (
     ACCORDING,
+    CLINTON_SAID,
     COLON,
     DASH,
     HE_SAID,
@@ -15,6 +16,7 @@ from _engine_conllu import (
     PLAN,
     PROFESSOR,
     READY,
+    READY_SPLIT,
     SCARE,
     doc,
 )
@@ -141,3 +143,10 @@ def test_each_quotation_resolved_once() -> None:
     links = run_sieves(ctx)
     assert list(links) == [0] and links[0].sieve == "dependency"
     assert [c.lemma for c in find_cues(d.sentences[0])] == ["say"]
+
+
+def test_surface_pattern_when_the_parser_splits_the_sentence() -> None:
+    (att,) = run(READY_SPLIT, CLINTON_SAID, text="“We are ready.” Clinton said.")
+    assert att.sieve == "trigram"
+    assert att.source is not None and att.source.text == "Clinton"
+    assert att.cue is not None and att.cue.span.text == "said"
