@@ -13,6 +13,7 @@ claimed become indirect-speech and "according to" attributions.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -55,11 +56,8 @@ class Context:
     paragraphs: tuple[tuple[int, int], ...]
 
     def para_of(self, offset: int) -> int:
-        for n, (s, e) in enumerate(self.paragraphs):
-            if offset < e or n == len(self.paragraphs) - 1:
-                if offset >= s or n == 0:
-                    return n
-        return len(self.paragraphs) - 1
+        """Return the index of the paragraph holding ``offset`` (the one before a gap)."""
+        return max(0, bisect.bisect_right([s for s, _ in self.paragraphs], offset) - 1)
 
     def sentences_over(self, start: int, end: int) -> tuple[Sentence, ...]:
         return tuple(s for s in self.doc.sentences if s.start < end and s.end > start)
@@ -227,7 +225,11 @@ def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     head = _np_head(sent, ids)
     if head is None:
         return None
-    return Link(None, mention(doc, sent, head, _outside(sent, head, ids)))
+    m = mention(doc, sent, head, _outside(sent, head, ids))
+    colon = before[-1].index
+    src = tuple(t.index for t in sent.tokens if m.span.start <= t.start and t.end <= m.span.end)
+    cue = CueMatch(sent.index, (colon,), ":", "neutral", "speech", src, head.index, (), "verb")
+    return Link(cue, m)
 
 
 def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:

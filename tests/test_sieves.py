@@ -96,6 +96,7 @@ def test_partial_quote_takes_the_reported_clause() -> None:
 def test_colon_form() -> None:
     (att,) = run(COLON, text="Trump: “We will win big.”")
     assert att.sieve == "colon"
+    assert att.cue is not None and att.cue.span.text == ":"
     assert att.source is not None and att.source.text == "Trump"
 
 
