@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -38,6 +39,8 @@ from typing import Any
 from evaluation.common import check_floors, load_floors, shared_dir
 
 Range = tuple[int, int]
+_SPAN_LINE = re.compile(r"^(?P<id>T\d+)\t\S+ (?P<offsets>\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
+_EVENT_LINE = re.compile(r"^E\d+\t(?P<args>.*)$")
 #: Quote marks whose presence makes a gold content a direct quote.
 DOUBLE_QUOTES = frozenset('"“”„‟«»')
 #: Characters trimmed from both ends of every range before comparing.
@@ -99,18 +102,16 @@ def parse_ann(data: str) -> tuple[Relation, ...]:
 
     ``T`` lines give typed spans; ``E`` lines (``Attribution`` or
     ``Attribution-no-source``) tie Content, Cue and Source together. Events
-    without a Content are skipped.
+    without a Content are skipped, and so are the continuation lines of a
+    span text that holds a newline.
     """
     spans: dict[str, Span] = {}
     events: list[dict[str, str]] = []
     for line in data.splitlines():
-        if line.startswith("T"):
-            ident, typed, _text = (line.split("\t") + ["", ""])[:3]
-            _kind, _, offsets = typed.partition(" ")
-            spans[ident] = parse_span(offsets)
-        elif line.startswith("E"):
-            args = line.split("\t")[1].split()
-            events.append(dict(a.split(":", 1) for a in args if ":" in a))
+        if m := _SPAN_LINE.match(line):
+            spans[m["id"]] = parse_span(m["offsets"])
+        elif m := _EVENT_LINE.match(line):
+            events.append(dict(a.split(":", 1) for a in m["args"].split() if ":" in a))
     out: list[Relation] = []
     for roles in events:
         content = spans.get(roles.get("Content", ""))

@@ -245,3 +245,10 @@ def test_seed_group_speaker_on_not_attribution_is_fine() -> None:
 def test_seed_floors_file_is_well_formed() -> None:
     for name in ("seed", "polnear"):
         assert isinstance(load_floors(name)["metrics"], dict)
+
+
+def test_span_text_with_a_newline_does_not_break_the_reader() -> None:
+    ann = "T1\tContent 0 20\tfirst line\nsecond line\nT2\tCue 21 25\tsaid\n"
+    ann += "E1\tAttribution-no-source:T2 Cue:T2 Content:T1\n"
+    (rel,) = pn.parse_ann(ann)
+    assert rel.content.ranges == ((0, 20),)
