@@ -36,59 +36,9 @@ SUBJECT_INHERITING = frozenset({"conj", "xcomp", "advcl"})
 REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
-#: Verbs whose direct object is the reported content ("cited X", "announced X").
-OBJECT_CONTENT = frozenset(
-    {
-        "announce",
-        "cite",
-        "report",
-        "reveal",
-        "deny",
-        "confirm",
-        "quote",
-        "tweet",
-        "write",
-        "post",
-        "predict",
-        "propose",
-        "suggest",
-        "ask",
-        "recommend",
-        "demand",
-        "dispute",
-        "reject",
-        "acknowledge",
-        "admit",
-        "claim",
-        "allege",
-        "disclose",
-        "describe",
-        "praise",
-        "criticize",
-        "criticise",
-        "condemn",
-        "question",
-        "promise",
-        "pledge",
-        "vow",
-        "say",
-        "add",
-        "show",
-        "find",
-    }
-)
-#: Verbs whose ``advcl``/``obl`` "of X" or "for X" names the charge ("accused Rabat of ...").
-PREPOSITIONAL_CONTENT = {
-    "accuse": "of",
-    "blame": "for",
-    "criticize": "for",
-    "praise": "for",
-    "call": "for",
-    "urge": "to",
-    "warn": "of",
-    "charge": "with",
-}
 ACCORDING_TO = ("according", "to")
+#: Verbs of these kinds are kept without a content: "“...,” he added."
+BARE_CUE_KINDS = frozenset({"speech", "writing"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,15 +48,17 @@ class Verb:
     lemma: str
     stance: Stance
     kind: CueKind
+    frames: frozenset[str] = frozenset()
 
 
 @cache
 def reporting_verbs() -> dict[str, Verb]:
-    """Load ``reporting_verbs.tsv`` (lemma, stance, kind) once."""
+    """Load ``reporting_verbs.tsv`` (lemma, stance, kind, frames) once."""
     out: dict[str, Verb] = {}
     for row in load_tsv("reporting_verbs.tsv"):
-        lemma, stance, kind = (row + ("neutral", "speech"))[:3]
-        out[lemma] = Verb(lemma, stance, kind)  # type: ignore[arg-type]
+        lemma, stance, kind, frames = (row + ("neutral", "speech", "-"))[:4]
+        fr = frozenset(f for f in frames.split(",") if f and f != "-")
+        out[lemma] = Verb(lemma, stance, kind, fr)  # type: ignore[arg-type]
     return out
 
 
@@ -312,31 +264,25 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
         host = verb.head
         content = subtree_ids(sent, host, exclude=(i,))
         form = "parenthetical"
-    elif verb.lemma in PREPOSITIONAL_CONTENT:
-        prep = PREPOSITIONAL_CONTENT[verb.lemma]
+    else:
+        preps = entry.frames - {"obj", "xcomp"}
         for c in children(sent, i, ("advcl", "obl", "xcomp")):
             if any(
-                g.deprel in ("mark", "case") and g.text.lower() == prep
+                g.deprel in ("mark", "case") and g.text.lower() in preps
                 for g in sent.children(c.index)
             ):
                 content = subtree_ids(sent, c.index)
                 break
-        if not content and verb.lemma in ("urge", "call"):
-            x = child(sent, i, ("xcomp",))
-            if x is not None:
-                content = subtree_ids(sent, x.index)
-    if not content and entry.kind == "intention":
+    if not content and "xcomp" in entry.frames:
         x = child(sent, i, ("xcomp",))
         if x is not None:
             content = subtree_ids(sent, x.index)
-    if not content and verb.lemma in OBJECT_CONTENT:
+    if not content and "obj" in entry.frames:
         obj = child(sent, i, OBJECTS)
-        if obj is not None and (entry.kind != "thought"):
+        if obj is not None:
             content = subtree_ids(sent, obj.index)
-    if not content and verb.lemma in ("say", "add", "tell", "write", "state", "explain", "note"):
-        # "“...,” he said." parsed with the quotation elsewhere: keep the cue, content found later.
-        pass
-    elif not content:
+    if not content and entry.kind not in BARE_CUE_KINDS:
+        # A speech verb without content may still introduce a quotation found later.
         return None
     if subj is not None and subj.index in content:
         subj = None
