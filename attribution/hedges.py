@@ -71,7 +71,7 @@ _CLAUSE_DROP = frozenset({"punct", "parataxis", "discourse", "vocative", "cc", "
 #: Tokens at which a claim's clause is cut ("... Macron — a claim denied by ...").
 _CLAUSE_BREAKS = frozenset({"—", "–", "--", "-–", ";", "―"})
 _NEGATORS = frozenset({"not", "never", "n't", "no"})
-_NEGATED_PREFIX = "un"
+_NEGATED_PREFIX = "un"  # "unauthorized to speak"
 _MIN_SEVERAL = 2
 _ORG_CASES = frozenset({"at", "in", "from", "within", "inside", "for", "of", "with"})
 _NAME_RELATIONS = frozenset({"flat", "compound", "appos"})
@@ -180,8 +180,6 @@ def _inside(tok: Token, span: TextSpan | None) -> bool:
 
 def _negated(sent: Sentence, tok: Token) -> bool:
     """Return whether ``tok`` carries a negation (``not``, ``never``, Polarity=Neg)."""
-    if tok.text.lower().startswith(_NEGATED_PREFIX) and tok.upos in ("ADJ", "VERB"):
-        return True
     return any(
         _lemma(c) in _NEGATORS or "Polarity=Neg" in c.feats
         for c in sent.children(tok.index)
@@ -278,13 +276,22 @@ def _knowledge(doc: ParsedDocument, sent: Sentence, head: Token, lex: Lexicon) -
 
 def _not_authorized(sent: Sentence, tok: Token, lex: Lexicon) -> bool:
     """Match "not authorized to speak", "unauthorized to discuss", "not allowed to comment"."""
-    if _lemma(tok) not in lex.authorize_verbs and not _lemma(tok).endswith("authorized"):
+    lemma = _lemma(tok)
+    prefixed = lemma.startswith(_NEGATED_PREFIX) and lemma[len(_NEGATED_PREFIX) :] in {
+        _lemma_of_participle(v) for v in lex.authorize_verbs
+    }
+    if lemma not in lex.authorize_verbs and not prefixed:
         return False
     speaks = any(
         c.base_deprel in ("xcomp", "advcl", "ccomp") and _lemma(c) in lex.speech_verbs
         for c in sent.children(tok.index)
     )
-    return speaks and _negated(sent, tok)
+    return speaks and (prefixed or _negated(sent, tok))
+
+
+def _lemma_of_participle(verb: str) -> str:
+    """Return the participle of a regular verb lemma (``authorize`` -> ``authorized``)."""
+    return verb + "d" if verb.endswith("e") else verb + "ed"
 
 
 def _asked_not_named(sent: Sentence, tok: Token, lex: Lexicon) -> bool:

@@ -330,3 +330,13 @@ def test_knowledge_basis_is_inherited_from_an_earlier_mention() -> None:
     assert kinds(out)["knowledge_basis"] == "familiar with the visit"
     assert out.justification is not None and out.justification.text == "familiar with the visit"
     assert "anonymous_formula" not in kinds(out)  # the formula is the first mention's
+
+
+def test_unauthorized_to_speak_is_a_reason() -> None:
+    rows = CONDITION.replace("not not PART 14 advmod", "really really ADV 14 advmod").replace(
+        "authorized authorize VERB", "unauthorized unauthorized ADJ"
+    )
+    doc = parse(rows)
+    att = attribution(doc, "An official", "said", "talks stalled", "s1")
+    (out,) = hk.detect(doc, (att,), (SOURCE,))
+    assert kinds(out)["anonymity_reason"] == "was really unauthorized to speak publicly"
