@@ -1,0 +1,191 @@
+"""Benchmark the HTTP service against calling the library directly.
+
+Starts gunicorn (repo config, 2 workers, 127.0.0.1 only) on a free port, sends a
+bounded number of requests with the seed article, stops gunicorn, and prints:
+
+* latency p50/p99 of one client, sequential requests;
+* requests per second with 4 concurrent clients;
+* the overhead of HTTP + validation + serialisation: the HTTP p50 against the
+  p50 of ``Analyzer.analyze`` + ``dump_analysis`` called in-process (goal < 5%).
+
+Usage::
+
+    python benchmarks/bench_http.py                      # real models
+    python benchmarks/bench_http.py --requests 20 --fake # no models: pure HTTP cost
+
+Keep it light on shared machines: the defaults send 30 + 30 requests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
+    sys.path.insert(0, str(ROOT))
+SEED = ROOT.parent / "shared" / "examples" / "gantz-morocco.txt"
+FAKE = "service.testing:FakeAnalyzer"
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Return the ``q``-th percentile (0-100) by nearest rank."""
+    ordered = sorted(values)
+    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
+    return ordered[rank]
+
+
+def free_port() -> int:
+    """Return a free TCP port on 127.0.0.1."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def post(url: str, body: bytes) -> float:
+    """POST ``body``; return the latency in ms; raise unless 200."""
+    request = urllib.request.Request(url, data=body, headers={"Content-Type": "application/json"})
+    started = time.perf_counter()
+    with urllib.request.urlopen(request, timeout=300) as response:
+        response.read()
+        if response.status != 200:
+            raise RuntimeError(f"HTTP {response.status}")
+    return (time.perf_counter() - started) * 1000
+
+
+def direct(text: str, runs: int, fake: bool, threads: int) -> list[float]:
+    """Time the library in-process: analyze + dump, as the service does."""
+    from attribution.schemas import dump_analysis
+
+    if fake:
+        from service.testing import FakeAnalyzer
+
+        analyzer = FakeAnalyzer()
+    else:
+        from attribution.pipeline import Analyzer
+
+        analyzer = Analyzer(threads=threads)  # type: ignore[assignment]
+    analyzer.load()
+    analyzer.analyze(text)  # warm up
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        dump_analysis(analyzer.analyze(text))
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def start_gunicorn(port: int, workers: int, fake: bool, threads: int) -> subprocess.Popen[bytes]:
+    """Start gunicorn on 127.0.0.1:``port``."""
+    env = {**os.environ, "ATTRIBUTION_PRELOAD": "1", "ATTRIBUTION_THREADS": str(threads)}
+    env.pop("ATTRIBUTION_API_KEYS", None)
+    if fake:
+        env["ATTRIBUTION_ANALYZER"] = FAKE
+    return subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "-c", "service/gunicorn.conf.py",
+         "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
+         "--access-logfile", "/dev/null", "service.wsgi:app"],
+        cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
+def wait_ready(base: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    """Wait until several /readyz calls in a row answer 200 (every worker loaded)."""
+    deadline = time.monotonic() + timeout
+    streak = 0
+    while streak < 8:
+        if proc.poll() is not None:
+            raise SystemExit("gunicorn exited while starting; run it by hand to see why")
+        if time.monotonic() > deadline:
+            raise SystemExit(f"gunicorn was not ready after {timeout:.0f}s")
+        try:
+            with urllib.request.urlopen(base + "/readyz", timeout=5) as response:
+                streak = streak + 1 if response.status == 200 else 0
+        except OSError:
+            streak = 0
+            time.sleep(0.5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the benchmark and print the results."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--article", type=Path, default=SEED, help="article file (seed article)")
+    parser.add_argument("--requests", type=int, default=30, help="requests per phase (30)")
+    parser.add_argument("--clients", type=int, default=4, help="concurrent clients (4)")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers (2)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads per worker (1)")
+    parser.add_argument("--fake", action="store_true", help="fake analyzer: no models needed")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON")
+    args = parser.parse_args(argv)
+    if not args.article.exists():
+        raise SystemExit(f"no article at {args.article}; pass --article FILE")
+    text = args.article.read_text(encoding="utf-8")
+    body = json.dumps({"text": text}).encode()
+
+    lib = direct(text, args.requests, args.fake, args.threads)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    proc = start_gunicorn(port, args.workers, args.fake, args.threads)
+    try:
+        wait_ready(base, proc, timeout=600)
+        url = base + "/v1/attributions"
+        for _ in range(2 * args.workers):
+            post(url, body)  # warm every worker
+        sequential = [post(url, body) for _ in range(args.requests)]
+        started = time.perf_counter()
+        with ThreadPoolExecutor(args.clients) as pool:
+            concurrent = list(pool.map(lambda _: post(url, body), range(args.requests)))
+        wall = time.perf_counter() - started
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+    lib_p50, http_p50 = statistics.median(lib), statistics.median(sequential)
+    results = {
+        "article_chars": len(text),
+        "analyzer": "fake" if args.fake else "real",
+        "workers": args.workers,
+        "library_p50_ms": round(lib_p50, 2),
+        "http_p50_ms": round(http_p50, 2),
+        "http_p99_ms": round(percentile(sequential, 99), 2),
+        "concurrent_clients": args.clients,
+        "concurrent_p50_ms": round(statistics.median(concurrent), 2),
+        "concurrent_p99_ms": round(percentile(concurrent, 99), 2),
+        "requests_per_second": round(len(concurrent) / wall, 2),
+        "overhead_ms": round(http_p50 - lib_p50, 2),
+        "overhead_pct": round(100 * (http_p50 - lib_p50) / lib_p50, 1) if lib_p50 else None,
+        "cpu_count": os.cpu_count(),
+    }
+    if args.json:
+        print(json.dumps(results))
+        return 0
+    print(f"article: {args.article.name} ({len(text)} chars), analyzer: {results['analyzer']}, "
+          f"gunicorn workers: {args.workers}, CPUs: {os.cpu_count()}")  # fmt: skip
+    print(f"library direct      p50 {lib_p50:9.2f} ms")
+    print(f"HTTP, 1 client      p50 {http_p50:9.2f} ms   p99 {results['http_p99_ms']:9.2f} ms")
+    print(
+        f"HTTP, {args.clients} clients     p50 {results['concurrent_p50_ms']:9.2f} ms   "
+        f"p99 {results['concurrent_p99_ms']:9.2f} ms   {results['requests_per_second']} req/s"
+    )
+    pct = results["overhead_pct"]
+    verdict = ""
+    if pct is not None and not args.fake:
+        verdict = "  (goal < 5%: met)" if pct < 5 else "  (goal < 5%: MISSED)"
+    print(f"HTTP + serialisation overhead: {results['overhead_ms']} ms = {pct}%{verdict}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
