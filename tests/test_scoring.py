@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from attribution import hedges as hk
 from attribution import scoring
@@ -167,3 +169,27 @@ def test_missing_rubric_file_is_a_clear_error(monkeypatch: pytest.MonkeyPatch) -
 def test_missing_section_is_refused() -> None:
     with pytest.raises(scoring.RubricError, match="penalties"):
         scoring.parse_rubric({"base": {}, "modifiers": {}, "caps": {}, "grades": {}})
+
+
+HEDGE_KINDS = sorted(
+    {*scoring.MODIFIER_HEDGES.values(), *scoring.ANONYMOUS_PENALTY_HEDGES.values()}
+    | {*scoring.PENALTY_HEDGES.values()}
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    speaker=st.sampled_from(SPEAKERS),
+    kind=st.sampled_from(["direct", "partial", "indirect", "according_to", "mixed"]),
+    kinds=st.lists(st.sampled_from(HEDGE_KINDS), max_size=8),
+)
+def test_score_is_bounded_graded_and_capped(speaker: Speaker, kind: str, kinds: list[str]) -> None:
+    a = att(speaker.id, kind, tuple((k, k) for k in kinds))
+    (out,) = scoring.score((a,), SPEAKERS)
+    assert out.score is not None
+    rules = scoring.current_rubric()
+    assert scoring.MIN_SCORE <= out.score.value <= scoring.MAX_SCORE
+    assert out.score.grade == scoring.grade(out.score.value)
+    if speaker.anonymous:
+        assert out.score.value <= rules.anonymous_max
+    assert out.score.reasons[0].rule.startswith("base.")
