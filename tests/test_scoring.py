@@ -187,9 +187,9 @@ def test_score_is_bounded_graded_and_capped(speaker: Speaker, kind: str, kinds: 
     a = att(speaker.id, kind, tuple((k, k) for k in kinds))
     (out,) = scoring.score((a,), SPEAKERS)
     assert out.score is not None
-    rules = scoring.current_rubric()
+    in_force = scoring.current_rubric()
     assert scoring.MIN_SCORE <= out.score.value <= scoring.MAX_SCORE
     assert out.score.grade == scoring.grade(out.score.value)
     if speaker.anonymous:
-        assert out.score.value <= rules.anonymous_max
+        assert out.score.value <= in_force.anonymous_max
     assert out.score.reasons[0].rule.startswith("base.")
