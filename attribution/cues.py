@@ -37,6 +37,8 @@ REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 ACCORDING_TO = ("according", "to")
+#: Dependents before the verb that belong to the cue ("has said", "would not comment").
+CUE_AUXILIARIES = frozenset({"aux", "aux:pass"})
 #: Verbs of these kinds are kept without a content: "“...,” he added."
 BARE_CUE_KINDS = frozenset({"speech", "writing"})
 
@@ -192,11 +194,29 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
 
 
 def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
-    """Return the words of a verbal cue: the verb, and a colon right after it ("declared:")."""
+    """Return the words of a verbal cue.
+
+    The verb with the auxiliaries, adverbs, negation and infinitival "to" right
+    before it ("has also said", "would not comment", "to say") and a colon right
+    after it ("declared:"), as PolNeAR marks cues.
+    """
+    ids = [verb]
+    j = verb - 1
+    while j >= 0:
+        t = sent.tokens[j]
+        if t.head == verb and (
+            t.deprel in CUE_AUXILIARIES
+            or (t.deprel == "advmod" and t.upos in ("ADV", "PART") and t.lemma != "how")
+            or (t.deprel == "mark" and t.text.lower() == "to")
+        ):
+            ids.insert(0, j)
+            j -= 1
+        else:
+            break
     nxt = verb + 1
     if nxt < len(sent.tokens) and sent.tokens[nxt].text == ":":
-        return (verb, nxt)
-    return (verb,)
+        ids.append(nxt)
+    return tuple(ids)
 
 
 def find_cues(sent: Sentence) -> tuple[CueMatch, ...]:

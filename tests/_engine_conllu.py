@@ -252,3 +252,15 @@ Clinton Clinton PROPN 2 nsubj
 said say VERB 0 root nsp
 . . PUNCT 2 punct
 """
+
+HAS_SAID = """
+She she PRON 4 nsubj
+has have AUX 4 aux
+also also ADV 4 advmod
+said say VERB 0 root
+that that SCONJ 8 mark
+taxes tax NOUN 8 nsubj Number=Plur
+will will AUX 8 aux
+rise rise VERB 4 ccomp nsp
+. . PUNCT 4 punct
+"""

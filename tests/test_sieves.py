@@ -7,6 +7,7 @@ from _engine_conllu import (
     CLINTON_SAID,
     COLON,
     DASH,
+    HAS_SAID,
     HE_SAID,
     INNER_CUE,
     MADDY,
@@ -151,3 +152,9 @@ def test_surface_pattern_when_the_parser_splits_the_sentence() -> None:
     assert att.sieve == "trigram"
     assert att.source is not None and att.source.text == "Clinton"
     assert att.cue is not None and att.cue.span.text == "said"
+
+
+def test_cue_takes_auxiliaries_and_adverbs_before_the_verb() -> None:
+    (att,) = run(HAS_SAID, text="She has also said that taxes will rise.")
+    assert att.cue is not None and att.cue.span.text == "has also said"
+    assert att.content.text == "that taxes will rise"
