@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from _engine_conllu import (
     ACCORDING,
     CLINTON_SAID,
@@ -158,3 +159,32 @@ def test_cue_takes_auxiliaries_and_adverbs_before_the_verb() -> None:
     (att,) = run(HAS_SAID, text="She has also said that taxes will rise.")
     assert att.cue is not None and att.cue.span.text == "has also said"
     assert att.content.text == "that taxes will rise"
+
+
+MODEL_CASES = [
+    (
+        "“It would seem to me that the Moroccans are keen,” said the Tel Aviv University "
+        "professor.",
+        "the Tel Aviv University professor",
+        "said",
+    ),
+    (
+        "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a "
+        "coincidence.",
+        "Bruce Maddy-Weitzman, an Israeli expert on Morocco",
+        "said",
+    ),
+    ("The talks will resume next week, according to the ministry.", "the ministry", "according to"),
+    ("Algeria cut ties with Morocco in August citing “hostile actions”.", "Algeria", "citing"),
+]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize(("text", "source", "cue"), MODEL_CASES)
+def test_real_parser_finds_source_and_cue(text: str, source: str, cue: str) -> None:
+    from attribution.nlp.stanza_parser import get_parser
+
+    atts, _, _ = extract(get_parser()(text))
+    assert [
+        (a.source.text if a.source else None, a.cue.span.text if a.cue else None) for a in atts
+    ] == [(source, cue)]
