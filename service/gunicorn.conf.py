@@ -37,6 +37,9 @@ errorlog = "-"
 loglevel = os.environ.get("ATTRIBUTION_LOG_LEVEL", "info")
 # No headers in the access log: API keys travel in headers and are never logged.
 access_log_format = '%(h)s "%(r)s" %(s)s %(b)s %(M)sms rid=%({x-request-id}o)s'
+# gunicorn >= 24 opens a control socket under $HOME; a service needs none, and a
+# read-only or home-less container user cannot create it.
+control_socket_disable = True
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
 
 # Models load in the workers (eager by default under gunicorn), one torch thread each.
