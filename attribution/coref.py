@@ -119,9 +119,15 @@ def resolve(
         (d for d in drafts if d.mention is not None),
         key=lambda d: d.mention.span.start,  # type: ignore[union-attr]
     )
+    resolved: dict[tuple[int, int], int] = {}
     for d in ordered:
         m = d.mention
         assert m is not None
+        key = (m.span.start, m.span.end)
+        if key in resolved:
+            # One mention serving several attributions ("X said A. “B.”").
+            assign[d.attribution.id] = resolved[key]
+            continue
         sent = doc.sentences[m.sentence]
         desc: Description = describe(sent, doc.text, m.head, (m.span.start, m.span.end))
         pos = m.span.start
@@ -191,6 +197,7 @@ def resolve(
         ent.mentions.append(m.span)
         ent.last = max(ent.last, pos)
         assign[d.attribution.id] = target
+        resolved[key] = target
     # Inherited speakers (a quotation continuing another's paragraph).
     by_id = {d.attribution.id: d for d in drafts}
     for d in drafts:

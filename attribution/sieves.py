@@ -272,6 +272,32 @@ def adjacent_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Lin
     return Link(c, cue_mention(ctx, c))
 
 
+def previous_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Give a cueless quotation the source of the reported speech right before it.
+
+    "Smith said the party would lose. “We have no chance.”": the quotation
+    continues the speaker of the sentence before, in its paragraph or, when the
+    quotation opens its paragraph, at the end of the previous one.
+    """
+    q = ctx.quotes[qi]
+    if q.form != "quotation" or _outside_cues(ctx, q):
+        return None
+    own = ctx.sentences_over(q.start, q.end)
+    if not own or own[0].index == 0:
+        return None
+    prev = ctx.doc.sentences[own[0].index - 1]
+    p = ctx.para_of(q.start)
+    opens = ctx.paragraphs[p][0] == q.start
+    if ctx.para_of(prev.start) != p and not (opens and ctx.para_of(prev.start) == p - 1):
+        return None
+    if any(o.start < prev.end and prev.start < o.end for o in ctx.quotes if o is not q):
+        return None
+    cands = [c for c in ctx.cues[prev.index] if c.source_head is not None and c.content]
+    if not cands:
+        return None
+    return Link(None, cue_mention(ctx, cands[-1]))
+
+
 def same_paragraph_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     """Give a quotation the speaker of an earlier quotation in its paragraph."""
     q = ctx.quotes[qi]
@@ -328,6 +354,7 @@ SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("colon", colon_sieve),
     ("dash", dash_sieve),
     ("adjacent_sentence", adjacent_sentence_sieve),
+    ("previous_sentence", previous_sentence_sieve),
     ("same_paragraph", same_paragraph_sieve),
     ("previous_speaker", previous_speaker_sieve),
 )

@@ -264,3 +264,12 @@ will will AUX 8 aux
 rise rise VERB 4 ccomp nsp
 . . PUNCT 4 punct
 """
+
+CLINTON_INDIRECT = """
+Clinton Clinton PROPN 2 nsubj
+said say VERB 0 root
+the the DET 4 det
+plan plan NOUN 5 nsubj
+works work VERB 2 ccomp nsp
+. . PUNCT 2 punct
+"""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from _engine_conllu import (
     ACCORDING,
+    CLINTON_INDIRECT,
     CLINTON_SAID,
     COLON,
     DASH,
@@ -159,6 +160,14 @@ def test_cue_takes_auxiliaries_and_adverbs_before_the_verb() -> None:
     (att,) = run(HAS_SAID, text="She has also said that taxes will rise.")
     assert att.cue is not None and att.cue.span.text == "has also said"
     assert att.content.text == "that taxes will rise"
+
+
+def test_cueless_quotation_after_reported_speech() -> None:
+    text = "Clinton said the plan works. “The plan works and we act on it.”"
+    first, second = run(CLINTON_INDIRECT, PLAN, text=text)
+    assert second.sieve == "previous_sentence"
+    assert second.source is not None and second.source.text == "Clinton"
+    assert second.speaker_id == first.speaker_id is not None
 
 
 MODEL_CASES = [
