@@ -9,6 +9,8 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder
 
 from service import create_app
@@ -225,3 +227,31 @@ def test_batch_over_limit_is_422_with_limit(fake: FakeAnalyzer) -> None:
     body = assert_problem(response, 422, "urn:attribution:problem:validation")
     assert body["limit"] == 2 and "2" in body["detail"]
     assert fake.analyze_calls == 0
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    path=st.sampled_from(["/v1/attributions", "/v1/attributions:batch", "/v1/attributions?id=x"]),
+    content_type=st.sampled_from(
+        ["application/json", "text/plain", "text/html", "text/plain; charset=utf-16",
+         "application/json; charset=latin-1", "application/x-www-form-urlencoded", ""]
+    ),
+    body=st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda inner: st.lists(inner, max_size=4)
+            | st.dictionaries(st.sampled_from(["text", "id", "format", "options", "items"]), inner),
+            max_leaves=12,
+        ).map(lambda v: json.dumps(v).encode()),
+    ),
+)  # fmt: skip
+def test_nothing_a_client_sends_gets_a_500(
+    client: FlaskClient, path: str, content_type: str, body: bytes
+) -> None:
+    response = client.post(path, data=body, content_type=content_type or None)
+    assert response.status_code < 500, response.get_data(as_text=True)
+    assert response.mimetype in {"application/json", "application/problem+json"}
+    json.loads(response.get_data(as_text=True))
