@@ -19,11 +19,14 @@ TOKEN_RE = re.compile(r"[^\W\d_]+")
 # Characters next to a token that mark it as part of a handle, URL, number or compound.
 BLOCKING_BEFORE = frozenset("-‐‑@#_/\\.=&+'’`0123456789")
 BLOCKING_AFTER = frozenset("-‐‑@_/\\=&+0123456789")
-MIN_TOKEN = 5
-# A glued token must be unknown or at most this frequent (Zipf) to be split.
-RARE_ZIPF = 1.5
+LINK_WORD = "link"
+MIN_TOKEN = 3
+MIN_MIXED_TOKEN = 5
+# A glued token must be unknown or at most this frequent (Zipf) to be split; a
+# known one ("ofthe", "inthe" occur in web text) must also lose by SPLIT_MARGIN.
+RARE_ZIPF = 3.5
 # The split must beat the glued form by this many orders of magnitude (unigram model).
-SPLIT_MARGIN = 2.0
+SPLIT_MARGIN = 1.5
 ZIPF_OFFSET = 9.0
 # Frequency a part needs, by length (shorter parts need to be more frequent).
 PART_ZIPF_SHORT = 4.0  # 3 letters
@@ -31,11 +34,17 @@ PART_ZIPF_MID = 3.0  # 4-6 letters
 PART_ZIPF_LONG = 2.0  # 7+ letters
 PART_ZIPF_RARE_LONG = 1.0  # 7+ letters next to a function word
 FUNCTION_ZIPF = 5.5
+# A right part this frequent ("the", "his") is no derivation base: "inthe" is no prefixed word.
+NO_BASE_ZIPF = 6.0
 LONG_PART = 7
 # Capitalized token split into capitalized word + lowercase word ("Universityprofessor").
 CAP_LEFT_MIN = 4
 CAP_RIGHT_MIN = 5
 CAP_PART_ZIPF = 3.0
+# Capitalized word glued to a function word ("Trumphas"): the name must be frequent.
+CAP_FUNCTION_LEFT_ZIPF = 4.0
+# Capitalized function word glued to a word ("Butthis"): the word must be this frequent.
+CAP_FUNCTION_RIGHT_ZIPF = 4.0
 # Lowercase left part glued to a capitalized word ("theMoroccans", "butRabat").
 CAMEL_LEFT_ZIPF = 4.5
 CAMEL_RIGHT_MIN = 3
@@ -87,9 +96,11 @@ def _lower_split(token: str) -> tuple[int, bool] | None:
             left != "a" or len(right) < ARTICLE_RIGHT_MIN or zipf(right) < ARTICLE_RIGHT_ZIPF
         ):
             continue
-        if len(right) == 1:
+        if len(right) == 1 and (right != "a" or zipf(left) < FUNCTION_ZIPF):
             continue
-        if left in word_set("prefixes") or right in word_set("suffix_words"):
+        if left in word_set("prefixes") and zipf(right) < NO_BASE_ZIPF:
+            continue
+        if right in word_set("suffix_words"):
             continue
         if not (_part_ok(left, right) and _part_ok(right, left)):
             continue
@@ -119,14 +130,39 @@ def _far_more_probable(split_zipf_sum: float, token: str) -> bool:
     return split_zipf_sum - 2 * ZIPF_OFFSET >= glued - ZIPF_OFFSET + SPLIT_MARGIN
 
 
+def _is_function_word(word: str, name: str) -> bool:
+    """Return True if ``word`` is a frequent function word and ``name`` a frequent name."""
+    if zipf(name) < CAP_FUNCTION_LEFT_ZIPF:
+        return False
+    if len(word) <= 2:
+        return word in word_set("short_words")
+    return zipf(word) >= FUNCTION_ZIPF
+
+
+def _capitalized_function_cut(token: str) -> int | None:
+    """Return the cut of "Butthis", "Thepresident": a sentence-initial function word glued."""
+    for cut in range(2, CAP_LEFT_MIN):
+        left, right = token[:cut], token[cut:]
+        if left.lower() in word_set("prefixes") or zipf(left) < NO_BASE_ZIPF:
+            continue
+        if zipf(right) >= CAP_FUNCTION_RIGHT_ZIPF and _part_ok(right, left):
+            return cut
+    return None
+
+
 def _cap_split(token: str) -> int | None:
     """Return the cut of a capitalized token glued to a lowercase word, if any."""
     best: tuple[float, int] | None = None
-    for cut in range(CAP_LEFT_MIN, len(token) - CAP_RIGHT_MIN + 1):
+    cut = _capitalized_function_cut(token)
+    if cut is not None:
+        best = (zipf(token[:cut]) + zipf(token[cut:]), cut)
+    for cut in range(CAP_LEFT_MIN, len(token) - 1):
         left, right = token[:cut], token[cut:]
         if left.lower() in word_set("name_particles") or right in word_set("suffix_words"):
             continue
         if zipf(left) < CAP_PART_ZIPF or zipf(right) < CAP_PART_ZIPF:
+            continue
+        if len(right) < CAP_RIGHT_MIN and not _is_function_word(right, left):
             continue
         score = zipf(left) + zipf(right)
         if best is None or score > best[0]:
@@ -188,6 +224,8 @@ def propose_split(token: str) -> tuple[int, str, bool] | None:
     """Return (cut, kind, strong) if ``token`` is evidently two glued words."""
     if len(token) < MIN_TOKEN or token.isupper():
         return None
+    if not token.islower() and len(token) < MIN_MIXED_TOKEN:
+        return None
     if zipf(token) > RARE_ZIPF:
         return None
     rest = token[1:]
@@ -205,6 +243,11 @@ def propose_split(token: str) -> tuple[int, str, bool] | None:
     return cut, kind, strong
 
 
+def _leaves_link(token: str, cut: int) -> bool:
+    """Return True if a part would be "link": that is the link stage's call, not a split."""
+    return LINK_WORD in (token[:cut].lower(), token[cut:].lower())
+
+
 def find_splits(text: str) -> list[Split]:
     """Return the proposed splits of the prose tokens of ``text``."""
     out: list[Split] = []
@@ -220,7 +263,7 @@ def find_splits(text: str) -> list[Split]:
         if end + 1 < n and text[end] == "." and text[end + 1].isalnum():
             continue  # a domain name or an abbreviation chain
         found = propose_split(m.group())
-        if found is not None:
+        if found is not None and not _leaves_link(m.group(), found[0]):
             cut, kind, strong = found
             out.append(Split(start, end, cut, kind, strong))
     return out

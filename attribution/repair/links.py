@@ -26,6 +26,9 @@ MIN_GLUED = 1
 # The word left after removing a glued "link" must be a name or this frequent (Zipf).
 BASE_MIN_ZIPF = 2.5
 BASE_MIN_LEN = 3
+CAPITALIZED_BASE_MIN_LEN = 2
+# A word glued after "link" ("linkAlgeria", "linknominee"): "linked", "links" are real.
+GLUED_AFTER_MIN_LEN = 4
 # A glued token this frequent is a real word ("hyperlink", "weblink").
 REAL_TOKEN_ZIPF = 1.0
 CONTEXT = 40
@@ -44,11 +47,9 @@ class LinkHit:
 
 def _is_name_or_word(base: str) -> bool:
     """Return True if ``base`` is a capitalized name or a well-known word."""
-    if len(base) < BASE_MIN_LEN:
-        return False
-    if base[0].isupper() and (base[1:].islower() or base.isupper()):
-        return True
-    return base.islower() and zipf(base) >= BASE_MIN_ZIPF
+    if base[:1].isupper() and len(base) >= CAPITALIZED_BASE_MIN_LEN:
+        return True  # a name, also a glued one ("NewYork") or an acronym
+    return len(base) >= BASE_MIN_LEN and base.islower() and zipf(base) >= BASE_MIN_ZIPF
 
 
 def _glued_hit(text: str, start: int, end: int) -> LinkHit | None:
@@ -65,7 +66,7 @@ def _glued_hit(text: str, start: int, end: int) -> LinkHit | None:
     if token.endswith(LINK) and _is_name_or_word(token[: -len(LINK)]):
         return LinkHit(end - len(LINK), end, "suffix")
     rest = token[len(LINK) :]
-    if token.startswith(LINK) and rest[:1].isupper() and _is_name_or_word(rest):
+    if token.startswith(LINK) and _is_name_or_word(rest) and len(rest) >= GLUED_AFTER_MIN_LEN:
         return LinkHit(start, start + len(LINK), "prefix")
     return None
 

@@ -89,8 +89,8 @@ class OffsetMap:
 
     def position(self, pos: int) -> int:
         """Map a boundary position of the repaired text to the original."""
-        if pos >= self.repaired_length:
-            return self.original_length
+        if pos >= self.repaired_length:  # the end: after the last kept character
+            return self.visible[-1].orig_end if self.visible else 0
         piece = self._piece_at(max(pos, 0))
         if piece is None:
             return 0

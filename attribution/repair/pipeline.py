@@ -58,6 +58,8 @@ def repair_text(text: str) -> RepairResult:
     splits = find_splits(current)
     if link_damaged or sum(s.strong for s in splits) >= MIN_STRONG_SPLITS:
         edits = spacing_edits(current) + glue_edits(splits, current)
+        if not link_damaged:  # glued "link" tokens are damage of the same document
+            edits += link_edits(current, glued)
         current, offsets = _apply(edits, current, offsets, text, report)
 
     segments = find_segments(current, offsets)
