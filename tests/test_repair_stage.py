@@ -150,3 +150,12 @@ def test_headings_and_credit_tails_are_segments() -> None:
 def test_newlines_are_kept_for_the_tokenizer() -> None:
     result = repair_text(DAMAGED)
     assert result.text.count("\n") == DAMAGED.count("\n")
+
+
+def test_nlp_text_blanks_headings_and_credits_keeping_offsets() -> None:
+    text = "He said so.\n*- \u2018Benefits of recalibrating -*\nShe agreed. -APP/AFP\n"
+    result = repair_text(text)
+    assert len(result.nlp_text) == len(result.text)
+    assert result.nlp_text.splitlines()[1].strip() == ""
+    assert result.nlp_text.splitlines()[2].rstrip() == "She agreed."
+    assert [result.text[s.start : s.end] for s in result.prose] == ["He said so.", "She agreed."]

@@ -47,6 +47,29 @@ class RepairResult:
         """Return True when the repaired text differs from the submitted text."""
         return self.text != self.original
 
+    @property
+    def prose(self) -> tuple[Segment, ...]:
+        """Return the running-text segments, in order (what the parser should read)."""
+        return tuple(s for s in self.segments if s.is_text)
+
+    @property
+    def nlp_text(self) -> str:
+        """Return ``text`` with headings and credits blanked out, for the parser.
+
+        Same length and offsets as ``text``: each character of a heading or credit
+        becomes a space, newlines stay, so a blanked heading line leaves a blank
+        line (a paragraph break) and cannot open a quotation or join a sentence.
+        """
+        hidden = [s for s in self.segments if not s.is_text]
+        if not hidden:
+            return self.text
+        chars = list(self.text)
+        for seg in hidden:
+            for i in range(seg.start, seg.end):
+                if chars[i] != "\n":
+                    chars[i] = " "
+        return "".join(chars)
+
     def original_span(self, start: int, end: int) -> tuple[int, int, str]:
         """Map repaired span ``[start, end)``; return original start, end and text."""
         o_start, o_end = self.offsets.to_original(start, end)
