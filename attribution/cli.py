@@ -249,6 +249,7 @@ def run_serve(args: argparse.Namespace) -> int:
         ]  # fmt: skip
         sys.stdout.flush()
         os.execv(sys.executable, command)
+        return EXIT_OK  # only reached when execv is stubbed out in tests
     if not args.dev:
         _error("gunicorn is not installed (pip install gunicorn); using Flask's development server")
     from service import create_app

@@ -186,3 +186,29 @@ def test_bad_input_in_a_real_process_has_no_traceback() -> None:
     assert result.stderr == "attribution: error: /definitely/missing.txt: no such file\n"
     usage = _run("analyze")
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
+
+
+def test_serve_execs_gunicorn_with_the_repo_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    pytest.importorskip("gunicorn")
+    calls: list[list[str]] = []
+
+    def fake_execv(path: str, argv: list[str]) -> None:
+        calls.append(argv)
+
+    monkeypatch.setattr(cli.os, "execv", fake_execv)
+    monkeypatch.delenv("ATTRIBUTION_PRELOAD", raising=False)
+    assert cli.main(["serve", "--host", "::1", "--port", "8123", "--workers", "3"]) == 0
+    (argv,) = calls
+    assert argv[1:3] == ["-m", "gunicorn"]
+    assert argv[argv.index("--config") + 1].endswith("service/gunicorn.conf.py")
+    assert argv[argv.index("--bind") + 1] == "[::1]:8123"
+    assert argv[argv.index("--workers") + 1] == "3"
+    assert argv[-1] == "service.wsgi:app"
+    assert os.environ["ATTRIBUTION_PRELOAD"] == "1"
+
+
+def test_serve_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        cli.main(["serve", "--port", "70000"])
+    assert exited.value.code == 2
+    assert "65535" in capsys.readouterr().err
