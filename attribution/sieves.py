@@ -24,7 +24,7 @@ from attribution.types import ParsedDocument, Sentence, Token
 
 #: Words that may stand between a quotation and its cue in a surface pattern.
 MAX_PATTERN_GAP = 6
-DASHES = frozenset("–—-")
+DASHES = frozenset({"–", "—", "-", "―", "--", "‒"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -233,11 +233,13 @@ def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
 
 
 def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
-    """Match '“...” – X': a dash and a bare noun phrase closing the paragraph."""
+    """Match '“...” – X': a dash and a bare noun phrase closing the line; the dash is the cue."""
     q = ctx.quotes[qi]
     doc = ctx.doc
     para = ctx.paragraphs[ctx.para_of(q.end - 1)]
-    after = [t for s in doc.sentences for t in s.tokens if q.end <= t.start < para[1]]
+    line_end = doc.text.find("\n", q.end, para[1])
+    stop = para[1] if line_end < 0 else line_end
+    after = [t for s in doc.sentences for t in s.tokens if q.end <= t.start < stop]
     if len(after) < 2 or after[0].text not in DASHES or len(after) > 8:
         return None
     rest = [t for t in after[1:] if t.upos != "PUNCT"]
@@ -248,7 +250,15 @@ def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     head = _np_head(sent, ids)
     if head is None:
         return None
-    return Link(None, mention(doc, sent, head, _outside(sent, head, ids)))
+    m = mention(doc, sent, head, _outside(sent, head, ids))
+    dash_sent = _sentence_of(doc, after[0])
+    cue = None
+    if dash_sent is sent:
+        src = tuple(i for i in ids if m.span.start <= sent.tokens[i].start < m.span.end)
+        cue = CueMatch(
+            sent.index, (after[0].index,), "–", "neutral", "speech", src, head.index, (), "verb"
+        )
+    return Link(cue, m)
 
 
 def adjacent_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
@@ -445,6 +455,72 @@ def cue_record(ctx: Context, c: CueMatch) -> Cue:
     return Cue(span, c.lemma, c.stance)
 
 
+#: Words before a colon at a line's start that are no speaker ("UPDATE:", "Photo:").
+LABEL_STOPWORDS = frozenset(
+    {
+        "update", "updated", "note", "editor", "watch", "read", "related", "photo", "photos",
+        "video", "credit", "credits", "warning", "breaking", "exclusive", "advertisement",
+        "follow", "see", "more", "listen", "transcript", "image", "images", "source", "sources",
+        "q", "a", "question", "answer", "correction", "disclosure", "contact", "email", "tags",
+        "topics", "share", "subscribe", "sign", "click", "here", "example", "bottom", "line",
+    }
+)  # fmt: skip
+#: At most this many words may form a speaker label ("PENCE:", "Pat Caddell:").
+MAX_LABEL_WORDS = 4
+
+
+def speaker_labels(ctx: Context) -> list[tuple[Mention, CueMatch, TextSpan]]:
+    """Find transcript and headline labels: a line that opens with 'NAME: words'.
+
+    Interview transcripts ("PENCE: Well, look, ...") and headlines ("Pat
+    Caddell: Democrat Voters Worried ...") name the speaker before a colon; the
+    colon is the cue and the rest of the line the content.
+    """
+    doc = ctx.doc
+    text = doc.text
+    out: list[tuple[Mention, CueMatch, TextSpan]] = []
+    pos = 0
+    for line in text.split("\n"):
+        ls, le = pos, pos + len(line)
+        pos = le + 1
+        head_part, colon, rest = line.partition(":")
+        if not colon or len(rest.split()) < 2:
+            continue
+        words = head_part.strip(" \t\"“”'‘’«").split()
+        if not 1 <= len(words) <= MAX_LABEL_WORDS or not all(w[:1].isupper() for w in words):
+            continue
+        cpos = ls + len(head_part)
+        toks = [(s, t) for s in doc.sentences for t in s.tokens if ls <= t.start and t.end <= cpos]
+        colon_tok = next(
+            ((s, t) for s in doc.sentences for t in s.tokens if t.start == cpos and t.text == ":"),
+            None,
+        )
+        if not toks or colon_tok is None or any(s is not colon_tok[0] for s, _ in toks):
+            continue
+        sent = colon_tok[0]
+        ids = [t.index for _, t in toks if t.upos != "PUNCT"]
+        if not ids or any(sent.tokens[i].upos in ("VERB", "AUX", "ADP", "SCONJ") for i in ids):
+            continue
+        head = _np_head(sent, ids)
+        if head is None or head.text.lower() in LABEL_STOPWORDS:
+            continue
+        if any(sent.tokens[i].text.lower() in LABEL_STOPWORDS for i in ids):
+            continue
+        m = mention(doc, sent, head, _outside(sent, head, ids))
+        cs, ce = cpos + 1, le
+        while cs < ce and text[cs].isspace():
+            cs += 1
+        while ce > cs and text[ce - 1].isspace():
+            ce -= 1
+        src = tuple(i for i in ids if m.span.start <= sent.tokens[i].start < m.span.end)
+        cue = CueMatch(
+            sent.index, (colon_tok[1].index,), ":", "neutral", "speech", src, head.index, (),
+            "verb",
+        )  # fmt: skip
+        out.append((m, cue, char_span(doc, cs, ce)))
+    return out
+
+
 def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
     """Build attributions: one per quotation or group of quotations, then indirect speech.
 
@@ -456,11 +532,24 @@ def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
     """
     doc = ctx.doc
     drafts: list[Draft] = []
+    for label, c, content in speaker_labels(ctx):
+        att = Attribution(
+            id=f"a{len(drafts) + 1}",
+            kind="direct",
+            content=content,
+            cue=cue_record(ctx, c),
+            source=label.span,
+            sieve="speaker_label",
+        )
+        drafts.append(Draft(att, label))
+    labelled = [(d.attribution.content.start, d.attribution.content.end) for d in drafts]
     used: set[tuple[int, tuple[int, ...]]] = set()
     by_cue: dict[tuple[int, tuple[int, ...]], list[int]] = {}
     order: list[tuple[int, tuple[int, ...]] | int] = []
     for qi, q in enumerate(ctx.quotes):
         link = links.get(qi)
+        if any(s < q.content_end and q.content_start < e for s, e in labelled):
+            continue
         if link is None:
             if q.form == "quotation":
                 order.append(qi)

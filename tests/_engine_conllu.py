@@ -273,3 +273,13 @@ plan plan NOUN 5 nsubj
 works work VERB 2 ccomp nsp
 . . PUNCT 2 punct
 """
+
+LABEL = """
+Trump Trump PROPN 0 root nsp
+: : PUNCT 5 punct
+We we PRON 5 nsubj
+will will AUX 5 aux
+win win VERB 1 parataxis
+big big ADV 5 advmod nsp
+. . PUNCT 5 punct
+"""

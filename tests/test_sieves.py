@@ -12,6 +12,7 @@ from _engine_conllu import (
     HAS_SAID,
     HE_SAID,
     INNER_CUE,
+    LABEL,
     MADDY,
     OFFICE,
     PARENTHETICAL,
@@ -98,8 +99,15 @@ def test_partial_quote_takes_the_reported_clause() -> None:
 
 def test_colon_form() -> None:
     (att,) = run(COLON, text="Trump: “We will win big.”")
-    assert att.sieve == "colon"
+    assert att.sieve in ("colon", "speaker_label")
     assert att.cue is not None and att.cue.span.text == ":"
+    assert att.source is not None and att.source.text == "Trump"
+
+
+def test_transcript_label() -> None:
+    (att,) = run(LABEL, text="Trump: We will win big.")
+    assert att.sieve == "speaker_label"
+    assert att.content.text == "We will win big."
     assert att.source is not None and att.source.text == "Trump"
 
 
