@@ -455,6 +455,27 @@ def cue_record(ctx: Context, c: CueMatch) -> Cue:
     return Cue(span, c.lemma, c.stance)
 
 
+def _split_quote(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> bool:
+    """Tell whether only the cue and source stand between ``att``'s last quote and ``q``."""
+    if not att.quotes or att.content.end > q.start:
+        return False
+    last = att.quotes[-1]
+    gap = doc.text[last.end : q.start]
+    for span in (att.cue.span if att.cue else None, att.source):
+        if span is not None and last.end <= span.start and span.end <= q.start:
+            gap = gap.replace(span.text, " ", 1)
+    return not any(ch.isalnum() for ch in gap) and "\n" not in gap.strip(" ,.–—")
+
+
+def _extend(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> Attribution:
+    """Return ``att`` with quotation ``q`` added to its content and quotes."""
+    return replace(
+        att,
+        content=char_span(doc, att.content.start, q.content_end),
+        quotes=att.quotes + tuple(char_span(doc, s, e) for s, e in q.pieces),
+    )
+
+
 #: Words before a colon at a line's start that are no speaker ("UPDATE:", "Photo:").
 LABEL_STOPWORDS = frozenset(
     {
@@ -581,7 +602,14 @@ def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
             )
             inherit = None
             if link is not None and link.inherit is not None and link.inherit in first_draft:
-                inherit = drafts[first_draft[link.inherit]].attribution.id
+                k = first_draft[link.inherit]
+                prev = drafts[k]
+                if _split_quote(doc, prev.attribution, q):
+                    # '“A,” he said, “B.”': one attribution in two pieces (PolNeAR).
+                    first_draft[item] = k
+                    drafts[k] = replace(prev, attribution=_extend(doc, prev.attribution, q))
+                    continue
+                inherit = prev.attribution.id
             first_draft[item] = len(drafts)
             drafts.append(Draft(att, link.source if link else None, inherit, item))
             continue
