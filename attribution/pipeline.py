@@ -74,7 +74,8 @@ class Analyzer:
             raise InputError("text is empty: submit the article's text")
         opts = dict(options or {})
         repaired = repair_text(text) if opts.get("repair", True) else _identity(text)
-        doc = self._get_parser()(repaired.text)
+        # Headings and credits are blanked (same offsets) so they open no quotation.
+        doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
         atts, speakers, warnings = extract(doc)
         atts = hedges.detect(doc, atts, speakers)
         atts = scoring.score(atts, speakers)

@@ -50,6 +50,8 @@ MIN_QUOTATION_WORDS = 5
 
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 _BLANK_LINE = re.compile(r"\n[ \t\r\f\v]*\n")
+#: An empty line (a blanked heading, all spaces, does not count).
+_EMPTY_LINE = re.compile(r"\n\r?\n")
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,10 +93,10 @@ class QuoteScan:
 def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     """Split ``text`` into paragraph ranges.
 
-    Blank lines separate paragraphs when the text has any; otherwise every line
-    break does (one paragraph per line, as scraped pages come).
+    Blank lines separate paragraphs when the text has empty ones; otherwise
+    every line break does (one paragraph per line, as scraped pages come).
     """
-    sep = _BLANK_LINE if _BLANK_LINE.search(text.strip()) else re.compile(r"\n")
+    sep = _BLANK_LINE if _EMPTY_LINE.search(text.strip()) else re.compile(r"\n")
     out: list[tuple[int, int]] = []
     pos = 0
     for m in sep.finditer(text):

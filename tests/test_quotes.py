@@ -76,3 +76,7 @@ def test_never_fails_and_spans_lie_inside_the_text(text: str) -> None:
     scan = find_quotes(text)
     for q in scan.quotes:
         assert 0 <= q.start <= q.content_start <= q.content_end <= q.end <= len(text)
+
+
+def test_blanked_heading_line_keeps_one_paragraph_per_line() -> None:
+    assert paragraphs("a “b\n      \nc”") == ((0, 3), (11, 13))
