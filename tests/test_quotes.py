@@ -79,4 +79,4 @@ def test_never_fails_and_spans_lie_inside_the_text(text: str) -> None:
 
 
 def test_blanked_heading_line_keeps_one_paragraph_per_line() -> None:
-    assert paragraphs("a “b\n      \nc”") == ((0, 3), (11, 13))
+    assert paragraphs("a “b\n      \nc”") == ((0, 4), (12, 14))
