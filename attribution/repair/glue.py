@@ -22,6 +22,7 @@ BLOCKING_AFTER = frozenset("-‐‑@_/\\=&+0123456789")
 LINK_WORD = "link"
 MIN_TOKEN = 3
 MIN_MIXED_TOKEN = 5
+MAX_TOKEN = 45  # longer letter runs are no glued pair of words (and cost quadratic time)
 # A glued token must be unknown or at most this frequent (Zipf) to be split; a
 # known one ("ofthe", "inthe" occur in web text) must also lose by SPLIT_MARGIN.
 RARE_ZIPF = 3.5
@@ -254,7 +255,7 @@ def find_splits(text: str) -> list[Split]:
     n = len(text)
     for m in TOKEN_RE.finditer(text):
         start, end = m.span()
-        if end - start < MIN_TOKEN:
+        if not MIN_TOKEN <= end - start <= MAX_TOKEN:
             continue
         if start > 0 and text[start - 1] in BLOCKING_BEFORE:
             continue

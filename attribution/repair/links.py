@@ -15,8 +15,11 @@ from attribution.repair.lexicon import word_set, zipf
 from attribution.repair.offsets import Edit
 
 LINK = "link"
-# A letter run that contains "link" (case-sensitive: "LinkedIn" never matches).
-LINK_TOKEN_RE = re.compile(r"[^\W\d_]*link[^\W\d_]*")
+# "link" (case-sensitive: "LinkedIn" never matches), then the letter run around it.
+LINK_RE = re.compile("link")
+MAX_TOKEN = 40  # longer letter runs are no word + "link" (and would cost quadratic time)
+LETTERS_BEFORE_RE = re.compile(rf"[^\W\d_]{{0,{MAX_TOKEN}}}$")
+LETTERS_AFTER_RE = re.compile(rf"[^\W\d_]{{0,{MAX_TOKEN}}}")
 WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)[’']?[^\w\s]*(\s+)$")
 CAPITALIZED_END_RE = re.compile(r"^[A-Z]|[a-z][A-Z][a-z]+$")
 WORD_AFTER_RE = re.compile(r"^\s+[^\w\s]*([^\W\d_]+)")
@@ -85,13 +88,28 @@ def _separate_hit(text: str, start: int, end: int) -> LinkHit | None:
     return LinkHit(start, end, "separate")
 
 
+def _letter_run(text: str, start: int, end: int) -> tuple[int, int]:
+    """Return the letter run around ``text[start:end]`` (at most ``MAX_TOKEN`` each side)."""
+    before = LETTERS_BEFORE_RE.search(text, max(0, start - MAX_TOKEN - 1), start)
+    after = LETTERS_AFTER_RE.match(text, end)
+    new_start = before.start() if before else start
+    new_end = after.end() if after else end
+    return new_start, new_end
+
+
 def find_links(text: str) -> tuple[list[LinkHit], list[LinkHit]]:
     """Return (glued, separate) "link" candidates in ``text``."""
     glued: list[LinkHit] = []
     separate: list[LinkHit] = []
-    for m in LINK_TOKEN_RE.finditer(text):
-        start, end = m.span()
-        if m.group() == LINK:
+    last_end = -1
+    for m in LINK_RE.finditer(text):
+        if m.start() < last_end:
+            continue
+        start, end = _letter_run(text, m.start(), m.end())
+        last_end = end
+        if end - start > MAX_TOKEN:
+            continue
+        if end - start == len(LINK):
             hit = _separate_hit(text, start, end)
             if hit is not None:
                 separate.append(hit)
