@@ -68,8 +68,8 @@ def _read_article() -> dict[str, Any]:
             text = data.decode(charset)
         except LookupError:
             raise UnsupportedMediaType(f"unknown charset {charset!r}; send UTF-8") from None
-        except UnicodeDecodeError as exc:
-            raise BadRequest(f"the body is not valid {charset}: {exc.reason}") from None
+        except (UnicodeError, ValueError) as exc:  # some codecs raise plain UnicodeError
+            raise BadRequest(f"the body is not valid {charset}: {exc}") from None
         raw: dict[str, Any] = {"text": text, "format": RAW_TYPES[mimetype]}
         loaded: dict[str, Any] = ARTICLE_SCHEMA.load(raw)
         loaded["id"] = _query_id()
@@ -218,4 +218,11 @@ def readyz() -> Response:
 
 
 def _str_or_none(value: Any) -> str | None:
-    return value if isinstance(value, str) else None
+    """Return ``value`` if it is a string that can be echoed back as UTF-8, else None."""
+    if not isinstance(value, str) or len(value) > MAX_ID:
+        return None
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        return None
+    return value

@@ -53,6 +53,14 @@ def test_bad_utf8_text_body_is_400(client: FlaskClient) -> None:
     assert_problem(response, 400)
 
 
+@pytest.mark.parametrize("charset", ["punycode", "utf-16", "idna", "utf-7"])
+def test_odd_charsets_never_500(client: FlaskClient, charset: str) -> None:
+    response = client.post(
+        "/v1/attributions", data=b"\xff\x80-abc\x00", content_type=f"text/plain; charset={charset}"
+    )
+    assert response.status_code < 500
+
+
 def test_unknown_charset_is_415(client: FlaskClient) -> None:
     response = client.post(
         "/v1/attributions", data=b"hello", content_type="text/plain; charset=klingon"
@@ -81,6 +89,8 @@ def test_batch_needs_json(client: FlaskClient) -> None:
         ({"text": 5}, "/text"),
         ({"text": "ok", "format": "pdf"}, "/format"),
         ({"text": "ok", "id": ""}, "/id"),
+        ({"text": "a \ud800 b"}, "/text"),
+        ({"text": "ok", "id": "\udfff"}, "/id"),
         ({"text": "ok", "options": [1]}, "/options"),
         ({"text": "ok", "surprise": 1}, "/surprise"),
         ([], "/"),
@@ -90,9 +100,10 @@ def test_batch_needs_json(client: FlaskClient) -> None:
 def test_validation_is_422_with_field_errors(
     client: FlaskClient, payload: Any, pointer: str
 ) -> None:
-    body = assert_problem(
-        client.post("/v1/attributions", json=payload), 422, "urn:attribution:problem:validation"
+    response = client.post(
+        "/v1/attributions", data=json.dumps(payload), content_type="application/json"
     )
+    body = assert_problem(response, 422, "urn:attribution:problem:validation")
     assert pointer in [e["pointer"] for e in body["errors"]]
     assert all(set(e) == {"pointer", "detail"} for e in body["errors"])
 
@@ -207,6 +218,13 @@ def test_batch_items_fail_alone(client: FlaskClient) -> None:
     assert response.get_json()["summary"] == {"total": 5, "succeeded": 1, "failed": 4}
 
 
+def test_batch_item_with_unencodable_id_is_not_echoed(client: FlaskClient) -> None:
+    payload = json.dumps({"items": [{"text": "a", "id": "\udc80"}, {"text": "b", "id": 7}]})
+    response = client.post("/v1/attributions:batch", data=payload, content_type="application/json")
+    assert response.status_code == 200
+    assert [(i["status"], i["id"]) for i in response.get_json()["items"]] == [(422, None)] * 2
+
+
 def test_batch_unexpected_item_failure_is_500_for_that_item_only() -> None:
     app = create_app(analyzer=FakeAnalyzer(fail_on="BOOM"))
     items = [{"text": "BOOM"}, {"text": "fine"}]
@@ -241,7 +259,10 @@ def test_batch_over_limit_is_422_with_limit(fake: FakeAnalyzer) -> None:
     body=st.one_of(
         st.binary(max_size=300),
         st.recursive(
-            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            st.none()
+            | st.booleans()
+            | st.integers()
+            | st.text(st.characters(exclude_categories=()), max_size=20),  # surrogates too
             lambda inner: st.lists(inner, max_size=4)
             | st.dictionaries(st.sampled_from(["text", "id", "format", "options", "items"]), inner),
             max_leaves=12,
