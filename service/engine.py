@@ -18,7 +18,7 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app
 
-from attribution.errors import AttributionError, ModelLoadError, ModelNotFoundError
+from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.records import Analysis
 from service.errors import ModelsUnavailable
 
@@ -124,7 +124,7 @@ class Engine:
             except (ModelNotFoundError, ModelLoadError) as exc:
                 self._fail(str(exc))
                 raise ModelsUnavailable(str(exc)) from exc
-            except (ImportError, AttributionError, OSError, ValueError, RuntimeError) as exc:
+            except Exception as exc:  # any failure: say so in /readyz, never stay "loading"
                 self._fail(f"the models could not be loaded: {type(exc).__name__}: {exc}")
                 log.exception("model load failed")
                 raise ModelsUnavailable(self.error or "") from exc

@@ -196,6 +196,18 @@ def test_models_missing_is_503(monkeypatch: pytest.MonkeyPatch) -> None:
     assert ready["state"] == "failed"
 
 
+def test_a_crashing_model_load_is_reported_not_stuck() -> None:
+    class Broken(FakeAnalyzer):
+        def load(self) -> None:
+            raise TypeError("bad weights")
+
+    client = create_app(analyzer=Broken()).test_client()
+    assert_problem(client.post("/v1/attributions", json={"text": "x"}), 503,
+                   "urn:attribution:problem:models-unavailable")  # fmt: skip
+    body = client.get("/readyz").get_json()
+    assert body["state"] == "failed" and "bad weights" in body["detail"]
+
+
 def test_batch_items_fail_alone(client: FlaskClient) -> None:
     items = [
         {"text": 'They said "yes".', "id": "good"},
