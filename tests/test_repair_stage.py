@@ -159,3 +159,13 @@ def test_nlp_text_blanks_headings_and_credits_keeping_offsets() -> None:
     assert result.nlp_text.splitlines()[1].strip() == ""
     assert result.nlp_text.splitlines()[2].rstrip() == "She agreed."
     assert [result.text[s.start : s.end] for s in result.prose] == ["He said so.", "She agreed."]
+
+
+def test_link_after_a_hyphenated_compound_is_a_real_link() -> None:
+    text = DAMAGED + "Officials stressed the Kenya-Ethiopia link in the talks.\n"
+    assert "the Kenya-Ethiopia link in" in repair_text(text).text
+
+
+@pytest.mark.parametrize("text", ["a" * 50_000, "aB" * 25_000, "link" * 10_000])
+def test_long_letter_runs_are_left_alone(text: str) -> None:
+    assert repair_text(text).text == text

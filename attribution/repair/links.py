@@ -21,6 +21,7 @@ MAX_TOKEN = 40  # longer letter runs are no word + "link" (and would cost quadra
 LETTERS_BEFORE_RE = re.compile(rf"[^\W\d_]{{0,{MAX_TOKEN}}}$")
 LETTERS_AFTER_RE = re.compile(rf"[^\W\d_]{{0,{MAX_TOKEN}}}")
 WORD_BEFORE_RE = re.compile(r"([^\W\d_]+)[’']?[^\w\s]*(\s+)$")
+HYPHENS = frozenset("-‐‑")
 CAPITALIZED_END_RE = re.compile(r"^[A-Z]|[a-z][A-Z][a-z]+$")
 WORD_AFTER_RE = re.compile(r"^\s+[^\w\s]*([^\W\d_]+)")
 # Glued cases needed before a document counts as damaged ("several").
@@ -82,10 +83,21 @@ def _separate_hit(text: str, start: int, end: int) -> LinkHit | None:
     prev = before.group(1)
     if not CAPITALIZED_END_RE.search(prev) or prev.lower() in word_set("link_real_before"):
         return None
+    if _modified_noun(text, before.start(1)):
+        return None
     after = WORD_AFTER_RE.match(text[end : end + CONTEXT])
     if after is not None and after.group(1).lower() in word_set("link_real_after"):
         return None
     return LinkHit(start, end, "separate")
+
+
+def _modified_noun(text: str, name_start: int) -> bool:
+    """Return True for "the Morocco-Israel link": a compound modifier, so a real link.
+
+    A determiner before the name ("the Moscow link") is no such sign: anchors of
+    scraped hyperlinks are often "the White House", "the Polisario Front".
+    """
+    return name_start > 0 and text[name_start - 1] in HYPHENS
 
 
 def _letter_run(text: str, start: int, end: int) -> tuple[int, int]:
