@@ -199,3 +199,19 @@ def test_service_does_not_hold_nlp_imports() -> None:
     import service.api
 
     assert "torch" not in vars(service.api) and "stanza" not in vars(service.api)
+
+
+def test_creating_the_app_does_not_import_torch() -> None:
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from service import create_app; create_app({'PRELOAD': False});"
+        "print('torch' in sys.modules, 'stanza' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True, text=True, check=True, cwd=Path(__file__).resolve().parent.parent,
+    )  # fmt: skip
+    assert out.stdout.split() == ["False", "False"]
