@@ -60,3 +60,21 @@ def test_api_conforms_to_spec(case: schemathesis.Case) -> None:
 @pytest.mark.parametrize("path", ["/docs", "/openapi.yaml"])
 def test_docs_are_open(path: str) -> None:
     assert app.test_client().get(path).status_code == 200
+
+
+KEY = "test-key"
+keyed_app = create_app(
+    {"RUBRIC_PROVIDER": "service.testing:fake_rubric", "API_KEYS": (KEY,)}, analyzer=FakeAnalyzer()
+)
+keyed_schema = schemathesis.openapi.from_wsgi("/openapi.yaml", keyed_app)
+
+
+@keyed_schema.parametrize()
+@settings(max_examples=15, deadline=None, suppress_health_check=list(HealthCheck))
+def test_api_with_keys_conforms_to_spec(case: schemathesis.Case) -> None:
+    excluded = [negative_data_rejection] if case.media_type in RAW_MEDIA_TYPES else []
+    case.call_and_validate(headers={"X-API-Key": KEY}, excluded_checks=excluded)
+    response = case.call(headers={"X-API-Key": "wrong"})
+    if case.method.upper() == case.operation.method.upper():  # not an unsupported-method probe
+        protected = case.path.startswith("/v1/")
+        assert (response.status_code == 401) == protected, (case.method, case.path)
