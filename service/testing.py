@@ -107,3 +107,36 @@ class FakeAnalyzer:
 def fake_rubric() -> dict[str, Any]:
     """Return a small rubric shaped like ``attribution.scoring.rubric()``."""
     return {"version": "fake", "rules": [{"rule": "anonymous_source", "points": -20}]}
+
+
+class TorchAnalyzer(FakeAnalyzer):
+    """A fake that loads and runs a small torch model, to exercise torch in workers.
+
+    Used to show the gunicorn scheme is fork-safe with torch's thread pools in
+    play, without needing the Stanza models.
+    """
+
+    def load(self) -> None:
+        """Import torch, set its threads and build a small model."""
+        import torch
+
+        if self.threads:
+            torch.set_num_threads(self.threads)
+        torch.manual_seed(0)
+        self._torch = torch
+        self._model = torch.nn.Sequential(
+            torch.nn.Linear(256, 512), torch.nn.ReLU(), torch.nn.Linear(512, 8)
+        )
+        self._model.eval()
+        super().load()
+
+    def analyze(self, text: str, *, options: Any = None) -> Analysis:
+        """Run the model once (real intra-op work), then answer like the fake."""
+        result = super().analyze(text, options=options)
+        with self._torch.no_grad():
+            self._model(self._torch.randn(256, 256)).sum().item()
+        return result
+
+    def versions(self) -> dict[str, str]:
+        """Report the torch version too."""
+        return {**super().versions(), "torch": str(self._torch.__version__)}

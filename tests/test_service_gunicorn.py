@@ -143,6 +143,18 @@ def test_two_workers_serve_concurrent_requests_and_survive_bad_input() -> None:
     assert not [line for line in log if "WORKER TIMEOUT" in line or "Traceback" in line]
 
 
+def test_torch_in_two_workers_under_concurrent_requests() -> None:
+    """Each worker imports torch after the fork, with a 2-thread pool; nothing hangs."""
+    pytest.importorskip("torch")
+    env = {"ATTRIBUTION_ANALYZER": "service.testing:TorchAnalyzer", "ATTRIBUTION_THREADS": "2"}
+    with gunicorn(env, ready_timeout=120) as (url, log):
+        results = _concurrent(url, 'Officials said "we will go" today.', requests=24)
+        assert [status for status, _ in results] == [200] * 24
+        assert all(body["meta"]["versions"]["torch"] for _, body in results)
+    assert len([line for line in log if "Booting worker" in line]) == 2, "\n".join(log)
+    assert not [line for line in log if "WORKER TIMEOUT" in line]
+
+
 @pytest.mark.model
 @pytest.mark.shared
 def test_real_models_in_two_workers_under_concurrent_requests() -> None:
