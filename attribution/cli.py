@@ -204,7 +204,12 @@ def run_analyze(
             result = dump_analysis(engine.analyze(text, options=options))
             if mapping is not None:
                 add_html_offsets(result, mapping)
-                result["document"] = {"format": "html", "text": mapping.text}
+                result["document"] = {
+                    "format": "html",
+                    "length": len(mapping.text),
+                    "text": mapping.text,
+                    "html_length": mapping.html_length,
+                }
         except (InputError, CliError) as exc:
             _error(f"{_label(name)}: {exc}")
             status = EXIT_INPUT
