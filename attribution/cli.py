@@ -107,8 +107,19 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="JSON",
         help="engine options as a JSON object, passed to the library unchanged",
     )
-    analyze.add_argument("--stanza-dir", metavar="DIR", help="folder of the Stanza models")
-    analyze.add_argument("--threads", type=_positive_int, metavar="N", help="torch threads")
+    analyze.add_argument(
+        "--stanza-dir",
+        metavar="DIR",
+        default=os.environ.get("ATTRIBUTION_STANZA_DIR") or None,
+        help="folder of the Stanza models (default: $ATTRIBUTION_STANZA_DIR, else bundled)",
+    )
+    analyze.add_argument(
+        "--threads",
+        type=_positive_int,
+        metavar="N",
+        default=os.environ.get("ATTRIBUTION_THREADS") or None,
+        help="torch threads (default: $ATTRIBUTION_THREADS, else torch's choice)",
+    )
     analyze.add_argument(
         "--compact", action="store_true", help="print one line even for a single file"
     )
