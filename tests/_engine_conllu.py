@@ -283,3 +283,21 @@ win win VERB 1 parataxis
 big big ADV 5 advmod nsp
 . . PUNCT 5 punct
 """
+
+SPLIT_QUOTE = """
+“ “ PUNCT 4 punct nsp
+We we PRON 4 nsubj
+are be AUX 4 cop
+ready ready ADJ 8 ccomp nsp
+, , PUNCT 4 punct nsp
+” ” PUNCT 4 punct
+Clinton Clinton PROPN 8 nsubj
+said say VERB 0 root nsp
+, , PUNCT 8 punct
+“ “ PUNCT 13 punct nsp
+and and CCONJ 13 cc
+we we PRON 13 nsubj
+act act VERB 8 parataxis nsp
+. . PUNCT 13 punct nsp
+” ” PUNCT 13 punct
+"""

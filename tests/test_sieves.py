@@ -22,6 +22,7 @@ from _engine_conllu import (
     READY,
     READY_SPLIT,
     SCARE,
+    SPLIT_QUOTE,
     doc,
 )
 
@@ -176,6 +177,14 @@ def test_cueless_quotation_after_reported_speech() -> None:
     assert second.sieve == "previous_sentence"
     assert second.source is not None and second.source.text == "Clinton"
     assert second.speaker_id == first.speaker_id is not None
+
+
+def test_quotation_split_by_its_cue_is_one_attribution() -> None:
+    text = "“We are ready,” Clinton said, “and we act.”"
+    (att,) = run(SPLIT_QUOTE, text=text)
+    assert [q.text for q in att.quotes] == ["We are ready,", "and we act."]
+    assert att.content.text == "We are ready,” Clinton said, “and we act."
+    assert att.source is not None and att.source.text == "Clinton"
 
 
 MODEL_CASES = [
