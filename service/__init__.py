@@ -43,7 +43,9 @@ def create_app(
     app.config.update(settings)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
     app.json.sort_keys = False  # type: ignore[attr-defined]
-    app.json.ensure_ascii = False  # type: ignore[attr-defined]
+    # ASCII-escaped JSON can always be encoded, whatever a client put in a key
+    # that an error message echoes (unpaired surrogates included).
+    app.json.ensure_ascii = True  # type: ignore[attr-defined]
     app.json.compact = True  # type: ignore[attr-defined]
 
     app.before_request(_start_request)

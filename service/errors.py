@@ -22,13 +22,14 @@ anything else                               500     about:blank (request id, no 
 
 from __future__ import annotations
 
+import json
 import logging
 import uuid
 from collections.abc import Mapping
 from http import HTTPStatus
 from typing import Any
 
-from flask import Flask, Response, current_app, g, has_request_context, json, request
+from flask import Flask, Response, current_app, g, has_request_context, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 

@@ -230,6 +230,15 @@ def test_batch_items_fail_alone(client: FlaskClient) -> None:
     assert response.get_json()["summary"] == {"total": 5, "succeeded": 1, "failed": 4}
 
 
+@pytest.mark.parametrize("path", ["/v1/attributions", "/v1/attributions:batch"])
+def test_surrogate_in_an_unknown_key_is_a_422(client: FlaskClient, path: str) -> None:
+    item = '{"text": "x", "\\udc80": 1}'
+    body = item if path == "/v1/attributions" else '{"items": [' + item + "]}"
+    response = client.post(path, data=body, content_type="application/json")
+    assert response.status_code in {200, 422}
+    json.loads(response.get_data(as_text=True))
+
+
 def test_batch_item_with_unencodable_id_is_not_echoed(client: FlaskClient) -> None:
     payload = json.dumps({"items": [{"text": "a", "id": "\udc80"}, {"text": "b", "id": 7}]})
     response = client.post("/v1/attributions:batch", data=payload, content_type="application/json")
@@ -276,7 +285,11 @@ def test_batch_over_limit_is_422_with_limit(fake: FakeAnalyzer) -> None:
             | st.integers()
             | st.text(st.characters(exclude_categories=()), max_size=20),  # surrogates too
             lambda inner: st.lists(inner, max_size=4)
-            | st.dictionaries(st.sampled_from(["text", "id", "format", "options", "items"]), inner),
+            | st.dictionaries(
+                st.sampled_from(["text", "id", "format", "options", "items"])
+                | st.text(st.characters(exclude_categories=()), max_size=3),
+                inner,
+            ),
             max_leaves=12,
         ).map(lambda v: json.dumps(v).encode()),
     ),
