@@ -335,10 +335,14 @@ def _parse_options(raw: str | None) -> dict[str, Any] | None:
 def _write(out: TextIO, result: dict[str, Any], file: str | None, *, compact: bool) -> None:
     if file is not None:
         result = {"file": file, **result}
+    # Escape non-ASCII where the output cannot take UTF-8 (a Windows pipe, say).
+    encoding = (getattr(out, "encoding", None) or "utf-8").lower().replace("-", "")
+    ascii_only = encoding not in {"utf8", "utf8sig"}
     if compact:
-        out.write(json.dumps(result, ensure_ascii=False, separators=(",", ":")) + "\n")
+        text = json.dumps(result, ensure_ascii=ascii_only, separators=(",", ":"))
     else:
-        out.write(json.dumps(result, ensure_ascii=False, indent=2) + "\n")
+        text = json.dumps(result, ensure_ascii=ascii_only, indent=2)
+    out.write(text + "\n")
     out.flush()
 
 
