@@ -1,0 +1,204 @@
+"""Build the Stanza pipeline once per process, with no network access.
+
+By default the models bundled in ``attribution/models`` (trained by the recipe
+in ``training/``) are loaded from explicit paths. When ``stanza_dir`` (or the
+``ATTRIBUTION_STANZA_DIR`` environment variable) names a ``stanza_resources``
+folder that holds official English models, those are used instead. Stanza is
+always called with ``download_method=None``: nothing is ever fetched.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import threading
+from dataclasses import dataclass
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from attribution.errors import ModelLoadError, ModelNotFoundError
+from attribution.nlp.convert import to_document
+from attribution.types import ParsedDocument
+
+BUNDLED_DIR = Path(__file__).resolve().parent.parent / "models"
+PROCESSORS = "tokenize,mwt,pos,lemma,depparse"
+ENV_STANZA_DIR = "ATTRIBUTION_STANZA_DIR"
+ENV_THREADS = "ATTRIBUTION_THREADS"
+FIX_HINT = (
+    "Reinstall the package from a full clone (the models are committed under attribution/models), "
+    "or set ATTRIBUTION_STANZA_DIR to a stanza_resources folder holding official English models."
+)
+
+
+def available_cores() -> int:
+    """Return the cores this process may run on (respects CPU affinity)."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def load_manifest(models_dir: Path = BUNDLED_DIR) -> dict[str, Any]:
+    """Read the bundled models' manifest, or raise :class:`ModelNotFoundError`."""
+    path = models_dir / "manifest.json"
+    if not path.is_file():
+        raise ModelNotFoundError(f"No model manifest at {path}. {FIX_HINT}")
+    try:
+        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise ModelLoadError(f"Model manifest {path} is unreadable ({exc}). {FIX_HINT}") from exc
+    return data
+
+
+def verify_bundle(models_dir: Path = BUNDLED_DIR, *, check_hashes: bool = False) -> dict[str, Path]:
+    """Return the bundled model files by role; raise if one is missing or (optionally) corrupt."""
+    manifest = load_manifest(models_dir)
+    paths: dict[str, Path] = {}
+    for role, entry in manifest["files"].items():
+        path = models_dir / entry["file"]
+        if not path.is_file():
+            raise ModelNotFoundError(f"Model file for {role} is missing: {path}. {FIX_HINT}")
+        if check_hashes:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest != entry["sha256"]:
+                raise ModelLoadError(
+                    f"Model file {path} is corrupt (sha256 {digest[:12]}... does not match the "
+                    f"manifest). {FIX_HINT}"
+                )
+        paths[role] = path
+    return paths
+
+
+def _bundled_kwargs(models_dir: Path) -> dict[str, Any]:
+    p = verify_bundle(models_dir)
+    return {
+        "dir": str(models_dir),
+        "allow_unknown_language": True,
+        "tokenize_model_path": str(p["tokenize"]),
+        "mwt_model_path": str(p["mwt"]),
+        "pos_model_path": str(p["pos"]),
+        "pos_pretrain_path": str(p["pretrain"]),
+        "lemma_model_path": str(p["lemma"]),
+        "depparse_model_path": str(p["depparse"]),
+        "depparse_pretrain_path": str(p["pretrain"]),
+        "pos_forward_charlm_path": None,
+        "pos_backward_charlm_path": None,
+        "depparse_forward_charlm_path": None,
+        "depparse_backward_charlm_path": None,
+        "lemma_forward_charlm_path": None,
+        "lemma_backward_charlm_path": None,
+    }
+
+
+def _official_kwargs(stanza_dir: Path) -> dict[str, Any]:
+    if not (stanza_dir / "resources.json").is_file() or not (stanza_dir / "en").is_dir():
+        raise ModelNotFoundError(
+            f"{stanza_dir} is not a stanza_resources folder with English models (expected "
+            f"resources.json and en/). Download them on a machine with network access with "
+            f"stanza.download('en', model_dir=...) and copy the folder, or unset {ENV_STANZA_DIR} "
+            "to use the bundled models."
+        )
+    return {"dir": str(stanza_dir)}
+
+
+@dataclass(frozen=True)
+class ParserConfig:
+    """Where the models come from and how many threads torch may use."""
+
+    stanza_dir: str | None = None
+    threads: int | None = None
+
+    @classmethod
+    def from_env(cls, stanza_dir: str | None = None, threads: int | None = None) -> ParserConfig:
+        env_threads = os.environ.get(ENV_THREADS)
+        return cls(
+            stanza_dir=stanza_dir or os.environ.get(ENV_STANZA_DIR) or None,
+            threads=threads or (int(env_threads) if env_threads else None),
+        )
+
+
+class StanzaParser:
+    """A loaded Stanza pipeline that returns :class:`ParsedDocument` values."""
+
+    def __init__(self, config: ParserConfig | None = None) -> None:
+        self.config = config or ParserConfig.from_env()
+        self._lock = threading.Lock()
+
+    @property
+    def source(self) -> str:
+        return self.config.stanza_dir or str(BUNDLED_DIR)
+
+    @cached_property
+    def pipeline(self) -> Any:
+        """Load the pipeline (once); raise a specific error saying what failed."""
+        import stanza
+        import torch
+
+        torch.set_num_threads(self.config.threads or available_cores())
+        if self.config.stanza_dir:
+            kwargs = _official_kwargs(Path(self.config.stanza_dir))
+        else:
+            kwargs = _bundled_kwargs(BUNDLED_DIR)
+        try:
+            return stanza.Pipeline(
+                lang="en",
+                processors=PROCESSORS,
+                download_method=None,
+                use_gpu=False,
+                logging_level="ERROR",
+                tokenize_no_ssplit=False,
+                **kwargs,
+            )
+        except KeyError as exc:
+            # Stanza reports a processor that failed to load as KeyError: 'en'.
+            raise ModelLoadError(
+                f"Stanza could not load the English models from {self.source} "
+                f"(KeyError {exc}): a model file is missing or was trained for another "
+                f"Stanza version. {FIX_HINT}"
+            ) from exc
+        except (FileNotFoundError, RuntimeError, OSError, ValueError) as exc:
+            raise ModelLoadError(
+                f"Stanza could not load the models from {self.source}: {exc}. {FIX_HINT}"
+            ) from exc
+
+    @property
+    def is_loaded(self) -> bool:
+        return "pipeline" in self.__dict__
+
+    def load(self) -> None:
+        """Load the models now rather than on the first parse."""
+        with self._lock:
+            _ = self.pipeline
+
+    def __call__(self, text: str) -> ParsedDocument:
+        """Tokenize, tag, lemmatize and parse ``text``."""
+        self.load()
+        if not text.strip():
+            return ParsedDocument(text, ())
+        return to_document(self.pipeline(text), text)
+
+    def versions(self) -> dict[str, str]:
+        import stanza
+        import torch
+
+        out = {"stanza": stanza.__version__, "torch": torch.__version__}
+        if self.config.stanza_dir:
+            out["models"] = f"official:{self.config.stanza_dir}"
+        else:
+            out["models"] = str(load_manifest().get("version", "unknown"))
+        return out
+
+
+_SHARED: dict[ParserConfig, StanzaParser] = {}
+_SHARED_LOCK = threading.Lock()
+
+
+def get_parser(stanza_dir: str | None = None, threads: int | None = None) -> StanzaParser:
+    """Return the process-wide parser for this configuration (models load on first use)."""
+    config = ParserConfig.from_env(stanza_dir, threads)
+    with _SHARED_LOCK:
+        if config not in _SHARED:
+            _SHARED[config] = StanzaParser(config)
+        return _SHARED[config]

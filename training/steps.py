@@ -1,0 +1,149 @@
+"""Stanza training commands for each processor, with sizes chosen for 2-core CPUs.
+
+Each step calls Stanza's own training module directly (the ``run_*`` wrappers
+look for default pretrains and character LMs and try to download them) and is
+bounded by a wall-clock budget. Stanza saves the best dev model as it goes, so
+a step cut by its budget still leaves its best model on disk; the parser also
+resumes from its checkpoint when rerun.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SHORTHAND = "en_combined"
+
+# Hidden sizes: Stanza's defaults (tagger 200/400/400, parser 400/400/400) are
+# too slow for 2,000 tokens/s on two CPU cores; these keep the BiLSTMs narrow.
+TAGGER_SIZES = {
+    "small": ["--hidden_dim", "128", "--char_hidden_dim", "128", "--deep_biaff_hidden_dim", "200"],
+    "medium": ["--hidden_dim", "200", "--char_hidden_dim", "200", "--deep_biaff_hidden_dim", "300"],
+}
+PARSER_SIZES = {
+    "small": ["--hidden_dim", "200", "--char_hidden_dim", "100", "--deep_biaff_hidden_dim", "200"],
+    "medium": ["--hidden_dim", "300", "--char_hidden_dim", "200", "--deep_biaff_hidden_dim", "300"],
+}
+
+
+@dataclass(frozen=True)
+class Step:
+    """One training run: its name, the Stanza command and the model it writes."""
+
+    name: str
+    argv: list[str]
+    model: Path
+    env: dict[str, str] = field(default_factory=dict)
+
+
+def _avg_sentence_chars(label_file: Path) -> float:
+    labels = label_file.read_text(encoding="utf-8").replace("\n", "")
+    ends = sum(labels.count(c) for c in "24")
+    return len(labels) / max(ends, 1)
+
+
+def tokenizer_step(data: Path, models: Path, steps: int) -> Step:
+    seqlen = max(100, int(-(-_avg_sentence_chars(data / "train.toklabels") * 3 // 100) * 100))
+    model = models / "tokenizer.pt"
+    argv = [
+        "-m", "stanza.models.tokenizer",
+        "--label_file", str(data / "train.toklabels"), "--txt_file", str(data / "train.txt"),
+        "--lang", "en", "--shorthand", SHORTHAND, "--max_seqlen", str(seqlen),
+        "--mwt_json_file", str(data / "dev-mwt.json"),
+        "--dev_txt_file", str(data / "dev.txt"), "--dev_label_file", str(data / "dev.toklabels"),
+        "--dev_conll_gold", str(data / "dev.conllu"), "--conll_file", str(models / "tokenizer.dev.pred.conllu"),
+        "--save_dir", str(models), "--save_name", model.name, "--steps", str(steps),
+    ]
+    return Step("tokenizer", argv, model)
+
+
+def mwt_step(data: Path, models: Path, epochs: int) -> Step:
+    model = models / "mwt.pt"
+    argv = [
+        "-m", "stanza.models.mwt_expander",
+        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
+        "--output_file", str(models / "mwt.dev.pred.conllu"), "--gold_file", str(data / "dev.conllu"),
+        "--lang", "en", "--shorthand", SHORTHAND, "--num_epoch", str(epochs),
+        "--save_dir", str(models), "--save_name", model.name,
+    ]
+    return Step("mwt", argv, model)
+
+
+def lemma_step(data: Path, models: Path, epochs: int) -> Step:
+    model = models / "lemma.pt"
+    argv = [
+        "-m", "stanza.models.lemmatizer",
+        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
+        "--output_file", str(models / "lemma.dev.pred.conllu"),
+        "--shorthand", SHORTHAND, "--num_epoch", str(epochs),
+        "--save_dir", str(models), "--save_name", model.name,
+    ]
+    return Step("lemma", argv, model)
+
+
+def tagger_step(data: Path, models: Path, steps: int, size: str = "small") -> Step:
+    model = models / f"tagger_{size}.pt"
+    argv = [
+        "-m", "stanza.models.tagger",
+        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
+        "--output_file", str(models / f"tagger_{size}.dev.pred.conllu"),
+        "--lang", "en", "--shorthand", SHORTHAND,
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--batch_size", "250", "--max_steps", str(steps), "--eval_interval", "500",
+        "--max_steps_before_stop", "6000",
+        "--save_dir", str(models), "--save_name", model.name, *TAGGER_SIZES[size],
+    ]
+    return Step(f"tagger_{size}", argv, model)
+
+
+def parser_step(data: Path, models: Path, steps: int, size: str = "small") -> Step:
+    model = models / f"parser_{size}.pt"
+    argv = [
+        "-m", "stanza.models.parser",
+        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
+        "--output_file", str(models / f"parser_{size}.dev.pred.conllu"),
+        "--lang", "en", "--shorthand", SHORTHAND,
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--batch_size", "5000", "--max_steps", str(steps), "--eval_interval", "500",
+        "--second_optim_start_step", "4000", "--max_steps_before_stop", "6000",
+        "--checkpoint_save_name", str(models / f"parser_{size}_checkpoint.pt"),
+        "--save_dir", str(models), "--save_name", model.name, *PARSER_SIZES[size],
+    ]
+    return Step(f"parser_{size}", argv, model)
+
+
+def run_step(step: Step, budget_s: float, log_dir: Path, threads: int = 1) -> int:
+    """Run ``step`` for at most ``budget_s`` seconds, logging to ``log_dir``."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "OMP_NUM_THREADS": str(threads),
+        "MKL_NUM_THREADS": str(threads),
+        # glibc malloc settings that kept system time below user time in trials
+        "MALLOC_MMAP_THRESHOLD_": "33554432",
+        "MALLOC_TRIM_THRESHOLD_": "4294967296",
+        "MALLOC_TOP_PAD_": "1073741824",
+        **step.env,
+    }
+    start = time.monotonic()
+    print(f"[{step.name}] start, budget {budget_s:.0f}s -> {step.model}", flush=True)
+    with (log_dir / f"{step.name}.log").open("a") as log:
+        proc = subprocess.Popen([sys.executable, *step.argv], stdout=log, stderr=subprocess.STDOUT, env=env)
+        try:
+            rc = proc.wait(timeout=budget_s)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGINT)
+            try:
+                rc = proc.wait(timeout=60)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+                rc = proc.wait()
+            print(f"[{step.name}] budget reached; best model so far is kept", flush=True)
+            rc = 0 if step.model.exists() else 124
+    print(f"[{step.name}] done rc={rc} in {time.monotonic() - start:.0f}s", flush=True)
+    return rc
