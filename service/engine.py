@@ -3,7 +3,9 @@
 ``ATTRIBUTION_PRELOAD=1`` (eager) starts loading in a background thread as soon
 as the app is created, so ``/healthz`` answers at once and ``/readyz`` turns
 200 when the models are in. ``ATTRIBUTION_PRELOAD=0`` (lazy) loads on the first
-analysis request. Either way this happens in the process that serves requests:
+analysis request. Loading ends with one tiny warm-up analysis, so "ready"
+means the next request will not wait. Either way this happens in the process
+that serves requests:
 under gunicorn, in each worker after the fork, never in the master (see
 ``service/gunicorn.conf.py`` for why).
 """
@@ -23,6 +25,8 @@ from attribution.records import Analysis
 from service.errors import ModelsUnavailable
 
 log = logging.getLogger("service")
+
+WARMUP_TEXT = 'The minister said "we will cooperate," according to officials.'
 
 
 class AnalyzerLike(Protocol):
@@ -120,6 +124,9 @@ class Engine:
                     self.analyzer = self._factory()
                 if not self.analyzer.is_loaded:
                     self.analyzer.load()
+                # One tiny analysis: loads whatever the library still loads lazily
+                # and warms caches, so "ready" means a request will not wait.
+                self.analyzer.analyze(WARMUP_TEXT)
                 self._versions = dict(self.analyzer.versions())
             except (ModelNotFoundError, ModelLoadError) as exc:
                 self._fail(str(exc))
