@@ -1,0 +1,92 @@
+"""Score the bundled pipeline end to end from raw text with the CoNLL 2018 UD scorer.
+
+Usage: ``python benchmarks/ud_accuracy.py [--ud ../shared/data/ud-english] [--json out.json]``
+
+For each test set the raw text (paragraph breaks kept) is rebuilt from the
+gold CoNLL-U, parsed with predicted tokens, tags, lemmas and trees, and scored
+against the gold file: EWT test, GUM test (and its news documents alone) and
+PUD (news and Wikipedia sentences, the closest to our inputs).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from training.data import iter_documents  # noqa: E402
+
+METRICS = ("Tokens", "Sentences", "Words", "UPOS", "XPOS", "UFeats", "Lemmas", "UAS", "LAS")
+SETS = {
+    "EWT test": ("UD_English-EWT/en_ewt-ud-test.conllu", None),
+    "GUM test": ("UD_English-GUM/en_gum-ud-test.conllu", None),
+    "GUM test news": ("UD_English-GUM/en_gum-ud-test.conllu", "GUM_news_"),
+    "PUD test": ("UD_English-PUD/en_pud-ud-test.conllu", None),
+}
+
+
+def gold_conllu(path: Path, prefix: str | None) -> str:
+    if prefix is None:
+        return path.read_text(encoding="utf-8")
+    return "".join(text for doc_id, text in iter_documents(path) if doc_id.startswith(prefix))
+
+
+def raw_text(conllu_file: Path) -> str:
+    from stanza.utils.datasets.conllu_to_text import main as to_text
+
+    out = conllu_file.with_suffix(".txt")
+    to_text([str(conllu_file), str(out)])
+    return out.read_text(encoding="utf-8")
+
+
+def score(pipeline: object, gold_file: Path) -> tuple[dict[str, float], int, float]:
+    from stanza.utils.conll import CoNLL
+    from stanza.utils.conll18_ud_eval import evaluate, load_conllu_file
+
+    text = raw_text(gold_file)
+    t0 = time.perf_counter()
+    doc = pipeline(text)  # type: ignore[operator]
+    elapsed = time.perf_counter() - t0
+    pred_file = gold_file.with_suffix(".pred.conllu")
+    CoNLL.write_doc2conll(doc, str(pred_file))
+    result = evaluate(load_conllu_file(str(gold_file)), load_conllu_file(str(pred_file)))
+    n_words = sum(len(s.words) for s in doc.sentences)
+    return {m: 100 * result[m].f1 for m in METRICS}, n_words, elapsed
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--ud", type=Path, default=ROOT.parent / "shared" / "data" / "ud-english")
+    ap.add_argument("--json", type=Path, help="also write the scores here")
+    ap.add_argument("--stanza-dir", help="score official models in this stanza_resources folder")
+    args = ap.parse_args()
+    if not args.ud.is_dir():
+        print(f"error: UD data not found at {args.ud}", file=sys.stderr)
+        return 2
+    from attribution.nlp.stanza_parser import get_parser
+
+    parser = get_parser(stanza_dir=args.stanza_dir)
+    parser.load()
+    results = {}
+    print(f"{'set':<15}" + "".join(f"{m:>10}" for m in METRICS) + f"{'words/s':>10}")
+    with tempfile.TemporaryDirectory() as tmp:
+        for name, (rel, prefix) in SETS.items():
+            gold = Path(tmp) / (name.replace(" ", "_") + ".conllu")
+            gold.write_text(gold_conllu(args.ud / rel, prefix), encoding="utf-8")
+            scores, n_words, elapsed = score(parser.pipeline, gold)
+            results[name] = {**scores, "words": n_words, "seconds": round(elapsed, 2)}
+            row = "".join(f"{scores[m]:>10.2f}" for m in METRICS)
+            print(f"{name:<15}{row}{n_words / elapsed:>10.0f}", flush=True)
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2) + "\n")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
