@@ -258,6 +258,14 @@ def _affiliations(doc: ParsedDocument, sent: Sentence, head: Token, lex: Lexicon
 def _knowledge(doc: ParsedDocument, sent: Sentence, head: Token, lex: Lexicon) -> TextSpan | None:
     """Find the stated knowledge basis on the source phrase ("familiar with", "who attended")."""
     adjectives = dict(lex.knowledge_adjectives)
+    gov = sent.tokens[head.index].head
+    if gov >= 0 and head.base_deprel == "nsubj" and _lemma(sent.tokens[gov]) in adjectives:
+        # a small clause "a source familiar with the visit" parsed with the ADJ as head
+        adj = sent.tokens[gov]
+        prep = adjectives[_lemma(adj)]
+        obl = next((g for g in sent.children(adj.index) if _has_case(sent, g, (prep,))), None)
+        if obl is not None:
+            return _span(doc, adj.start, _subtree_span(doc, sent, obl.index).end)
     for c in sent.children(head.index):
         lemma = _lemma(c)
         if lemma in adjectives and c.base_deprel in ("amod", "acl", "acl:relcl", "nmod"):
@@ -459,8 +467,10 @@ def _cue_signals(doc: ParsedDocument, att: Attribution, lex: Lexicon) -> list[He
     head = _phrase_head(sent, toks)
     out: list[Hedge] = []
     cue_ids = {t.index for t in toks}
+    bare = any(h.kind == BARE_HEDGE for h in att.hedges)  # the hedge is the cue itself
     for tok in sent.tokens:
-        if _lemma(tok) in lex.hedge_adverbs and (tok.index in cue_ids or tok.head in cue_ids):
+        on_cue = tok.index in cue_ids or tok.head in cue_ids
+        if _lemma(tok) in lex.hedge_adverbs and on_cue and not bare:
             out.append(Hedge(_span(doc, tok.start, tok.end), HEDGED_CUE))
     lemmas = {_lemma(t) for t in toks} | {att.cue.lemma.lower()}
     if lemmas & lex.opinion_cues:

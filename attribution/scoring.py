@@ -62,7 +62,8 @@ PENALTY_HEDGES: Mapping[str, str] = {
     "other_outlet": hk.OTHER_OUTLET,
 }
 ANONYMOUS_DIRECT_QUOTE = "anonymous_direct_quote"
-QUOTED_KINDS = frozenset({"direct", "mixed"})
+#: Kinds that put the source's exact words in quote marks (a partial quote too).
+QUOTED_KINDS = frozenset({"direct", "partial", "mixed"})
 
 
 class RubricError(AttributionError, ValueError):

@@ -340,3 +340,28 @@ def test_unauthorized_to_speak_is_a_reason() -> None:
     att = attribution(doc, "An official", "said", "talks stalled", "s1")
     (out,) = hk.detect(doc, (att,), (SOURCE,))
     assert kinds(out)["anonymity_reason"] == "was really unauthorized to speak publicly"
+
+
+def test_small_clause_parse_of_familiar_with_still_gives_the_basis() -> None:
+    rows = """
+    a a DET 2 det
+    source source NOUN 3 nsubj
+    familiar familiar ADJ 7 ccomp
+    with with ADP 6 case
+    the the DET 6 det
+    visit visit NOUN 3 obl
+    told tell VERB 0 root
+    AFP AFP PROPN 7 obj
+    """
+    doc = parse(rows)
+    att = attribution(doc, "a source", "told", "visit", "s1")
+    (out,) = hk.detect(doc, (att,), (SOURCE,))
+    assert kinds(out)["knowledge_basis"] == "familiar with the visit"
+    assert kinds(out)["anonymous_formula"] == "a source familiar with the visit"
+
+
+def test_bare_hedge_claim_is_not_also_a_hedged_cue() -> None:
+    doc = parse(ALLEGEDLY)
+    claims = hk.unattributed_claims(doc, ())
+    (out,) = hk.detect(doc, claims, (hk.UNATTRIBUTED_SPEAKER,))
+    assert [h.kind for h in out.hedges] == ["bare_hedge"]

@@ -193,3 +193,8 @@ def test_score_is_bounded_graded_and_capped(speaker: Speaker, kind: str, kinds: 
     if speaker.anonymous:
         assert out.score.value <= in_force.anonymous_max
     assert out.score.reasons[0].rule.startswith("base.")
+
+
+def test_partial_quote_from_anonymous_source_is_penalised() -> None:
+    out = scored(att("ol", "partial"))
+    assert rules(out["ol"])["penalty.anonymous_direct_quote"] < 0
