@@ -37,6 +37,10 @@ REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 ACCORDING_TO = ("according", "to")
+#: Verbs whose object is the addressee, not part of the content ("told AFP that").
+ADDRESSEE_VERBS = frozenset(
+    {"tell", "ask", "inform", "warn", "remind", "assure", "urge", "notify", "convince", "email"}
+)
 #: Dependents before the verb that belong to the cue ("has said", "would not comment").
 CUE_AUXILIARIES = frozenset({"aux", "aux:pass"})
 #: Verbs of these kinds are kept without a content: "“...,” he added."
@@ -186,6 +190,58 @@ def subject_of(sent: Sentence, verb: int) -> Token | None:
     return None
 
 
+def _stray_that_clause(sent: Sentence, verb: int, subj: Token | None) -> tuple[int, ...]:
+    """Find a "that"-clause the parser hung on a dependent of the verb.
+
+    "said last week that ..." is often parsed with the clause as ``acl`` of
+    "week"; a finite clause marked "that"/"whether" right under a non-subject
+    dependent of the reporting verb is its content.
+    """
+    deps = {t.index for t in sent.tokens if t.head == verb and t.deprel not in SUBJECTS | AGENTS}
+    if subj is not None:
+        deps.discard(subj.index)
+    for t in sent.tokens:
+        if t.index <= verb or t.head not in deps:
+            continue
+        if t.deprel.split(":")[0] not in ("acl", "advcl", "ccomp", "parataxis"):
+            continue
+        if any(
+            c.deprel == "mark" and c.text.lower() in ("that", "whether")
+            for c in sent.children(t.index)
+        ):
+            return subtree_ids(sent, t.index)
+    return ()
+
+
+def _pre_verbal_np(sent: Sentence, verb: int) -> tuple[Token, tuple[int, ...]] | None:
+    """Return the head and words of a noun phrase right before ``verb``, if there is one.
+
+    Subject-verb inversion in reporting ("“...,” said X") needs the verb right
+    after the quotation or comma; words between them are the real subject.
+    """
+    run: list[int] = []
+    for j in range(verb - 1, -1, -1):
+        t = sent.tokens[j]
+        if t.head == verb and t.deprel in CUE_AUXILIARIES | {"advmod"}:
+            if run:
+                break
+            continue
+        if t.upos in ("PUNCT", "VERB", "AUX", "SCONJ", "CCONJ") or t.deprel.startswith("expl"):
+            break
+        run.insert(0, j)
+    nouns = [k for k in run if sent.tokens[k].upos in ("NOUN", "PROPN", "PRON")]
+    if not nouns:
+        return None
+    n = nouns[0]
+    while (
+        sent.tokens[n].head in run
+        and sent.tokens[n].head > n
+        and sent.tokens[n].deprel in ("compound", "flat", "flat:name", "nmod:poss", "amod")
+    ):
+        n = sent.tokens[n].head
+    return sent.tokens[n], tuple(run)
+
+
 def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[int, ...]:
     """Return the whole noun phrase of a source head (appositions, relatives included)."""
     ids = subtree_ids(sent, head.index, exclude=avoid)
@@ -277,8 +333,22 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
     form: Literal["verb", "according_to", "parenthetical"] = "verb"
     comp = child(sent, i, CLAUSAL_COMPLEMENTS)
     subj = subject_of(sent, i)
+    pre_np = None
+    if subj is not None and subj.index > i and subj.deprel in SUBJECTS:
+        pre_np = _pre_verbal_np(sent, i)
+    source: tuple[int, ...] = ()
+    if pre_np is not None:
+        # "..., a source familiar with the visit told AFP": the parser took the
+        # addressee for the subject; the noun phrase before the verb is the source.
+        subj, source = pre_np
+        if comp is not None and comp.index in source:
+            comp = None
     if comp is not None:
         content = subtree_ids(sent, comp.index)
+        obj = child(sent, i, OBJECTS)
+        if obj is not None and obj.index < comp.index and verb.lemma not in ADDRESSEE_VERBS:
+            # "said the timing of X and the signing of Y was ...": a misattached subject.
+            content = fill(subtree_ids(sent, obj.index) + content)
     elif verb.deprel in REPORTED_HOST and verb.head >= 0:
         # "S, officials say" / "“...,” he said": the host clause is the content.
         host = verb.head
@@ -293,6 +363,8 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
             ):
                 content = subtree_ids(sent, c.index)
                 break
+    if not content:
+        content = _stray_that_clause(sent, i, subj)
     if not content and "xcomp" in entry.frames:
         x = child(sent, i, ("xcomp",))
         if x is not None:
@@ -305,8 +377,9 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
         # A speech verb without content may still introduce a quotation found later.
         return None
     if subj is not None and subj.index in content:
-        subj = None
-    source = source_ids(sent, subj, avoid=(i,)) if subj is not None else ()
+        subj, source = None, ()
+    if subj is not None and not source:
+        source = source_ids(sent, subj, avoid=(i,))
     if content:
         content = trim(sent, tuple(c for c in content if c not in source))
         content = contiguous(content) if form == "verb" else fill(content)

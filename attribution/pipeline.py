@@ -120,6 +120,7 @@ def extract(
         start = len(atts)
         extra = tuple(replace(a, id=f"a{start + k}") for k, a in enumerate(extra, 1))
         atts = tuple(sorted(atts + extra, key=lambda a: (a.content.start, a.content.end)))
+        atts = tuple(replace(a, id=f"a{k}") for k, a in enumerate(atts, 1))
         speakers = speakers + (hedges.UNATTRIBUTED_SPEAKER,)
     return atts, speakers, scan.warnings
 
