@@ -255,22 +255,38 @@ def _affiliations(doc: ParsedDocument, sent: Sentence, head: Token, lex: Lexicon
     return out
 
 
+def _adjective_basis(
+    doc: ParsedDocument, sent: Sentence, adj: Token, lex: Lexicon
+) -> TextSpan | None:
+    """Return "familiar with the visit" when ``adj`` is a knowledge adjective with its oblique."""
+    prep = dict(lex.knowledge_adjectives).get(_lemma(adj))
+    if prep is None:
+        return None
+    obl = next((g for g in sent.children(adj.index) if _has_case(sent, g, (prep,))), None)
+    if obl is None:
+        return None
+    return _span(doc, adj.start, _subtree_span(doc, sent, obl.index).end)
+
+
 def _knowledge(doc: ParsedDocument, sent: Sentence, head: Token, lex: Lexicon) -> TextSpan | None:
-    """Find the stated knowledge basis on the source phrase ("familiar with", "who attended")."""
-    adjectives = dict(lex.knowledge_adjectives)
-    gov = sent.tokens[head.index].head
-    if gov >= 0 and head.base_deprel == "nsubj" and _lemma(sent.tokens[gov]) in adjectives:
-        # a small clause "a source familiar with the visit" parsed with the ADJ as head
-        adj = sent.tokens[gov]
-        prep = adjectives[_lemma(adj)]
-        obl = next((g for g in sent.children(adj.index) if _has_case(sent, g, (prep,))), None)
-        if obl is not None:
-            return _span(doc, adj.start, _subtree_span(doc, sent, obl.index).end)
+    """Find the stated knowledge basis on the source phrase ("familiar with", "who attended").
+
+    The adjective may modify the noun ("a source [amod familiar] with ...") or,
+    in a small-clause parse, govern it ("[nsubj a source] familiar with ...").
+    """
+    around = [head]
+    if head.head >= 0 and head.base_deprel == "nsubj":
+        around.append(sent.tokens[head.head])
+    for adj in around:
+        basis = _adjective_basis(doc, sent, adj, lex)
+        if basis is not None:
+            return basis
     for c in sent.children(head.index):
         lemma = _lemma(c)
-        if lemma in adjectives and c.base_deprel in ("amod", "acl", "acl:relcl", "nmod"):
-            if any(_has_case(sent, g, (adjectives[lemma],)) for g in sent.children(c.index)):
-                return _subtree_span(doc, sent, c.index)
+        if c.base_deprel in ("amod", "acl", "nmod"):
+            basis = _adjective_basis(doc, sent, c, lex)
+            if basis is not None:
+                return basis
         if (
             c.base_deprel == "nmod"
             and lemma in lex.knowledge_nouns

@@ -365,3 +365,20 @@ def test_bare_hedge_claim_is_not_also_a_hedged_cue() -> None:
     claims = hk.unattributed_claims(doc, ())
     (out,) = hk.detect(doc, claims, (hk.UNATTRIBUTED_SPEAKER,))
     assert [h.kind for h in out.hedges] == ["bare_hedge"]
+
+
+def test_source_span_headed_by_the_adjective_gives_the_basis() -> None:
+    rows = """
+    a a DET 2 det
+    source source NOUN 3 nsubj
+    familiar familiar ADJ 7 ccomp
+    with with ADP 6 case
+    the the DET 6 det
+    visit visit NOUN 3 obl
+    told tell VERB 0 root
+    AFP AFP PROPN 7 obj
+    """
+    doc = parse(rows)
+    att = attribution(doc, "a source familiar with the visit", "told", "AFP", "s1")
+    (out,) = hk.detect(doc, (att,), (SOURCE,))
+    assert kinds(out)["knowledge_basis"] == "familiar with the visit"
