@@ -45,14 +45,27 @@ def raw_text(conllu_file: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
+def restore_unknown_forms(doc: object, text: str) -> None:
+    """Put back the surface form of tokens Stanza's tokenizer emits as ``<UNK>`` (long URLs)."""
+    for sent in doc.sentences:  # type: ignore[attr-defined]
+        for tok in sent.tokens:
+            if tok.text == "<UNK>":
+                form = text[tok.start_char : tok.end_char]
+                tok.text = form
+                for word in tok.words:
+                    if word.text == "<UNK>":
+                        word.text = form
+
+
 def score(pipeline: object, gold_file: Path) -> tuple[dict[str, float], int, float]:
     from stanza.utils.conll import CoNLL
-    from stanza.utils.conll18_ud_eval import evaluate, load_conllu_file
+    from udtools.udeval import evaluate, load_conllu_file  # the CoNLL 2018 UD scorer
 
     text = raw_text(gold_file)
     t0 = time.perf_counter()
     doc = pipeline(text)  # type: ignore[operator]
     elapsed = time.perf_counter() - t0
+    restore_unknown_forms(doc, text)
     pred_file = gold_file.with_suffix(".pred.conllu")
     CoNLL.write_doc2conll(doc, str(pred_file))
     result = evaluate(load_conllu_file(str(gold_file)), load_conllu_file(str(pred_file)))
@@ -61,7 +74,9 @@ def score(pipeline: object, gold_file: Path) -> tuple[dict[str, float], int, flo
 
 
 def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     ap.add_argument("--ud", type=Path, default=ROOT.parent / "shared" / "data" / "ud-english")
     ap.add_argument("--json", type=Path, help="also write the scores here")
     ap.add_argument("--stanza-dir", help="score official models in this stanza_resources folder")

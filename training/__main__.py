@@ -20,7 +20,9 @@ def _steps(args: argparse.Namespace) -> list[S.Step]:
         *(S.tagger_step(data, models, args.tagger_steps, size) for size in args.sizes.split(",")),
         *(S.parser_step(data, models, args.parser_steps, size) for size in args.sizes.split(",")),
     ]
-    return [s for s in all_steps if wanted is None or s.name in wanted or s.name.split("_")[0] in wanted]
+    return [
+        s for s in all_steps if wanted is None or s.name in wanted or s.name.split("_")[0] in wanted
+    ]
 
 
 def cmd_prepare(args: argparse.Namespace) -> int:

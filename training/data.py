@@ -14,7 +14,10 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 EXCLUDED_GUM_GENRES = ("GUM_whow_", "GUM_fiction_")
-TREEBANKS = {"ewt": "UD_English-EWT/en_ewt-ud-{split}.conllu", "gum": "UD_English-GUM/en_gum-ud-{split}.conllu"}
+TREEBANKS = {
+    "ewt": "UD_English-EWT/en_ewt-ud-{split}.conllu",
+    "gum": "UD_English-GUM/en_gum-ud-{split}.conllu",
+}
 
 
 def iter_documents(path: Path) -> Iterator[tuple[str, str]]:
@@ -62,14 +65,26 @@ def prepare(ud: Path, out: Path) -> dict[str, object]:
         stats[f"{split}_sentences"] = count_sentences(conllu)
         txt = out / f"{split}.txt"
         subprocess.run(
-            [sys.executable, "-m", "stanza.utils.datasets.conllu_to_text", str(out / f"{split}.conllu"), str(txt)],
+            [
+                sys.executable,
+                "-m",
+                "stanza.utils.datasets.conllu_to_text",
+                str(out / f"{split}.conllu"),
+                str(txt),
+            ],
             check=True,
         )
         subprocess.run(
             [
-                sys.executable, "-m", "stanza.utils.datasets.prepare_tokenizer_data",
-                str(txt), str(out / f"{split}.conllu"),
-                "-o", str(out / f"{split}.toklabels"), "-m", str(out / f"{split}-mwt.json"),
+                sys.executable,
+                "-m",
+                "stanza.utils.datasets.prepare_tokenizer_data",
+                str(txt),
+                str(out / f"{split}.conllu"),
+                "-o",
+                str(out / f"{split}.toklabels"),
+                "-m",
+                str(out / f"{split}-mwt.json"),
             ],
             check=True,
         )

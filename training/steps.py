@@ -51,13 +51,34 @@ def tokenizer_step(data: Path, models: Path, steps: int) -> Step:
     seqlen = max(100, int(-(-_avg_sentence_chars(data / "train.toklabels") * 3 // 100) * 100))
     model = models / "tokenizer.pt"
     argv = [
-        "-m", "stanza.models.tokenizer",
-        "--label_file", str(data / "train.toklabels"), "--txt_file", str(data / "train.txt"),
-        "--lang", "en", "--shorthand", SHORTHAND, "--max_seqlen", str(seqlen),
-        "--mwt_json_file", str(data / "dev-mwt.json"),
-        "--dev_txt_file", str(data / "dev.txt"), "--dev_label_file", str(data / "dev.toklabels"),
-        "--dev_conll_gold", str(data / "dev.conllu"), "--conll_file", str(models / "tokenizer.dev.pred.conllu"),
-        "--save_dir", str(models), "--save_name", model.name, "--steps", str(steps),
+        "-m",
+        "stanza.models.tokenizer",
+        "--label_file",
+        str(data / "train.toklabels"),
+        "--txt_file",
+        str(data / "train.txt"),
+        "--lang",
+        "en",
+        "--shorthand",
+        SHORTHAND,
+        "--max_seqlen",
+        str(seqlen),
+        "--mwt_json_file",
+        str(data / "dev-mwt.json"),
+        "--dev_txt_file",
+        str(data / "dev.txt"),
+        "--dev_label_file",
+        str(data / "dev.toklabels"),
+        "--dev_conll_gold",
+        str(data / "dev.conllu"),
+        "--conll_file",
+        str(models / "tokenizer.dev.pred.conllu"),
+        "--save_dir",
+        str(models),
+        "--save_name",
+        model.name,
+        "--steps",
+        str(steps),
     ]
     return Step("tokenizer", argv, model)
 
@@ -65,11 +86,26 @@ def tokenizer_step(data: Path, models: Path, steps: int) -> Step:
 def mwt_step(data: Path, models: Path, epochs: int) -> Step:
     model = models / "mwt.pt"
     argv = [
-        "-m", "stanza.models.mwt_expander",
-        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
-        "--output_file", str(models / "mwt.dev.pred.conllu"), "--gold_file", str(data / "dev.conllu"),
-        "--lang", "en", "--shorthand", SHORTHAND, "--num_epoch", str(epochs),
-        "--save_dir", str(models), "--save_name", model.name,
+        "-m",
+        "stanza.models.mwt_expander",
+        "--train_file",
+        str(data / "train.conllu"),
+        "--eval_file",
+        str(data / "dev.conllu"),
+        "--output_file",
+        str(models / "mwt.dev.pred.conllu"),
+        "--gold_file",
+        str(data / "dev.conllu"),
+        "--lang",
+        "en",
+        "--shorthand",
+        SHORTHAND,
+        "--num_epoch",
+        str(epochs),
+        "--save_dir",
+        str(models),
+        "--save_name",
+        model.name,
     ]
     return Step("mwt", argv, model)
 
@@ -77,11 +113,22 @@ def mwt_step(data: Path, models: Path, epochs: int) -> Step:
 def lemma_step(data: Path, models: Path, epochs: int) -> Step:
     model = models / "lemma.pt"
     argv = [
-        "-m", "stanza.models.lemmatizer",
-        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
-        "--output_file", str(models / "lemma.dev.pred.conllu"),
-        "--shorthand", SHORTHAND, "--num_epoch", str(epochs),
-        "--save_dir", str(models), "--save_name", model.name,
+        "-m",
+        "stanza.models.lemmatizer",
+        "--train_file",
+        str(data / "train.conllu"),
+        "--eval_file",
+        str(data / "dev.conllu"),
+        "--output_file",
+        str(models / "lemma.dev.pred.conllu"),
+        "--shorthand",
+        SHORTHAND,
+        "--num_epoch",
+        str(epochs),
+        "--save_dir",
+        str(models),
+        "--save_name",
+        model.name,
     ]
     return Step("lemma", argv, model)
 
@@ -89,14 +136,33 @@ def lemma_step(data: Path, models: Path, epochs: int) -> Step:
 def tagger_step(data: Path, models: Path, steps: int, size: str = "small") -> Step:
     model = models / f"tagger_{size}.pt"
     argv = [
-        "-m", "stanza.models.tagger",
-        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
-        "--output_file", str(models / f"tagger_{size}.dev.pred.conllu"),
-        "--lang", "en", "--shorthand", SHORTHAND,
-        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
-        "--batch_size", "250", "--max_steps", str(steps), "--eval_interval", "500",
-        "--max_steps_before_stop", "6000",
-        "--save_dir", str(models), "--save_name", model.name, *TAGGER_SIZES[size],
+        "-m",
+        "stanza.models.tagger",
+        "--train_file",
+        str(data / "train.conllu"),
+        "--eval_file",
+        str(data / "dev.conllu"),
+        "--output_file",
+        str(models / f"tagger_{size}.dev.pred.conllu"),
+        "--lang",
+        "en",
+        "--shorthand",
+        SHORTHAND,
+        "--wordvec_pretrain_file",
+        str(data / "en_glove50.pt"),
+        "--batch_size",
+        "250",
+        "--max_steps",
+        str(steps),
+        "--eval_interval",
+        "500",
+        "--max_steps_before_stop",
+        "6000",
+        "--save_dir",
+        str(models),
+        "--save_name",
+        model.name,
+        *TAGGER_SIZES[size],
     ]
     return Step(f"tagger_{size}", argv, model)
 
@@ -104,15 +170,37 @@ def tagger_step(data: Path, models: Path, steps: int, size: str = "small") -> St
 def parser_step(data: Path, models: Path, steps: int, size: str = "small") -> Step:
     model = models / f"parser_{size}.pt"
     argv = [
-        "-m", "stanza.models.parser",
-        "--train_file", str(data / "train.conllu"), "--eval_file", str(data / "dev.conllu"),
-        "--output_file", str(models / f"parser_{size}.dev.pred.conllu"),
-        "--lang", "en", "--shorthand", SHORTHAND,
-        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
-        "--batch_size", "5000", "--max_steps", str(steps), "--eval_interval", "500",
-        "--second_optim_start_step", "4000", "--max_steps_before_stop", "6000",
-        "--checkpoint_save_name", str(models / f"parser_{size}_checkpoint.pt"),
-        "--save_dir", str(models), "--save_name", model.name, *PARSER_SIZES[size],
+        "-m",
+        "stanza.models.parser",
+        "--train_file",
+        str(data / "train.conllu"),
+        "--eval_file",
+        str(data / "dev.conllu"),
+        "--output_file",
+        str(models / f"parser_{size}.dev.pred.conllu"),
+        "--lang",
+        "en",
+        "--shorthand",
+        SHORTHAND,
+        "--wordvec_pretrain_file",
+        str(data / "en_glove50.pt"),
+        "--batch_size",
+        "5000",
+        "--max_steps",
+        str(steps),
+        "--eval_interval",
+        "500",
+        "--second_optim_start_step",
+        "4000",
+        "--max_steps_before_stop",
+        "6000",
+        "--checkpoint_save_name",
+        str(models / f"parser_{size}_checkpoint.pt"),
+        "--save_dir",
+        str(models),
+        "--save_name",
+        model.name,
+        *PARSER_SIZES[size],
     ]
     return Step(f"parser_{size}", argv, model)
 
@@ -133,7 +221,9 @@ def run_step(step: Step, budget_s: float, log_dir: Path, threads: int = 1) -> in
     start = time.monotonic()
     print(f"[{step.name}] start, budget {budget_s:.0f}s -> {step.model}", flush=True)
     with (log_dir / f"{step.name}.log").open("a") as log:
-        proc = subprocess.Popen([sys.executable, *step.argv], stdout=log, stderr=subprocess.STDOUT, env=env)
+        proc = subprocess.Popen(
+            [sys.executable, *step.argv], stdout=log, stderr=subprocess.STDOUT, env=env
+        )
         try:
             rc = proc.wait(timeout=budget_s)
         except subprocess.TimeoutExpired:

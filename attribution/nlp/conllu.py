@@ -44,8 +44,7 @@ def parse_conllu(data: str, text: str | None = None) -> ParsedDocument:
             if "." in cols[0]:
                 continue
             if "-" in cols[0]:
-                _, end = cols[0].split("-")
-                mwt_end = int(end)
+                mwt_end = int(cols[0].split("-")[1])
                 mwt_misc = _misc(cols[9])
                 mwt_form = cols[1]
                 continue

@@ -12,12 +12,17 @@ from typing import Any
 
 from attribution.types import ParsedDocument, Sentence, Token
 
+UNKNOWN_FORM = "<UNK>"  # what Stanza's tokenizer emits for over-long tokens (URLs)
 
-def _token(word: Any, index: int, start: int, end: int) -> Token:
+
+def _token(word: Any, index: int, start: int, end: int, text: str) -> Token:
     head = word.head if word.head is not None else 0
+    form = word.text
+    if form == UNKNOWN_FORM and text[start:end]:
+        form = text[start:end]
     return Token(
         index=index,
-        text=word.text,
+        text=form,
         lemma=word.lemma or word.text,
         upos=word.upos or "X",
         xpos=word.xpos or "_",
@@ -38,7 +43,7 @@ def to_document(doc: Any, text: str) -> ParsedDocument:
             for word in tok.words:
                 start = word.start_char if word.start_char is not None else tok.start_char
                 end = word.end_char if word.end_char is not None else tok.end_char
-                tokens.append(_token(word, len(tokens), start, end))
+                tokens.append(_token(word, len(tokens), start, end, text))
         if tokens:
             sentences.append(Sentence(si, tuple(tokens), tokens[0].start, tokens[-1].end))
     return ParsedDocument(text, tuple(sentences))
