@@ -76,6 +76,7 @@ class Relation:
     cue: Span | None = None
     source: Span | None = None
     speaker_mentions: tuple[Span, ...] = ()
+    label: str = ""  # predicted: "kind/sieve", for --dump
 
 
 @dataclass(frozen=True, slots=True)
@@ -345,6 +346,7 @@ def predicted_relations(analysis: Any) -> tuple[Relation, ...]:
                 cue=Span(((att.cue.span.start, att.cue.span.end),)) if att.cue else None,
                 source=Span(((att.source.start, att.source.end),)) if att.source else None,
                 speaker_mentions=mentions.get(att.speaker_id or "", ()),
+                label=f"{att.kind}/{att.sieve}",
             )
         )
     return tuple(out)
@@ -359,7 +361,13 @@ def _dump_record(article: Article, rels: Sequence[Relation]) -> dict[str, Any]:
     return {
         "article": article.name,
         "predicted": [
-            {"source": show(r.source), "cue": show(r.cue), "content": show(r.content)} for r in rels
+            {
+                "label": r.label,
+                "source": show(r.source),
+                "cue": show(r.cue),
+                "content": show(r.content),
+            }
+            for r in rels
         ],
     }
 

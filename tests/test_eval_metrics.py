@@ -136,12 +136,15 @@ def test_predicted_content_excludes_inner_cue_and_source() -> None:
         cue=ts(span=ts(start=10, end=14)),
         source=ts(start=7, end=9),
         speaker_id="s1",
+        kind="mixed",
+        sieve="trigram",
     )
     speaker = ts(id="s1", mentions=(ts(start=7, end=9),))
     (out,) = pn.predicted_relations(ts(attributions=(att,), speakers=(speaker,)))
     assert out.content.ranges == ((0, 7), (9, 10), (14, 26))
     assert pn.trim(text, out.content) == ((1, 4), (17, 24))
     assert out.speaker_mentions == (span((7, 9)),)
+    assert out.label == "mixed/trigram"
 
 
 def test_evaluate_and_format() -> None:
