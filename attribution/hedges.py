@@ -510,18 +510,18 @@ def _declines(sent: Sentence, tok: Token, lex: Lexicon) -> bool:
 
 
 def _content_attacks(doc: ParsedDocument, att: Attribution, lex: Lexicon) -> list[Hedge]:
-    """Find pejorative words inside the attributed content (a personal attack)."""
-    located = _span_tokens(doc, att.content)
-    if located is None:
-        return []
-    hits = [
-        t
-        for s in doc.sentences
-        if s.end > att.content.start and s.start < att.content.end
-        for t in s.tokens
-        if _inside(t, att.content) and _lemma(t) in lex.pejorative_words
-    ]
-    return [Hedge(_span(doc, t.start, t.end), ATTACK) for t in hits[:1]]
+    """Find the first pejorative word inside the attributed content (a personal attack)."""
+    hit = next(
+        (
+            t
+            for s in doc.sentences
+            if s.end > att.content.start and s.start < att.content.end
+            for t in s.tokens
+            if _inside(t, att.content) and _lemma(t) in lex.pejorative_words
+        ),
+        None,
+    )
+    return [] if hit is None else [Hedge(_span(doc, hit.start, hit.end), ATTACK)]
 
 
 def _corroborations(

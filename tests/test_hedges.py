@@ -382,3 +382,11 @@ def test_source_span_headed_by_the_adjective_gives_the_basis() -> None:
     att = attribution(doc, "a source familiar with the visit", "told", "AFP", "s1")
     (out,) = hk.detect(doc, (att,), (SOURCE,))
     assert kinds(out)["knowledge_basis"] == "familiar with the visit"
+
+
+def test_pejorative_in_content_is_an_attack() -> None:
+    rows = OFFICIALS.replace("cooperation cooperation NOUN", "liar liar NOUN")
+    doc = parse(rows)
+    att = attribution(doc, "Officials", "say", "the visit will formalise liar", "s1")
+    (out,) = hk.detect(doc, (att,), (GROUP,))
+    assert kinds(out)["attack"] == "liar"
