@@ -622,8 +622,9 @@ def attribute(ctx: Context, links: dict[int, Link]) -> tuple[Draft, ...]:
         qstart, qend = min(q.content_start for q in qs), max(q.content_end for q in qs)
         cspan = span_of(doc, sent, c.content) if c.content else None
         kind: AttributionKind = "direct"
-        if cspan is not None and cspan.start <= qstart and cspan.end >= qend:
-            outside = doc.text[cspan.start : qs[0].start] + doc.text[qs[-1].end : cspan.end]
+        if cspan is not None and cspan.start < qs[-1].end and qs[0].start < cspan.end:
+            outside = doc.text[cspan.start : max(cspan.start, qs[0].start)]
+            outside += doc.text[min(cspan.end, qs[-1].end) : cspan.end]
             if sum(ch.isalnum() for ch in outside) > 3:
                 kind = "partial"
                 lo, hi = min(cspan.start, qs[0].start), max(cspan.end, qs[-1].end)
