@@ -18,11 +18,19 @@ def fake() -> FakeAnalyzer:
     return FakeAnalyzer()
 
 
-@pytest.fixture
-def app(fake: FakeAnalyzer, monkeypatch: pytest.MonkeyPatch) -> Iterator[Flask]:
-    """Return the app with the fake analyzer and settings isolated from the environment."""
-    for name in ("API_KEYS", "PRELOAD", "MAX_CHARS", "MAX_BODY_BYTES", "BATCH_MAX"):
+SERVICE_SETTINGS = ("API_KEYS", "PRELOAD", "MAX_CHARS", "MAX_BODY_BYTES", "BATCH_MAX")
+
+
+@pytest.fixture(autouse=True)
+def _service_settings_from_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep the service's ATTRIBUTION_* settings out of every test's environment."""
+    for name in SERVICE_SETTINGS:
         monkeypatch.delenv(f"ATTRIBUTION_{name}", raising=False)
+
+
+@pytest.fixture
+def app(fake: FakeAnalyzer) -> Iterator[Flask]:
+    """Return the app with the fake analyzer."""
     yield create_app(
         {"TESTING": True, "RUBRIC_PROVIDER": "service.testing:fake_rubric"}, analyzer=fake
     )

@@ -196,7 +196,7 @@ def test_serve_execs_gunicorn_with_the_repo_config(monkeypatch: pytest.MonkeyPat
         calls.append(argv)
 
     monkeypatch.setattr(cli.os, "execv", fake_execv)
-    monkeypatch.delenv("ATTRIBUTION_PRELOAD", raising=False)
+    monkeypatch.setenv("ATTRIBUTION_PRELOAD", "0")  # recorded, so restored after the test
     assert cli.main(["serve", "--host", "::1", "--port", "8123", "--workers", "3"]) == 0
     (argv,) = calls
     assert argv[1:3] == ["-m", "gunicorn"]
