@@ -163,6 +163,8 @@ def _role(mark: str, prev: str, nxt: str, stack: list[_Open]) -> str:
     if mark == '"':
         if any(o.mark == '"' for o in stack):
             return "close"
+        if "double" in families and not after_space and (before_space or nxt in "\"'”’"):
+            return "close"  # “mixed styles"
         return "open" if nxt and not nxt.isspace() else "none"
     if mark in "‘‚":
         if mark == "‘" and stack and stack[-1].mark == "‚":

@@ -80,3 +80,8 @@ def test_never_fails_and_spans_lie_inside_the_text(text: str) -> None:
 
 def test_blanked_heading_line_keeps_one_paragraph_per_line() -> None:
     assert paragraphs("a “b\n      \nc”") == ((0, 4), (12, 14))
+
+
+def test_mixed_curly_and_straight_marks_pair() -> None:
+    text = 'there was “no evidence" yet. "We do not," the mayor said.'
+    assert texts(text) == ["no evidence", "We do not,"]
