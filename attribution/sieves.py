@@ -109,6 +109,27 @@ def cue_mention(ctx: Context, cue: CueMatch) -> Mention | None:
     return Mention(span, cue.sentence, cue.source_head)
 
 
+def quote_safe_mention(ctx: Context, cue: CueMatch, q: QuoteSpan) -> Mention | None:
+    """Return the cue's source mention unless the parser took it from inside the quotation.
+
+    Then the speaker is the noun phrase between the quotation and the verb
+    ("“..., brightest members of Congress,” Rep. Cummings said"), or after it.
+    """
+    m = cue_mention(ctx, cue)
+    if m is None or not (q.start <= m.span.start < q.end):
+        return m
+    sent = ctx.doc.sentences[cue.sentence]
+    verb = sent.tokens[cue.cue[-1]]
+    if q.end <= verb.start:
+        head = _np_between(sent, q.end, verb.start)
+    else:
+        head = None
+    head = head or _np_after(sent, verb.index)
+    if head is None or q.start <= head.start < q.end:
+        return None
+    return mention(ctx.doc, sent, head, (verb.index,))
+
+
 def _outside_cues(ctx: Context, q: QuoteSpan) -> list[CueMatch]:
     """Return cues of the quotation's sentences whose verb is outside every quotation."""
     out = []
@@ -145,7 +166,7 @@ def dependency_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | Non
                 best = c
     if best is None:
         return None
-    return Link(best, cue_mention(ctx, best))
+    return Link(best, quote_safe_mention(ctx, best, q))
 
 
 def _bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
@@ -158,7 +179,7 @@ def _bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None
     if not near:
         return None
     best = min(near, key=lambda c: _distance(ctx, c, q))
-    return Link(best, cue_mention(ctx, best))
+    return Link(best, quote_safe_mention(ctx, best, q))
 
 
 def trigram_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
