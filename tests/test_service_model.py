@@ -5,12 +5,21 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+import yaml
+from jsonschema import Draft202012Validator
 
 from service import create_app
 
 SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "gantz-morocco.txt"
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
+
+_SPEC = yaml.safe_load(
+    (Path(__file__).resolve().parent.parent / "openapi.yaml").read_text(encoding="utf-8")
+)
+RESPONSE_SCHEMA = Draft202012Validator(
+    {"$ref": "#/components/schemas/AnalysisResponse", "components": _SPEC["components"]}
+)
 
 
 @pytest.fixture(scope="module")
@@ -25,6 +34,8 @@ def test_real_app_on_the_seed_article(seed: str) -> None:
     response = client.post("/v1/attributions", json={"text": seed, "id": "gantz"})
     assert response.status_code == 200, response.get_data(as_text=True)
     body = response.get_json()
+    errors = list(RESPONSE_SCHEMA.iter_errors(body))
+    assert not errors, errors[0]
     assert body["id"] == "gantz"
     assert len(body["attributions"]) >= 5
     for att in body["attributions"]:
