@@ -331,7 +331,9 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
     i = verb.index
     content: tuple[int, ...] = ()
     form: Literal["verb", "according_to", "parenthetical"] = "verb"
-    comp = child(sent, i, CLAUSAL_COMPLEMENTS)
+    comps = children(sent, i, CLAUSAL_COMPLEMENTS)
+    later = [c for c in comps if c.index > i]
+    comp = later[0] if later else (comps[0] if comps else None)
     subj = subject_of(sent, i)
     pre_np = None
     if subj is not None and subj.index > i and subj.deprel in SUBJECTS:
@@ -380,6 +382,11 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
         subj, source = None, ()
     if subj is not None and not source:
         source = source_ids(sent, subj, avoid=(i,))
+        stray = [c for c in comps if c is not comp and subj.index < c.index < i]
+        if stray and source:
+            # "China, Pyongyang's only ally ..., said": an apposition parsed as a clause.
+            source = fill(source + tuple(k for c in stray for k in subtree_ids(sent, c.index)))
+            source = contiguous(trim(sent, tuple(k for k in source if k < i)))
     if content:
         content = trim(sent, tuple(c for c in content if c not in source))
         content = contiguous(content) if form == "verb" else fill(content)

@@ -250,7 +250,9 @@ def find_quotes(text: str) -> QuoteScan:
             cont = False
             if nxt_para is not None and len(stack) == 1:
                 mark = _mark_at(text, nxt_para[0])
-                cont = mark in OPENERS and OPENERS[mark] == bottom.family and mark not in "'"
+                # The same mark must reopen the next paragraph ('"' then '"', “ then “).
+                same = mark == bottom.mark or {mark, bottom.mark} <= {"“", "„", "”"}
+                cont = same and mark in OPENERS and mark not in "'"
             if cont:
                 bottom.pieces.append((bottom.piece_start, pe))
                 continue
