@@ -374,12 +374,25 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
     if not content and "obj" in entry.frames:
         obj = child(sent, i, OBJECTS)
         if obj is not None:
-            content = subtree_ids(sent, obj.index)
+            # The object and what follows it in the verb's clause ("reported “2,521
+            # shooting incidents” in the city between ...").
+            after = subtree_ids(sent, i, exclude=[t.index for t in sent.children(i) if t.index < i])
+            content = tuple(k for k in after if k > i)
     if not content and entry.kind not in BARE_CUE_KINDS:
         # A speech verb without content may still introduce a quotation found later.
         return None
     if subj is not None and subj.index in content:
         subj, source = None, ()
+    own = child(sent, i, SUBJECTS)
+    if (
+        subj is not None
+        and own is not None
+        and own is not subj
+        and own.text.lower() in RELATIVE_PRONOUNS
+        and not source
+    ):
+        # "Morocco, which said ...": the source words are "which", the speaker Morocco.
+        source = (own.index,)
     if subj is not None and not source:
         source = source_ids(sent, subj, avoid=(i,))
         stray = [c for c in comps if c is not comp and subj.index < c.index < i]

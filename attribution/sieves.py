@@ -18,7 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 
 from attribution.cues import CueMatch, find_cues, reporting_verbs, source_ids, subject_of
-from attribution.quotes import QuoteSpan, paragraphs
+from attribution.quotes import QUOTE_CHARS, QuoteSpan, paragraphs
 from attribution.records import Attribution, AttributionKind, Cue, TextSpan
 from attribution.types import ParsedDocument, Sentence, Token
 
@@ -526,7 +526,7 @@ def speaker_labels(ctx: Context) -> list[tuple[Mention, CueMatch, TextSpan]]:
         ls, le = pos, pos + len(line)
         pos = le + 1
         head_part, colon, rest = line.partition(":")
-        if not colon or len(rest.split()) < 2:
+        if not colon or len(rest.split()) < 2 or rest.lstrip()[:1] in QUOTE_CHARS:
             continue
         words = head_part.strip(" \t\"“”'‘’«").split()
         if not 1 <= len(words) <= MAX_LABEL_WORDS or not all(w[:1].isupper() for w in words):
