@@ -29,5 +29,7 @@ def load_yaml(name: str) -> Any:
 def load_tsv(name: str) -> tuple[tuple[str, ...], ...]:
     """Read bundled TSV file ``name``, skipping blank lines and ``#`` comments."""
     with data_path(name).open(encoding="utf-8", newline="") as fh:
-        rows = csv.reader((ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t")
+        rows = csv.reader(
+            (ln for ln in fh if ln.strip() and not ln.startswith("#")), delimiter="\t"
+        )
         return tuple(tuple(cell.strip() for cell in row) for row in rows)
