@@ -37,6 +37,8 @@ REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 ACCORDING_TO = ("according", "to")
+#: Word classes a stray "that"-clause may hang from.
+NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
 #: Verbs whose object is the addressee, not part of the content ("told AFP that").
 ADDRESSEE_VERBS = frozenset(
     {"tell", "ask", "inform", "warn", "remind", "assure", "urge", "notify", "convince", "email"}
@@ -197,19 +199,27 @@ def _stray_that_clause(sent: Sentence, verb: int, subj: Token | None) -> tuple[i
     "week"; a finite clause marked "that"/"whether" right under a non-subject
     dependent of the reporting verb is its content.
     """
-    deps = {t.index for t in sent.tokens if t.head == verb and t.deprel not in SUBJECTS | AGENTS}
-    if subj is not None:
-        deps.discard(subj.index)
     for t in sent.tokens:
-        if t.index <= verb or t.head not in deps:
+        if t.index <= verb or t.deprel.split(":")[0] not in ("acl", "advcl", "ccomp", "parataxis"):
             continue
-        if t.deprel.split(":")[0] not in ("acl", "advcl", "ccomp", "parataxis"):
-            continue
-        if any(
+        if not any(
             c.deprel == "mark" and c.text.lower() in ("that", "whether")
             for c in sent.children(t.index)
         ):
-            return subtree_ids(sent, t.index)
+            continue
+        # Walk up through nominals only ("said at an event in X that ...").
+        path = sent.ancestors(t.index)
+        k = next((n for n, a in enumerate(path) if a.index == verb), None)
+        if k is None or k > 3:
+            continue
+        between = path[:k]
+        if any(a.upos not in NOMINAL for a in between):
+            continue
+        if subj is not None and any(a.index == subj.index for a in between):
+            continue
+        if between and between[-1].deprel in SUBJECTS | AGENTS:
+            continue
+        return subtree_ids(sent, t.index)
     return ()
 
 
