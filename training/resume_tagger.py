@@ -15,7 +15,9 @@ from typing import Any
 
 def main(argv: list[str]) -> None:
     if "--init_from" not in argv:
-        raise SystemExit("usage: python -m training.resume_tagger --init_from MODEL.pt <tagger args>")
+        raise SystemExit(
+            "usage: python -m training.resume_tagger --init_from MODEL.pt <tagger args>"
+        )
     i = argv.index("--init_from")
     init_from = argv[i + 1]
     rest = argv[:i] + argv[i + 2 :]
