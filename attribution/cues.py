@@ -37,6 +37,11 @@ REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 ACCORDING_TO = ("according", "to")
+#: Head nouns of "in a statement"-like phrases that belong to the cue.
+MEDIUM_NOUNS = frozenset(
+    {"statement", "interview", "email", "e-mail", "tweet", "post", "letter", "speech", "release"}
+    | {"op-ed", "video", "memo", "essay", "column", "message", "blog", "book", "filing"}
+)
 #: Word classes a stray "that"-clause may hang from.
 NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
 #: Verbs whose object is the addressee, not part of the content ("told AFP that").
@@ -129,6 +134,30 @@ def trim(sent: Sentence, ids: Iterable[int]) -> tuple[int, ...]:
         out.pop(0)
     while out and (sent.tokens[out[-1]].upos in edge or sent.tokens[out[-1]].text in "—–-"):
         out.pop()
+    return tuple(out)
+
+
+def lead_trim(sent: Sentence, ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Drop what PolNeAR leaves out at a content's start.
+
+    A preposition introducing it ("called *for* his dismissal"), a sentence
+    adverb with its comma ("*However,* growth ...") and a dateline
+    ("*WASHINGTON ―* Donald Trump's ...").
+    """
+    out = list(ids)
+    if len(out) > 1:
+        first = sent.tokens[out[0]]
+        if first.deprel == "case" and first.upos == "ADP" and first.head != out[0]:
+            out.pop(0)
+    if len(out) > 2 and sent.tokens[out[0]].upos == "ADV" and sent.tokens[out[1]].text == ",":
+        out = out[2:]
+    for k in range(min(4, len(out) - 1)):
+        t = sent.tokens[out[k]]
+        if t.text in ("―", "—", "–", "--") and all(
+            sent.tokens[j].text.isupper() or sent.tokens[j].upos == "PUNCT" for j in out[:k]
+        ):
+            out = out[k + 1 :]
+            break
     return tuple(out)
 
 
@@ -280,6 +309,14 @@ def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
         else:
             break
     nxt = verb + 1
+    for t in sent.children(verb):
+        # "said in a statement", "wrote in an email" (PolNeAR cues).
+        if t.index > verb and t.deprel.startswith("obl") and t.lemma.lower() in MEDIUM_NOUNS:
+            span = subtree_ids(sent, t.index)
+            if span[0] == nxt and any(sent.tokens[k].lemma == "in" for k in span):
+                ids.extend(span)
+                nxt = span[-1] + 1
+            break
     if nxt < len(sent.tokens) and sent.tokens[nxt].text == ":":
         ids.append(nxt)
     return tuple(ids)
@@ -410,14 +447,15 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
             # "China, Pyongyang's only ally ..., said": an apposition parsed as a clause.
             source = fill(source + tuple(k for c in stray for k in subtree_ids(sent, c.index)))
             source = contiguous(trim(sent, tuple(k for k in source if k < i)))
+    cue = cue_ids(sent, i)
     if content:
         content = trim(sent, tuple(c for c in content if c not in source))
         content = contiguous(content) if form == "verb" else fill(content)
-        content = tuple(c for c in content if c != i and c not in source)
-        content = contiguous(trim(sent, content))
+        content = tuple(c for c in content if c not in cue and c not in source)
+        content = lead_trim(sent, contiguous(trim(sent, content)))
     return CueMatch(
         sent.index,
-        cue_ids(sent, i),
+        cue,
         verb.lemma,
         entry.stance,
         entry.kind,
