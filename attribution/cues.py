@@ -42,6 +42,8 @@ MEDIUM_NOUNS = frozenset(
     {"statement", "interview", "email", "e-mail", "tweet", "post", "letter", "speech", "release"}
     | {"op-ed", "video", "memo", "essay", "column", "message", "blog", "book", "filing"}
 )
+#: Dependents of a source head that are not part of the source noun phrase.
+NOT_IN_SOURCE = frozenset({"obl", "advmod", "advcl", "parataxis", "dep", "discourse", "vocative"})
 #: Word classes a stray "that"-clause may hang from.
 NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
 #: Verbs whose object is the addressee, not part of the content ("told AFP that").
@@ -282,9 +284,20 @@ def _pre_verbal_np(sent: Sentence, verb: int) -> tuple[Token, tuple[int, ...]] |
 
 
 def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[int, ...]:
-    """Return the whole noun phrase of a source head (appositions, relatives included)."""
-    ids = subtree_ids(sent, head.index, exclude=avoid)
-    ids = tuple(i for i in ids if sent.tokens[i].deprel != "case" or i > head.index)
+    """Return the whole noun phrase of a source head (appositions, relatives included).
+
+    Adjuncts the parser hung on the head ("Trump, *in particular*", "prosecutors
+    *in April*") and the head's own preposition ("*by* the ministry") stay out.
+    """
+    skip = set(avoid) | {
+        t.index for t in sent.children(head.index) if t.deprel.split(":")[0] in NOT_IN_SOURCE
+    }
+    ids = subtree_ids(sent, head.index, exclude=skip)
+    ids = tuple(
+        i
+        for i in ids
+        if not (sent.tokens[i].deprel == "case" and sent.tokens[i].head == head.index)
+    )
     return contiguous(trim(sent, ids))
 
 
