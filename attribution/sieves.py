@@ -14,6 +14,7 @@ claimed become indirect-speech and "according to" attributions.
 from __future__ import annotations
 
 import bisect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -24,6 +25,8 @@ from attribution.types import ParsedDocument, Sentence, Token
 
 #: Words that may stand between a quotation and its cue in a surface pattern.
 MAX_PATTERN_GAP = 6
+#: Words besides cue and source allowed between the two halves of a split quotation.
+MAX_SPLIT_GAP_WORDS = 2
 DASHES = frozenset({"–", "—", "-", "―", "--", "‒"})
 
 
@@ -485,7 +488,8 @@ def _split_quote(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> bool:
     for span in (att.cue.span if att.cue else None, att.source):
         if span is not None and last.end <= span.start and span.end <= q.start:
             gap = gap.replace(span.text, " ", 1)
-    return not any(ch.isalnum() for ch in gap) and "\n" not in gap.strip(" ,.–—")
+    # The cue's own adjuncts may stay ("he told InsideSources. “...”").
+    return len(re.findall(r"\w+", gap)) <= MAX_SPLIT_GAP_WORDS and "\n" not in gap
 
 
 def _extend(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> Attribution:
