@@ -44,6 +44,8 @@ MEDIUM_NOUNS = frozenset(
 )
 #: Dependents of a source head that are not part of the source noun phrase.
 NOT_IN_SOURCE = frozenset({"obl", "advmod", "advcl", "parataxis", "dep", "discourse", "vocative"})
+#: Prepositions of an adjunct that completes an object content ("as", "in", "of" ...).
+OBJECT_COMPANION_PREPS = frozenset({"as", "to", "of", "for", "with", "about", "in", "between"})
 #: Word classes a stray "that"-clause may hang from.
 NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
 #: Verbs whose object is the addressee, not part of the content ("told AFP that").
@@ -221,6 +223,17 @@ def subject_of(sent: Sentence, verb: int) -> Token | None:
             continue
         return None
     return None
+
+
+def _object_companion(sent: Sentence, t: Token) -> bool:
+    """Tell whether a dependent after the object belongs to the reported content."""
+    rel = t.deprel.split(":")[0]
+    if rel in ("xcomp", "ccomp"):
+        return True
+    if rel in ("obl", "advcl") and t.deprel not in ("obl:tmod", "obl:unmarked", "obl:npmod"):
+        marks = {c.text.lower() for c in sent.children(t.index) if c.deprel in ("case", "mark")}
+        return bool(marks & OBJECT_COMPANION_PREPS)
+    return False
 
 
 def _stray_that_clause(sent: Sentence, verb: int, subj: Token | None) -> tuple[int, ...]:
@@ -434,10 +447,14 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
     if not content and "obj" in entry.frames:
         obj = child(sent, i, OBJECTS)
         if obj is not None:
-            # The object and what follows it in the verb's clause ("reported “2,521
-            # shooting incidents” in the city between ...").
-            after = subtree_ids(sent, i, exclude=[t.index for t in sent.children(i) if t.index < i])
-            content = tuple(k for k in after if k > i)
+            # The object with its predicative complements ("described X *as Y*",
+            # "reported “2,521 incidents” *in the city*"), not other adjuncts.
+            keep = [obj.index] + [
+                t.index
+                for t in sent.children(i)
+                if t.index > obj.index and _object_companion(sent, t)
+            ]
+            content = tuple(sorted(k for c in keep for k in subtree_ids(sent, c)))
     if not content and entry.kind not in BARE_CUE_KINDS:
         # A speech verb without content may still introduce a quotation found later.
         return None
