@@ -119,15 +119,24 @@ def quote_safe_mention(ctx: Context, cue: CueMatch, q: QuoteSpan) -> Mention | N
     ("“..., brightest members of Congress,” Rep. Cummings said"), or after it.
     """
     m = cue_mention(ctx, cue)
-    if m is None or not (q.start <= m.span.start < q.end):
+    if m is not None and not (q.start <= m.span.start < q.end):
         return m
     sent = ctx.doc.sentences[cue.sentence]
-    verb = sent.tokens[cue.cue[-1]]
+    verb = next(
+        (sent.tokens[k] for k in cue.cue if sent.tokens[k].upos == "VERB"), sent.tokens[cue.cue[-1]]
+    )
+    head = None
     if q.end <= verb.start:
+        gap = [t for t in sent.tokens if q.end <= t.start and t.end <= verb.start]
+        if len(gap) > MAX_PATTERN_GAP or any(t.upos in ("VERB", "AUX") for t in gap):
+            return m if m is not None and not (q.start <= m.span.start < q.end) else None
         head = _np_between(sent, q.end, verb.start)
+        if head is None and all(t.upos == "PUNCT" for t in gap):
+            head = _np_after(sent, verb.index)
+    elif m is None:
+        return None
     else:
-        head = None
-    head = head or _np_after(sent, verb.index)
+        head = _np_after(sent, verb.index)
     if head is None or q.start <= head.start < q.end:
         return None
     return mention(ctx.doc, sent, head, (verb.index,))
