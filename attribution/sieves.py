@@ -125,10 +125,19 @@ def quote_safe_mention(ctx: Context, cue: CueMatch, q: QuoteSpan) -> Mention | N
     verb = next(
         (sent.tokens[k] for k in cue.cue if sent.tokens[k].upos == "VERB"), sent.tokens[cue.cue[-1]]
     )
+    others = [
+        t
+        for t in sent.children(verb.index)
+        if t.deprel in ("nsubj", "nsubj:pass") and not (q.start <= t.start < q.end)
+    ]
+    if others:
+        # Several subjects: the one outside the quotation, nearest the verb.
+        best = min(others, key=lambda t: abs(t.index - verb.index) + (t.index > verb.index))
+        return mention(ctx.doc, sent, best, (verb.index,))
     head = None
     if q.end <= verb.start:
         gap = [t for t in sent.tokens if q.end <= t.start and t.end <= verb.start]
-        if len(gap) > MAX_PATTERN_GAP or any(t.upos in ("VERB", "AUX") for t in gap):
+        if len(gap) > 2 * MAX_PATTERN_GAP or any(t.upos in ("VERB", "AUX") for t in gap):
             return m if m is not None and not (q.start <= m.span.start < q.end) else None
         head = _np_between(sent, q.end, verb.start)
         if head is None and all(t.upos == "PUNCT" for t in gap):
@@ -173,7 +182,7 @@ def dependency_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | Non
         if not c.content:
             continue
         cs, ce = sent.tokens[c.content[0]].start, sent.tokens[c.content[-1]].end
-        if cs <= q.content_start < ce or cs < q.content_end <= ce:
+        if cs < q.content_end and q.content_start < ce:
             if best is None or _distance(ctx, c, q) < _distance(ctx, best, q):
                 best = c
     if best is None:
