@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from attribution.cues import RELATIVE_PRONOUNS
 from attribution.records import Attribution, Speaker, SpeakerType, TextSpan
 from attribution.sieves import Draft
 from attribution.speakers import (
@@ -129,7 +130,24 @@ def resolve(
             assign[d.attribution.id] = resolved[key]
             continue
         sent = doc.sentences[m.sentence]
-        desc: Description = describe(sent, doc.text, m.head, (m.span.start, m.span.end))
+        head, span = m.head, (m.span.start, m.span.end)
+        tok = sent.tokens[head]
+        if tok.upos == "PRON" and tok.text.lower() in RELATIVE_PRONOUNS:
+            # "Reid, who said ...": the relative pronoun stands for the noun before it.
+            ante = next(
+                (
+                    t
+                    for t in reversed(sent.tokens[:head])
+                    if t.upos in ("PROPN", "NOUN") and t.deprel != "compound"
+                ),
+                None,
+            )
+            if ante is not None:
+                head, span = ante.index, (ante.start, ante.end)
+                if ante.upos == "PROPN":
+                    ids = name_ids(sent, ante.index)
+                    span = (sent.tokens[ids[0]].start, sent.tokens[ids[-1]].end)
+        desc: Description = describe(sent, doc.text, head, span)
         pos = m.span.start
         target: int | None = None
         if desc.form == "name":

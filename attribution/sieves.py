@@ -25,6 +25,11 @@ from attribution.types import ParsedDocument, Sentence, Token
 
 #: Words that may stand between a quotation and its cue in a surface pattern.
 MAX_PATTERN_GAP = 6
+#: Time words the parser sometimes takes for a subject ("said *Tuesday*").
+TIME_WORDS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    | {"today", "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night"}
+)
 #: Words besides cue and source allowed between the two halves of a split quotation.
 MAX_SPLIT_GAP_WORDS = 2
 DASHES = frozenset({"–", "—", "-", "―", "--", "‒"})
@@ -128,11 +133,13 @@ def quote_safe_mention(ctx: Context, cue: CueMatch, q: QuoteSpan) -> Mention | N
     others = [
         t
         for t in sent.children(verb.index)
-        if t.deprel in ("nsubj", "nsubj:pass") and not (q.start <= t.start < q.end)
+        if t.deprel in ("nsubj", "nsubj:pass")
+        and not (q.start <= t.start < q.end)
+        and t.lemma.lower() not in TIME_WORDS
     ]
     if others:
         # Several subjects: the one outside the quotation, nearest the verb.
-        best = min(others, key=lambda t: abs(t.index - verb.index) + (t.index > verb.index))
+        best = min(others, key=lambda t: (t.index > verb.index, abs(t.index - verb.index)))
         return mention(ctx.doc, sent, best, (verb.index,))
     head = None
     if q.end <= verb.start:
