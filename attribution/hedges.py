@@ -418,15 +418,22 @@ def _source_signals(
             hedges.append(Hedge(att.source, OTHER_OUTLET))
         if anonymous and not named:
             several = _several(sent, head, lex)
+            basis = _knowledge(doc, sent, head, lex)
+            affiliations = _affiliations(doc, sent, head, lex)
             if several is not None:
                 hedges.append(Hedge(_span(doc, several.start, several.end), SEVERAL_SOURCES))
-            elif lemma in lex.vague_group_nouns and _is_plural(head):
+            elif (
+                lemma in lex.vague_group_nouns
+                and _is_plural(head)
+                and basis is None
+                and not affiliations
+            ):
+                # nothing but "officials say": AP asks for the most specific description
                 hedges.append(Hedge(_source_with_cue(doc, att), VAGUE_GROUP))
-            basis = _knowledge(doc, sent, head, lex)
             if basis is not None:
                 hedges.append(Hedge(_span(doc, att.source.start, basis.end), ANONYMOUS_FORMULA))
                 hedges.append(Hedge(basis, KNOWLEDGE_BASIS))
-            hedges.extend(_affiliations(doc, sent, head, lex))
+            hedges.extend(affiliations)
     clause = _span_tokens(doc, att.cue.span) if att.cue is not None else located
     if clause is not None and anonymous:
         sent, _ = clause

@@ -390,3 +390,51 @@ def test_pejorative_in_content_is_an_attack() -> None:
     att = attribution(doc, "Officials", "say", "the visit will formalise liar", "s1")
     (out,) = hk.detect(doc, (att,), (GROUP,))
     assert kinds(out)["attack"] == "liar"
+
+
+ATTENDED = """
+A a DET 2 det
+diplomat diplomat NOUN 5 nsubj
+who who PRON 4 nsubj
+attended attend VERB 2 acl:relcl
+said say VERB 0 root
+talks talk NOUN 7 nsubj
+stalled stall VERB 5 ccomp
+. . PUNCT 5 punct
+"""
+
+CLOSE_TO = """
+People people NOUN 5 nsubj Number=Plur
+close close ADJ 1 amod
+to to ADP 4 case
+Trump Trump PROPN 2 obl
+said say VERB 0 root
+he he PRON 7 nsubj
+fumed fume VERB 5 ccomp
+. . PUNCT 5 punct
+"""
+
+
+def test_relative_clause_of_direct_knowledge_is_the_basis() -> None:
+    doc = parse(ATTENDED)
+    att = attribution(doc, "A diplomat who attended", "said", "talks stalled", "s1")
+    (out,) = hk.detect(doc, (att,), (SOURCE,))
+    assert kinds(out)["knowledge_basis"] == "who attended"
+
+
+def test_people_close_to_is_a_formula_not_a_vague_group() -> None:
+    doc = parse(CLOSE_TO)
+    att = attribution(doc, "People close to Trump", "said", "he fumed", "s1")
+    (out,) = hk.detect(doc, (att,), (GROUP,))
+    found = kinds(out)
+    assert found["anonymous_formula"] == "People close to Trump"
+    assert found["knowledge_basis"] == "close to Trump"
+    assert "vague_group" not in found
+
+
+def test_affiliated_group_is_not_vague() -> None:
+    rows = TWO_OFFICIALS.replace("Two two NUM 4 nummod", "Senior senior ADJ 4 amod")
+    doc = parse(rows)
+    att = attribution(doc, "Senior White House officials", "said", "the plan failed", "s1")
+    (out,) = hk.detect(doc, (att,), (GROUP,))
+    assert kinds(out) == {"affiliation": "White House"}
