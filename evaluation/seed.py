@@ -14,6 +14,7 @@ missed.
 
 from __future__ import annotations
 
+import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -237,7 +238,10 @@ def load_seed(root: Path | None = None) -> tuple[dict[str, Any], str]:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the seed check; return the exit status."""
-    del argv
+    parser = argparse.ArgumentParser(
+        prog="python -m evaluation.seed", description=__doc__.split("\n")[0]
+    )
+    parser.parse_args(argv)
     try:
         gold, text = load_seed()
     except OSError as exc:

@@ -255,3 +255,9 @@ def test_span_text_with_a_newline_does_not_break_the_reader() -> None:
     ann += "E1\tAttribution-no-source:T2 Cue:T2 Content:T1\n"
     (rel,) = pn.parse_ann(ann)
     assert rel.content.ranges == ((0, 20),)
+
+
+def test_seed_main_has_help() -> None:
+    with pytest.raises(SystemExit) as exc:
+        seed.main(["--help"])
+    assert exc.value.code == 0
