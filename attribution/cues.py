@@ -387,6 +387,26 @@ def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
     else:
         content = subtree_ids(sent, host, exclude=(src.index,))
     content = contiguous(trim(sent, tuple(i for i in content if i not in cue)))
+    toks = sent.tokens
+    first = according.index
+    if all(t.upos in ("PUNCT", "CCONJ") for t in toks[:first]):
+        # Sentence-initial "According to X, S": the first comma after the head
+        # ends X, whatever the parser made of the words in between.
+        comma = next((t.index for t in toks[src.index :] if t.text == ","), None)
+        if comma is not None and comma > src.index:
+            source = trim(sent, tuple(range(first + 2, comma)))
+            content = trim(sent, tuple(range(comma + 1, len(toks))))
+    elif first > 0 and toks[first - 1].text == ",":
+        # "S, according to X.": X runs to the next comma or the sentence end.
+        end = next((t.index for t in toks[first + 2 :] if t.text in (",", ";")), len(toks))
+        source = trim(sent, tuple(range(first + 2, end)))
+        if end == len(toks) or toks[end].text == ";":
+            content = trim(sent, tuple(range(0, first - 1)))
+    if not source or not content:
+        return None
+    heads = [k for k in source if toks[k].head not in source]
+    nouns = [k for k in heads if toks[k].upos in ("NOUN", "PROPN", "PRON")]
+    src = toks[(nouns or heads or [src.index])[0]]
     return CueMatch(
         sent.index,
         cue,
