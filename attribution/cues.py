@@ -46,6 +46,12 @@ MEDIUM_NOUNS = frozenset(
 NOT_IN_SOURCE = frozenset({"obl", "advmod", "advcl", "parataxis", "dep", "discourse", "vocative"})
 #: Prepositions of an adjunct that completes an object content ("as", "in", "of" ...).
 OBJECT_COMPANION_PREPS = frozenset({"as", "to", "of", "for", "with", "about", "in", "between"})
+#: Nouns of saying that take a that-clause ("Trump's *claim* that ...").
+NOUN_CUES = frozenset(
+    {"claim", "assertion", "allegation", "statement", "argument", "contention", "suggestion"}
+    | {"insistence", "belief", "warning", "promise", "pledge", "charge", "accusation", "view"}
+    | {"announcement", "remark", "comment", "prediction", "admission", "denial", "assurance"}
+)
 #: Word classes a stray "that"-clause may hang from.
 NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
 #: Verbs whose object is the addressee, not part of the content ("told AFP that").
@@ -364,6 +370,11 @@ def find_cues(sent: Sentence) -> tuple[CueMatch, ...]:
             if m is not None:
                 out.append(m)
             continue
+        if t.upos == "NOUN" and t.lemma.lower() in NOUN_CUES:
+            m = _noun_cue(sent, t)
+            if m is not None:
+                out.append(m)
+            continue
         if t.upos not in ("VERB",) or t.lemma.lower() not in verbs:
             continue
         entry = verbs[t.lemma.lower()]
@@ -371,6 +382,36 @@ def find_cues(sent: Sentence) -> tuple[CueMatch, ...]:
         if m is not None:
             out.append(m)
     return tuple(out)
+
+
+def _noun_cue(sent: Sentence, noun: Token) -> CueMatch | None:
+    """Read "Trump's claim that S": a reporting noun, its possessor and its that-clause."""
+    clause = next(
+        (
+            c
+            for c in sent.children(noun.index)
+            if c.deprel.split(":")[0] in ("acl", "ccomp")
+            and any(g.deprel == "mark" and g.text.lower() == "that" for g in sent.children(c.index))
+        ),
+        None,
+    )
+    poss = child(sent, noun.index, ("nmod:poss",))
+    if clause is None or poss is None or poss.upos not in ("PROPN", "NOUN", "PRON"):
+        return None
+    source = contiguous(tuple(k for k in subtree_ids(sent, poss.index)))
+    content = contiguous(trim(sent, subtree_ids(sent, clause.index)))
+    stance = reporting_verbs().get(noun.lemma.lower())
+    return CueMatch(
+        sent.index,
+        (noun.index,),
+        noun.lemma.lower(),
+        stance.stance if stance else "neutral",
+        "speech",
+        source,
+        poss.index,
+        content,
+        "verb",
+    )
 
 
 def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
