@@ -301,3 +301,26 @@ act act VERB 8 parataxis nsp
 . . PUNCT 13 punct nsp
 ” ” PUNCT 13 punct
 """
+
+CLAIM = """
+Politifact Politifact PROPN 2 nsubj
+checked check VERB 0 root
+Trump Trump PROPN 5 nmod:poss
+’s ’s PART 3 case
+claim claim NOUN 2 obj
+that that SCONJ 9 mark
+shootings shooting NOUN 9 nsubj Number=Plur
+have have AUX 9 aux
+risen rise VERB 5 acl nsp
+. . PUNCT 2 punct
+"""
+
+ACCORDING_FINAL = """
+Talks talk NOUN 2 nsubj Number=Plur
+resumed resume VERB 0 root nsp
+, , PUNCT 5 punct
+according accord VERB 5 case
+to to ADP 4 fixed
+officials official NOUN 2 obl Number=Plur nsp
+. . PUNCT 2 punct
+"""

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 from _engine_conllu import (
     ACCORDING,
+    ACCORDING_FINAL,
+    CLAIM,
     CLINTON_INDIRECT,
     CLINTON_SAID,
     COLON,
@@ -185,6 +187,20 @@ def test_quotation_split_by_its_cue_is_one_attribution() -> None:
     assert [q.text for q in att.quotes] == ["We are ready,", "and we act."]
     assert att.content.text == "We are ready,” Clinton said, “and we act."
     assert att.source is not None and att.source.text == "Clinton"
+
+
+def test_noun_cue_with_possessor_and_that_clause() -> None:
+    (att,) = run(CLAIM, text="Politifact checked Trump’s claim that shootings have risen.")
+    assert att.cue is not None and att.cue.span.text == "claim"
+    assert att.source is not None and att.source.text == "Trump’s"
+    assert att.content.text == "that shootings have risen"
+
+
+def test_sentence_final_according_to() -> None:
+    (att,) = run(ACCORDING_FINAL, text="Talks resumed, according to officials.")
+    assert att.kind == "according_to"
+    assert att.source is not None and att.source.text == "officials"
+    assert att.content.text == "Talks resumed"
 
 
 MODEL_CASES = [
