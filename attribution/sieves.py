@@ -9,6 +9,10 @@ the previous speaker's paragraph). Each sieve is a plain function that returns
 a :class:`Link` or ``None``; :func:`run_sieves` skips quotations an earlier
 sieve resolved and stamps the sieve's name. Reporting cues that no quotation
 claimed become indirect-speech and "according to" attributions.
+
+Order (:data:`SIEVES`): dependency, bare_cue, trigram, colon, dash,
+adjacent_sentence, previous_sentence, same_paragraph, previous_speaker.
+Transcript labels ("PENCE: ...") are read before the sieves run.
 """
 
 from __future__ import annotations
@@ -197,7 +201,7 @@ def dependency_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | Non
     return Link(best, quote_safe_mention(ctx, best, q))
 
 
-def _bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+def bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     """Take a reporting verb in the quotation's sentence that has no other content."""
     q = ctx.quotes[qi]
     if q.form != "quotation":
@@ -408,7 +412,7 @@ def _has_speaker(qi: int, done: dict[int, Link]) -> bool:
 #: The sieves in the order they run.
 SIEVES: tuple[tuple[str, Sieve], ...] = (
     ("dependency", dependency_sieve),
-    ("bare_cue", _bare_cue_sieve),
+    ("bare_cue", bare_cue_sieve),
     ("trigram", trigram_sieve),
     ("colon", colon_sieve),
     ("dash", dash_sieve),
