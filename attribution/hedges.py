@@ -73,7 +73,7 @@ _CLAUSE_BREAKS = frozenset({"—", "–", "--", "-–", ";", "―"})
 _NEGATORS = frozenset({"not", "never", "n't", "no"})
 _NEGATED_PREFIX = "un"  # "unauthorized to speak"
 _MIN_SEVERAL = 2
-_ORG_CASES = frozenset({"at", "in", "from", "within", "inside", "for", "of", "with"})
+_ORG_CASES = frozenset({"at", "in", "from", "within", "inside", "for", "of", "with", "to"})
 _NAME_RELATIONS = frozenset({"flat", "compound", "appos"})
 _PLURAL_XPOS = frozenset({"NNS", "NNPS"})
 _INHERENTLY_PLURAL = frozenset({"people", "some", "many", "other", "several", "others"})
@@ -86,6 +86,8 @@ class Lexicon:
 
     vague_group_nouns: frozenset[str]
     anonymous_nouns: frozenset[str]
+    person_nouns: frozenset[str]
+    time_nouns: frozenset[str]
     several_words: frozenset[str]
     knowledge_adjectives: tuple[tuple[str, str], ...]
     knowledge_nouns: frozenset[str]
@@ -238,18 +240,37 @@ def _several(sent: Sentence, head: Token, lex: Lexicon) -> Token | None:
     return None
 
 
+def _denotes_people(head: Token, lex: Lexicon) -> bool:
+    """Return whether a source head is a noun for people ("official", "aides", "spokeswoman")."""
+    lemma = _lemma(head)
+    return (
+        lemma in lex.anonymous_nouns or lemma in lex.vague_group_nouns or lemma in lex.person_nouns
+    )
+
+
 def _affiliations(doc: ParsedDocument, sent: Sentence, head: Token, lex: Lexicon) -> list[Hedge]:
-    """Find where an anonymous source sits: "White House official", "a source in the ministry"."""
+    """Find where an anonymous source sits: "White House official", "a source in the ministry".
+
+    Only on a head that denotes people: "Mrs. Clinton's tax plan" has no affiliation.
+    """
     out: list[Hedge] = []
+    if not _denotes_people(head, lex):
+        return out
     for c in sent.children(head.index):
         rel = c.base_deprel
         if rel == "compound" and c.upos in ("PROPN", "NOUN"):
             out.append(Hedge(_subtree_span(doc, sent, c.index), AFFILIATION))
         elif rel == "amod" and c.upos == "ADJ" and c.text[:1].isupper() and c.start > sent.start:
             out.append(Hedge(_subtree_span(doc, sent, c.index), AFFILIATION))
-        elif rel == "nmod" and c.deprel != "nmod:poss" and _has_case(sent, c, _ORG_CASES):
-            if _lemma(c) not in lex.knowledge_nouns:
-                out.append(Hedge(_subtree_span(doc, sent, c.index), AFFILIATION))
+        elif (
+            rel == "nmod"
+            and c.deprel != "nmod:poss"
+            and c.upos in ("NOUN", "PROPN")
+            and _has_case(sent, c, _ORG_CASES)
+            and _lemma(c) not in lex.knowledge_nouns
+            and _lemma(c) not in lex.time_nouns
+        ):
+            out.append(Hedge(_subtree_span(doc, sent, c.index), AFFILIATION))
         elif c.deprel == "nmod:poss" and c.upos in ("PROPN", "NOUN"):
             out.append(Hedge(_subtree_span(doc, sent, c.index), AFFILIATION))
     return out

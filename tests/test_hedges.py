@@ -438,3 +438,39 @@ def test_affiliated_group_is_not_vague() -> None:
     att = attribution(doc, "Senior White House officials", "said", "the plan failed", "s1")
     (out,) = hk.detect(doc, (att,), (GROUP,))
     assert kinds(out) == {"affiliation": "White House"}
+
+
+PLAN = """
+Mrs. Mrs. PROPN 2 compound
+Clinton Clinton PROPN 5 nmod:poss
+'s 's PART 2 case
+tax tax NOUN 5 compound
+plan plan NOUN 6 nsubj
+says say VERB 0 root
+rates rate NOUN 8 nsubj
+rise rise VERB 6 ccomp
+"""
+
+IN_APRIL = """
+Officials official NOUN 4 nsubj Number=Plur
+in in ADP 3 case
+April April PROPN 1 nmod
+said say VERB 0 root
+it it PRON 6 nsubj
+failed fail VERB 4 ccomp
+"""
+
+
+def test_no_affiliation_on_a_thing() -> None:
+    doc = parse(PLAN)
+    att = attribution(doc, "Mrs. Clinton 's tax plan", "says", "rates rise", "s1")
+    (out,) = hk.detect(doc, (att,), (SOURCE,))
+    assert "affiliation" not in kinds(out)
+
+
+def test_time_oblique_is_not_an_affiliation() -> None:
+    doc = parse(IN_APRIL)
+    att = attribution(doc, "Officials in April", "said", "it failed", "s1")
+    (out,) = hk.detect(doc, (att,), (GROUP,))
+    assert "affiliation" not in kinds(out)
+    assert "vague_group" in kinds(out)
