@@ -46,11 +46,17 @@ class Analyzer:
 
     def load(self) -> None:
         """Load the models now (service start, readiness probe)."""
-        self._get_parser()
+        parser = self._get_parser()
+        load = getattr(parser, "load", None)
+        if callable(load):
+            load()
 
     @property
     def is_loaded(self) -> bool:
-        return self._parser is not None
+        """Tell whether the parser and its models are loaded."""
+        if self._parser is None:
+            return False
+        return bool(getattr(self._parser, "is_loaded", True))
 
     def _get_parser(self) -> Parser:
         if self._parser is None:
@@ -90,8 +96,12 @@ class Analyzer:
         )
 
     def versions(self) -> dict[str, str]:
-        """Return the versions of the library, Stanza, torch and the bundled models."""
-        return versions()
+        """Return the versions of the library, Stanza, torch and the models in use."""
+        out = versions()
+        own = getattr(self._parser, "versions", None)
+        if callable(own):
+            out.update({k: str(v) for k, v in own().items()})
+        return out
 
 
 def extract(
