@@ -12,7 +12,6 @@ from evaluation import polnear, seed
 from evaluation.common import check_floors, load_floors, shared_dir
 
 pytestmark = [pytest.mark.shared, pytest.mark.model]
-PARSER_MODULE = "attribution.nlp.stanza_parser"
 
 if not shared_dir().is_dir():
     pytest.skip(f"shared evaluation data not found at {shared_dir()}", allow_module_level=True)
@@ -34,10 +33,6 @@ def analyze():
         analyzer.load()
     except (ModelNotFoundError, ModelLoadError) as exc:
         pytest.skip(f"bundled models unavailable: {exc}")
-    except ModuleNotFoundError as exc:
-        if exc.name != PARSER_MODULE:
-            raise
-        pytest.skip(f"{PARSER_MODULE} is not in this checkout")
     return analyzer.analyze
 
 
