@@ -67,3 +67,12 @@ def check_floors(measured: Mapping[str, Any], floors: Mapping[str, Any]) -> list
         elif value < floor:
             failures.append(f"{key}: {value} below floor {floor}")
     return failures
+
+
+def report_floors(metrics: Mapping[str, Any], name: str) -> int:
+    """Print every floor ``metrics`` misses in ``floors/<name>.json``; return the exit code."""
+    failures = check_floors(metrics, load_floors(name)["metrics"])
+    for line in failures:
+        print(f"UNDER FLOOR {line}")
+    print("floors: ok" if not failures else "floors: FAILED")
+    return 1 if failures else 0

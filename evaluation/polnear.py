@@ -36,7 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.common import check_floors, load_floors, shared_dir
+from evaluation.common import report_floors, shared_dir
 
 Range = tuple[int, int]
 _SPAN_LINE = re.compile(r"^(?P<id>T\d+)\t\S+ (?P<offsets>\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
@@ -437,11 +437,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.limit is not None:
         print("floors not checked (--limit)")
         return 0
-    failures = check_floors(metrics, load_floors(FLOORS_NAME)["metrics"])
-    for line in failures:
-        print(f"UNDER FLOOR {line}")
-    print("floors: ok" if not failures else "floors: FAILED")
-    return 1 if failures else 0
+    return report_floors(metrics, FLOORS_NAME)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from evaluation.common import check_floors, load_floors, shared_dir
+from evaluation.common import report_floors, shared_dir
 
 SEED_NAME = "gantz-morocco"
 FLOORS_NAME = "seed"
@@ -252,11 +252,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     metrics, lines = evaluate(gold, text, analyze(text))
     print("\n".join(lines))
     print(json.dumps(metrics))
-    failures = check_floors(metrics, load_floors(FLOORS_NAME)["metrics"])
-    for line in failures:
-        print(f"UNDER FLOOR {line}")
-    print("floors: ok" if not failures else "floors: FAILED")
-    return 1 if failures else 0
+    return report_floors(metrics, FLOORS_NAME)
 
 
 if __name__ == "__main__":

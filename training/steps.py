@@ -47,162 +47,86 @@ def _avg_sentence_chars(label_file: Path) -> float:
     return len(labels) / max(ends, 1)
 
 
+def _conllu_argv(module: str, data: Path, models: Path, name: str, *extra: str) -> list[str]:
+    """Return the flags every CoNLL-U-trained Stanza module shares, then ``extra``."""
+    return [
+        "-m", f"stanza.models.{module}",
+        "--train_file", str(data / "train.conllu"),
+        "--eval_file", str(data / "dev.conllu"),
+        "--output_file", str(models / f"{name}.dev.pred.conllu"),
+        "--shorthand", SHORTHAND,
+        "--save_dir", str(models),
+        "--save_name", f"{name}.pt",
+        *extra,
+    ]  # fmt: skip
+
+
 def tokenizer_step(data: Path, models: Path, steps: int) -> Step:
     seqlen = max(100, int(-(-_avg_sentence_chars(data / "train.toklabels") * 3 // 100) * 100))
-    model = models / "tokenizer.pt"
     argv = [
-        "-m",
-        "stanza.models.tokenizer",
-        "--label_file",
-        str(data / "train.toklabels"),
-        "--txt_file",
-        str(data / "train.txt"),
-        "--lang",
-        "en",
-        "--shorthand",
-        SHORTHAND,
-        "--max_seqlen",
-        str(seqlen),
-        "--mwt_json_file",
-        str(data / "dev-mwt.json"),
-        "--dev_txt_file",
-        str(data / "dev.txt"),
-        "--dev_label_file",
-        str(data / "dev.toklabels"),
-        "--dev_conll_gold",
-        str(data / "dev.conllu"),
-        "--conll_file",
-        str(models / "tokenizer.dev.pred.conllu"),
-        "--save_dir",
-        str(models),
-        "--save_name",
-        model.name,
-        "--steps",
-        str(steps),
-    ]
-    return Step("tokenizer", argv, model)
+        "-m", "stanza.models.tokenizer",
+        "--label_file", str(data / "train.toklabels"),
+        "--txt_file", str(data / "train.txt"),
+        "--lang", "en",
+        "--shorthand", SHORTHAND,
+        "--max_seqlen", str(seqlen),
+        "--mwt_json_file", str(data / "dev-mwt.json"),
+        "--dev_txt_file", str(data / "dev.txt"),
+        "--dev_label_file", str(data / "dev.toklabels"),
+        "--dev_conll_gold", str(data / "dev.conllu"),
+        "--conll_file", str(models / "tokenizer.dev.pred.conllu"),
+        "--save_dir", str(models),
+        "--save_name", "tokenizer.pt",
+        "--steps", str(steps),
+    ]  # fmt: skip
+    return Step("tokenizer", argv, models / "tokenizer.pt")
 
 
 def mwt_step(data: Path, models: Path, epochs: int) -> Step:
-    model = models / "mwt.pt"
-    argv = [
-        "-m",
-        "stanza.models.mwt_expander",
-        "--train_file",
-        str(data / "train.conllu"),
-        "--eval_file",
-        str(data / "dev.conllu"),
-        "--output_file",
-        str(models / "mwt.dev.pred.conllu"),
-        "--gold_file",
-        str(data / "dev.conllu"),
-        "--lang",
-        "en",
-        "--shorthand",
-        SHORTHAND,
-        "--num_epoch",
-        str(epochs),
-        "--save_dir",
-        str(models),
-        "--save_name",
-        model.name,
-    ]
-    return Step("mwt", argv, model)
+    argv = _conllu_argv(
+        "mwt_expander", data, models, "mwt",
+        "--gold_file", str(data / "dev.conllu"),
+        "--lang", "en",
+        "--num_epoch", str(epochs),
+    )  # fmt: skip
+    return Step("mwt", argv, models / "mwt.pt")
 
 
 def lemma_step(data: Path, models: Path, epochs: int) -> Step:
-    model = models / "lemma.pt"
-    argv = [
-        "-m",
-        "stanza.models.lemmatizer",
-        "--train_file",
-        str(data / "train.conllu"),
-        "--eval_file",
-        str(data / "dev.conllu"),
-        "--output_file",
-        str(models / "lemma.dev.pred.conllu"),
-        "--shorthand",
-        SHORTHAND,
-        "--num_epoch",
-        str(epochs),
-        "--save_dir",
-        str(models),
-        "--save_name",
-        model.name,
-    ]
-    return Step("lemma", argv, model)
+    argv = _conllu_argv("lemmatizer", data, models, "lemma", "--num_epoch", str(epochs))
+    return Step("lemma", argv, models / "lemma.pt")
 
 
 def tagger_step(data: Path, models: Path, steps: int, size: str = "small") -> Step:
-    model = models / f"tagger_{size}.pt"
-    argv = [
-        "-m",
-        "stanza.models.tagger",
-        "--train_file",
-        str(data / "train.conllu"),
-        "--eval_file",
-        str(data / "dev.conllu"),
-        "--output_file",
-        str(models / f"tagger_{size}.dev.pred.conllu"),
-        "--lang",
-        "en",
-        "--shorthand",
-        SHORTHAND,
-        "--wordvec_pretrain_file",
-        str(data / "en_glove50.pt"),
-        "--batch_size",
-        "250",
-        "--max_steps",
-        str(steps),
-        "--eval_interval",
-        "500",
-        "--max_steps_before_stop",
-        "6000",
-        "--save_dir",
-        str(models),
-        "--save_name",
-        model.name,
+    name = f"tagger_{size}"
+    argv = _conllu_argv(
+        "tagger", data, models, name,
+        "--lang", "en",
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--batch_size", "250",
+        "--max_steps", str(steps),
+        "--eval_interval", "500",
+        "--max_steps_before_stop", "6000",
         *TAGGER_SIZES[size],
-    ]
-    return Step(f"tagger_{size}", argv, model)
+    )  # fmt: skip
+    return Step(name, argv, models / f"{name}.pt")
 
 
 def parser_step(data: Path, models: Path, steps: int, size: str = "small") -> Step:
-    model = models / f"parser_{size}.pt"
-    argv = [
-        "-m",
-        "stanza.models.parser",
-        "--train_file",
-        str(data / "train.conllu"),
-        "--eval_file",
-        str(data / "dev.conllu"),
-        "--output_file",
-        str(models / f"parser_{size}.dev.pred.conllu"),
-        "--lang",
-        "en",
-        "--shorthand",
-        SHORTHAND,
-        "--wordvec_pretrain_file",
-        str(data / "en_glove50.pt"),
-        "--batch_size",
-        "5000",
-        "--max_steps",
-        str(steps),
-        "--eval_interval",
-        "500",
-        "--second_optim_start_step",
-        "4000",
-        "--max_steps_before_stop",
-        "6000",
-        "--checkpoint_save_name",
-        str(models / f"parser_{size}_checkpoint.pt"),
-        "--save_dir",
-        str(models),
-        "--save_name",
-        model.name,
+    name = f"parser_{size}"
+    argv = _conllu_argv(
+        "parser", data, models, name,
+        "--lang", "en",
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--batch_size", "5000",
+        "--max_steps", str(steps),
+        "--eval_interval", "500",
+        "--second_optim_start_step", "4000",
+        "--max_steps_before_stop", "6000",
+        "--checkpoint_save_name", str(models / f"{name}_checkpoint.pt"),
         *PARSER_SIZES[size],
-    ]
-    return Step(f"parser_{size}", argv, model)
+    )  # fmt: skip
+    return Step(name, argv, models / f"{name}.pt")
 
 
 def run_step(step: Step, budget_s: float, log_dir: Path, threads: int = 1) -> int:
