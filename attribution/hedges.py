@@ -750,8 +750,8 @@ def declined_to_comment(doc: ParsedDocument) -> tuple[Attribution, ...]:
             clause = _claim_clause(doc, sent, tok, tok.end)
             content = cue_span
             if clause is not None and clause.end > cue_span.end:
-                content = _span(doc, cue_span.end, clause.end)
-                content = _span(doc, cue_span.end + _leading_blanks(content.text), clause.end)
+                gap = _leading_blanks(doc.text[cue_span.end : clause.end])
+                content = _span(doc, cue_span.end + gap, clause.end)
             out.append(
                 Attribution(
                     id=f"declined-{len(out) + 1}",
