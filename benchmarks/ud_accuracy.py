@@ -20,6 +20,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from attribution.nlp.convert import UNKNOWN_FORM  # noqa: E402
 from training.data import iter_documents  # noqa: E402
 
 METRICS = ("Tokens", "Sentences", "Words", "UPOS", "XPOS", "UFeats", "Lemmas", "UAS", "LAS")
@@ -49,11 +50,11 @@ def restore_unknown_forms(doc: object, text: str) -> None:
     """Put back the surface form of tokens Stanza's tokenizer emits as ``<UNK>`` (long URLs)."""
     for sent in doc.sentences:  # type: ignore[attr-defined]
         for tok in sent.tokens:
-            if tok.text == "<UNK>":
+            if tok.text == UNKNOWN_FORM:
                 form = text[tok.start_char : tok.end_char]
                 tok.text = form
                 for word in tok.words:
-                    if word.text == "<UNK>":
+                    if word.text == UNKNOWN_FORM:
                         word.text = form
 
 

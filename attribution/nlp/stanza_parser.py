@@ -178,7 +178,8 @@ class StanzaParser:
 
     def __call__(self, text: str) -> ParsedDocument:
         """Tokenize, tag, lemmatize and parse ``text``."""
-        self.load()
+        if not self.is_loaded:
+            self.load()
         if not text.strip():
             return ParsedDocument(text, ())
         return to_document(self.pipeline(text), text)
