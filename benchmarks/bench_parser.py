@@ -1,6 +1,6 @@
 """Benchmark the bundled Stanza pipeline: load time, tokens per second, peak RSS.
 
-Usage: ``python benchmarks/bench_parser.py [--threads 1,2] [--polnear-limit N]``
+Usage: ``python benchmarks/bench_parser.py [--threads 1,2] [--polnear-limit N] [--models DIR]``
 
 Each thread count runs in a fresh interpreter so load time and peak RSS are
 those of a cold process. Texts: the seed article and the PolNeAR dev texts
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def worker(threads: int, limit: int | None) -> dict[str, object]:
     t0 = time.perf_counter()
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
 
-    parser = StanzaParser(ParserConfig(threads=threads))
+    parser = StanzaParser(ParserConfig.from_env(threads=threads))
     parser.load()
     result: dict[str, object] = {"threads": threads, "load_s": time.perf_counter() - t0}
     parser("Warm up the pipeline with one sentence.")
@@ -67,6 +68,7 @@ def main() -> int:
     ap.add_argument(
         "--polnear-limit", type=int, default=None, help="parse only the first N dev texts"
     )
+    ap.add_argument("--models", help="benchmark a bundle-format models folder instead")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
@@ -79,7 +81,9 @@ def main() -> int:
         cmd = [sys.executable, __file__, "--worker", str(n)]
         if args.polnear_limit:
             cmd += ["--polnear-limit", str(args.polnear_limit)]
-        r = json.loads(subprocess.run(cmd, check=True, capture_output=True, text=True).stdout)
+        env = {**os.environ, **({"ATTRIBUTION_MODELS_DIR": args.models} if args.models else {})}
+        run = subprocess.run(cmd, check=True, capture_output=True, text=True, env=env)
+        r = json.loads(run.stdout)
         seed = r.get("seed", {}).get("tok_per_s", float("nan"))
         pol = r.get("polnear-dev", {})
         print(

@@ -81,13 +81,14 @@ def main() -> int:
     ap.add_argument("--ud", type=Path, default=ROOT.parent / "shared" / "data" / "ud-english")
     ap.add_argument("--json", type=Path, help="also write the scores here")
     ap.add_argument("--stanza-dir", help="score official models in this stanza_resources folder")
+    ap.add_argument("--models", help="score this bundle-format models folder instead")
     args = ap.parse_args()
     if not args.ud.is_dir():
         print(f"error: UD data not found at {args.ud}", file=sys.stderr)
         return 2
     from attribution.nlp.stanza_parser import get_parser
 
-    parser = get_parser(stanza_dir=args.stanza_dir)
+    parser = get_parser(stanza_dir=args.stanza_dir, models_dir=args.models)
     parser.load()
     results = {}
     print(f"{'set':<15}" + "".join(f"{m:>10}" for m in METRICS) + f"{'words/s':>10}")

@@ -55,6 +55,17 @@ def test_env_configures_dir_and_threads(monkeypatch: pytest.MonkeyPatch) -> None
     assert sp.ParserConfig.from_env() == sp.ParserConfig("/opt/stanza_resources", 3)
 
 
+def test_models_dir_from_env_replaces_the_bundle(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv(sp.ENV_MODELS_DIR, str(tmp_path))
+    config = sp.ParserConfig.from_env()
+    assert config.bundle == tmp_path
+    assert sp.ParserConfig().bundle == sp.BUNDLED_DIR
+    with pytest.raises(ModelNotFoundError, match=str(tmp_path / "manifest.json")):
+        sp.StanzaParser(config).load()
+
+
 def test_conversion_makes_ids_zero_based_and_gives_mwt_words_their_token_offsets() -> None:
     from stanza.utils.conll import CoNLL
 

@@ -3,8 +3,10 @@
 By default the models bundled in ``attribution/models`` (trained by the recipe
 in ``training/``) are loaded from explicit paths. When ``stanza_dir`` (or the
 ``ATTRIBUTION_STANZA_DIR`` environment variable) names a ``stanza_resources``
-folder that holds official English models, those are used instead. Stanza is
-always called with ``download_method=None``: nothing is ever fetched.
+folder that holds official English models, those are used instead; ``models_dir``
+(or ``ATTRIBUTION_MODELS_DIR``) points at another folder laid out like the bundle,
+with its own ``manifest.json`` (a newly trained candidate, say). Stanza is always
+called with ``download_method=None``: nothing is ever fetched.
 """
 
 from __future__ import annotations
@@ -26,6 +28,7 @@ BUNDLED_DIR = Path(__file__).resolve().parent.parent / "models"
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse"
 ENV_STANZA_DIR = "ATTRIBUTION_STANZA_DIR"
 ENV_THREADS = "ATTRIBUTION_THREADS"
+ENV_MODELS_DIR = "ATTRIBUTION_MODELS_DIR"
 # Words per tagger/lemmatizer/parser batch. Stanza's defaults batch a whole long
 # article at once: on a 22k-character article peak RSS fell from 1.5 GB to 0.53 GB
 # with 500, and parsing got faster (benchmarks/bench_parser.py).
@@ -113,14 +116,26 @@ class ParserConfig:
 
     stanza_dir: str | None = None
     threads: int | None = None
+    models_dir: str | None = None
 
     @classmethod
-    def from_env(cls, stanza_dir: str | None = None, threads: int | None = None) -> ParserConfig:
+    def from_env(
+        cls,
+        stanza_dir: str | None = None,
+        threads: int | None = None,
+        models_dir: str | None = None,
+    ) -> ParserConfig:
         env_threads = os.environ.get(ENV_THREADS)
         return cls(
             stanza_dir=stanza_dir or os.environ.get(ENV_STANZA_DIR) or None,
             threads=threads or (int(env_threads) if env_threads else None),
+            models_dir=models_dir or os.environ.get(ENV_MODELS_DIR) or None,
         )
+
+    @property
+    def bundle(self) -> Path:
+        """Return the folder of project-format models this configuration loads."""
+        return Path(self.models_dir) if self.models_dir else BUNDLED_DIR
 
 
 class StanzaParser:
@@ -132,7 +147,7 @@ class StanzaParser:
 
     @property
     def source(self) -> str:
-        return self.config.stanza_dir or str(BUNDLED_DIR)
+        return self.config.stanza_dir or str(self.config.bundle)
 
     @cached_property
     def pipeline(self) -> Any:
@@ -144,7 +159,7 @@ class StanzaParser:
         if self.config.stanza_dir:
             kwargs = _official_kwargs(Path(self.config.stanza_dir))
         else:
-            kwargs = _bundled_kwargs(BUNDLED_DIR)
+            kwargs = _bundled_kwargs(self.config.bundle)
         try:
             return stanza.Pipeline(
                 lang="en",
@@ -192,7 +207,7 @@ class StanzaParser:
         if self.config.stanza_dir:
             out["models"] = f"official:{self.config.stanza_dir}"
         else:
-            out["models"] = str(load_manifest().get("version", "unknown"))
+            out["models"] = str(load_manifest(self.config.bundle).get("version", "unknown"))
         return out
 
 
@@ -200,9 +215,11 @@ _SHARED: dict[ParserConfig, StanzaParser] = {}
 _SHARED_LOCK = threading.Lock()
 
 
-def get_parser(stanza_dir: str | None = None, threads: int | None = None) -> StanzaParser:
+def get_parser(
+    stanza_dir: str | None = None, threads: int | None = None, models_dir: str | None = None
+) -> StanzaParser:
     """Return the process-wide parser for this configuration (models load on first use)."""
-    config = ParserConfig.from_env(stanza_dir, threads)
+    config = ParserConfig.from_env(stanza_dir, threads, models_dir)
     with _SHARED_LOCK:
         if config not in _SHARED:
             _SHARED[config] = StanzaParser(config)
