@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from attribution.errors import ModelLoadError, ModelNotFoundError
+from attribution.nlp import fast_decode
 from attribution.nlp.convert import to_document
 from attribution.types import ParsedDocument
 
@@ -161,7 +162,7 @@ class StanzaParser:
         else:
             kwargs = _bundled_kwargs(self.config.bundle)
         try:
-            return stanza.Pipeline(
+            pipeline = stanza.Pipeline(
                 lang="en",
                 processors=PROCESSORS,
                 download_method=None,
@@ -181,6 +182,8 @@ class StanzaParser:
             raise ModelLoadError(
                 f"Stanza could not load the models from {self.source}: {exc}. {FIX_HINT}"
             ) from exc
+        fast_decode.install(pipeline)
+        return pipeline
 
     @property
     def is_loaded(self) -> bool:
