@@ -1,4 +1,9 @@
-"""Command line for the training recipe: ``python -m training {prepare,train,all,bundle}``."""
+"""Command line for the training recipe: ``python -m training {prepare,train,all,finetune,bundle}``.
+
+``finetune`` is the second stage: it continues the small tagger, tags the
+training and dev files with it and fine-tunes the small parser on those tags
+(``--only tagger,tags,parser`` picks among the three, in that order).
+"""
 
 from __future__ import annotations
 
@@ -47,16 +52,37 @@ def cmd_train(args: argparse.Namespace) -> int:
     return max(rcs, default=0)
 
 
+def cmd_finetune(args: argparse.Namespace) -> int:
+    data, models = args.out / "data", args.out / "models"
+    wanted = args.only.split(",") if args.only else ["tagger", "tags", "parser"]
+    log_dir = args.out / "logs"
+    tagger = models / "tagger_small_cont.pt"
+    rc = 0
+    if "tagger" in wanted:
+        step = S.tagger_continue_step(data, models, args.tagger_steps, models / "tagger_small.pt")
+        rc = rc or S.run_step(step, args.budget, log_dir)
+    if "tags" in wanted:
+        if not tagger.exists():
+            print(f"error: {tagger} not found: run the tagger stage first", file=sys.stderr)
+            return 2
+        for split in ("train", "dev"):
+            rc = rc or S.run_step(S.tag_step(data, tagger, split), args.budget, log_dir)
+    if "parser" in wanted:
+        step = S.parser_finetune_step(data, models, args.parser_steps, models / "parser_small.pt")
+        rc = rc or S.run_step(step, args.budget, log_dir)
+    return rc
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="python -m training", description=__doc__)
-    p.add_argument("command", choices=["prepare", "train", "all", "bundle"])
+    p.add_argument("command", choices=["prepare", "train", "all", "finetune", "bundle"])
     p.add_argument("--ud", type=Path, default=Path("../shared/data/ud-english"))
     p.add_argument("--out", type=Path, default=Path("work/train"))
     p.add_argument("--models", type=Path, default=Path("attribution/models"), help="bundle target")
     p.add_argument("--only", help="comma list of steps: tokenizer,mwt,lemma,tagger,parser")
     p.add_argument("--sizes", default="small", help="tagger/parser sizes to train: small,medium")
-    p.add_argument("--tagger", default="small", help="bundle: tagger size to ship")
-    p.add_argument("--parser", default="small", help="bundle: parser size to ship")
+    p.add_argument("--tagger", default="small", help="bundle: tagger to ship (small, small_cont)")
+    p.add_argument("--parser", default="small", help="bundle: parser to ship (small, small_ft)")
     p.add_argument("--budget", type=float, default=3600, help="seconds per step")
     p.add_argument("--parallel", action="store_true", help="run the steps at once (GPU box)")
     p.add_argument("--vocab", type=int, default=100_000)
@@ -72,6 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_train(args)
     if args.command == "all":
         return cmd_prepare(args) or cmd_train(args)
+    if args.command == "finetune":
+        return cmd_finetune(args)
     from training.bundle import bundle
 
     return bundle(args)

@@ -129,6 +129,84 @@ def parser_step(data: Path, models: Path, steps: int, size: str = "small") -> St
     return Step(name, argv, models / f"{name}.pt")
 
 
+def tagger_continue_step(data: Path, models: Path, steps: int, init: Path) -> Step:
+    """Continue a saved tagger (batches of 100, learning rate 0.001, fresh optimizer).
+
+    Stanza's tagger cannot resume, so ``training.resume_tagger`` loads the
+    weights of ``init``; rerunning this step continues from its own output.
+    """
+    name = "tagger_small_cont"
+    out = models / f"{name}.pt"
+    argv = _conllu_argv(
+        "tagger", data, models, name,
+        "--lang", "en",
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--batch_size", "100",
+        "--lr", "0.001",
+        "--max_steps", str(steps),
+        "--eval_interval", "800",
+        "--max_steps_before_stop", str(steps),
+        *TAGGER_SIZES["small"],
+    )  # fmt: skip
+    start = out if out.exists() else init
+    argv = ["-m", "training.resume_tagger", "--init_from", str(start), *argv[2:]]
+    return Step(name, argv, out)
+
+
+def tag_step(data: Path, tagger: Path, split: str) -> Step:
+    """Replace the gold UPOS, XPOS and features of ``<split>.conllu`` with ``tagger``'s."""
+    out = data / f"{split}.tagpred.conllu"
+    argv = [
+        "-m", "stanza.models.tagger",
+        "--mode", "predict",
+        "--eval_file", str(data / f"{split}.conllu"),
+        "--output_file", str(out),
+        "--shorthand", SHORTHAND,
+        "--lang", "en",
+        "--save_dir", str(tagger.parent),
+        "--save_name", tagger.name,
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--batch_size", "1000",
+    ]  # fmt: skip
+    return Step(f"tag_{split}", argv, out)
+
+
+def parser_finetune_step(data: Path, models: Path, steps: int, init: Path) -> Step:
+    """Fine-tune a saved parser on the predicted-tag files that :func:`tag_step` wrote.
+
+    Training on a tagger's output rather than gold tags teaches the parser how
+    far to trust tags that are wrong at run time (Chen and Manning 2014 and
+    Dozat et al. 2017 use jackknifed tags; this tagger's accuracy on its own
+    training data is close to its dev accuracy, so its output serves). Adam at
+    Stanza's second-stage rate, model selection on dev LAS with predicted tags.
+    """
+    name = "parser_small_ft"
+    argv = [
+        "-m", "training.finetune_parser",
+        "--continue_from", str(init),
+        "--mode", "train",
+        "--train_file", str(data / "train.tagpred.conllu"),
+        "--eval_file", str(data / "dev.tagpred.conllu"),
+        "--output_file", str(models / f"{name}.dev.pred.conllu"),
+        "--shorthand", SHORTHAND,
+        "--lang", "en",
+        "--save_dir", str(models),
+        "--save_name", f"{name}.pt",
+        "--checkpoint_save_name", str(models / f"{name}_checkpoint.pt"),
+        "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
+        "--optim", "adam",
+        "--lr", "0.0002",
+        "--no_second_optim",
+        "--batch_size", "2000",
+        "--eval_interval", "400",
+        "--max_steps", str(steps),
+        "--max_steps_before_stop", str(steps),
+        "--seed", "7",
+        *PARSER_SIZES["small"],
+    ]  # fmt: skip
+    return Step(name, argv, models / f"{name}.pt")
+
+
 def run_step(step: Step, budget_s: float, log_dir: Path, threads: int = 1) -> int:
     """Run ``step`` for at most ``budget_s`` seconds, logging to ``log_dir``."""
     log_dir.mkdir(parents=True, exist_ok=True)
