@@ -15,17 +15,29 @@
 itself. ``RUBRIC_PROVIDER`` (``module:callable`` returning the rubric, default
 ``attribution.scoring:rubric``) is a setting for tests, not read from the
 environment.
-- ``ATTRIBUTION_OPENAPI_PATH``: the file served at /openapi.yaml (the repo's).
+- ``ATTRIBUTION_OPENAPI_PATH``: the file served at /openapi.yaml (the repo's, or the
+  copy a wheel installs in ``<prefix>/share/attribution``).
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 PREFIX = "ATTRIBUTION_"
+
+
+def default_openapi_path() -> str:
+    """Return the repo's ``openapi.yaml``, or the copy a wheel installs under ``share/``."""
+    candidates = (
+        Path(__file__).resolve().parent.parent / "openapi.yaml",
+        Path(sys.prefix) / "share" / "attribution" / "openapi.yaml",
+    )
+    return str(next((p for p in candidates if p.is_file()), candidates[0]))
+
 
 DEFAULTS: dict[str, Any] = {
     "STANZA_DIR": None,
@@ -37,7 +49,7 @@ DEFAULTS: dict[str, Any] = {
     "PRELOAD": False,
     "ANALYZER": "attribution.pipeline:Analyzer",
     "RUBRIC_PROVIDER": "attribution.scoring:rubric",
-    "OPENAPI_PATH": str(Path(__file__).resolve().parent.parent / "openapi.yaml"),
+    "OPENAPI_PATH": default_openapi_path(),
 }
 
 _NOT_FROM_ENV = {"RUBRIC_PROVIDER"}
