@@ -82,7 +82,13 @@ def main() -> int:
     ap.add_argument("--json", type=Path, help="also write the scores here")
     ap.add_argument("--stanza-dir", help="score official models in this stanza_resources folder")
     ap.add_argument("--models", help="score this bundle-format models folder instead")
+    ap.add_argument("--sets", help="comma-separated set names, e.g. 'EWT test' (default: all)")
     args = ap.parse_args()
+    wanted = [n.strip() for n in args.sets.split(",")] if args.sets else list(SETS)
+    unknown = [n for n in wanted if n not in SETS]
+    if unknown:
+        print(f"error: unknown set {unknown[0]!r}; choose from {', '.join(SETS)}", file=sys.stderr)
+        return 2
     if not args.ud.is_dir():
         print(f"error: UD data not found at {args.ud}", file=sys.stderr)
         return 2
@@ -93,7 +99,8 @@ def main() -> int:
     results = {}
     print(f"{'set':<15}" + "".join(f"{m:>10}" for m in METRICS) + f"{'words/s':>10}")
     with tempfile.TemporaryDirectory() as tmp:
-        for name, (rel, prefix) in SETS.items():
+        for name in wanted:
+            rel, prefix = SETS[name]
             gold = Path(tmp) / (name.replace(" ", "_") + ".conllu")
             gold.write_text(gold_conllu(args.ud / rel, prefix), encoding="utf-8")
             scores, n_words, elapsed = score(parser.pipeline, gold)
