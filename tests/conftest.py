@@ -7,9 +7,15 @@ from collections.abc import Iterator
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from hypothesis import settings
 
 from service import create_app
 from service.testing import FakeAnalyzer
+
+# Property tests check behaviour, not speed (speed lives in benchmarks/): on a
+# loaded CI machine Hypothesis's default 200 ms deadline fails them at random.
+settings.register_profile("attribution", deadline=None)
+settings.load_profile("attribution")
 
 
 @pytest.fixture
