@@ -46,6 +46,17 @@ MEDIUM_NOUNS = frozenset(
 NOT_IN_SOURCE = frozenset({"obl", "advmod", "advcl", "parataxis", "dep", "discourse", "vocative"})
 #: Prepositions of an adjunct that completes an object content ("as", "in", "of" ...).
 OBJECT_COMPANION_PREPS = frozenset({"as", "to", "of", "for", "with", "about", "in", "between"})
+#: Prepositions that complete an object only when their noun is not a time ("a deal *on
+#: oil*", not "a deal *on Monday*"): with "on" the parser often hangs the topic of an
+#: announced object from the verb.
+TOPIC_PREPS = frozenset({"on"})
+#: Head words of time adjuncts ("on Monday", "on 3 May").
+TIME_HEADS = frozenset(
+    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
+    | {"january", "february", "march", "april", "may", "june", "july", "august"}
+    | {"september", "october", "november", "december", "day", "morning", "afternoon"}
+    | {"evening", "night", "weekend", "occasion", "eve", "date", "anniversary"}
+)
 #: Nouns of saying that take a that-clause ("Trump's *claim* that ...").
 NOUN_CUES = frozenset(
     {"claim", "assertion", "allegation", "statement", "argument", "contention", "suggestion"}
@@ -238,6 +249,8 @@ def _object_companion(sent: Sentence, t: Token) -> bool:
         return True
     if rel in ("obl", "advcl") and t.deprel not in ("obl:tmod", "obl:unmarked", "obl:npmod"):
         marks = {c.text.lower() for c in sent.children(t.index) if c.deprel in ("case", "mark")}
+        if marks & TOPIC_PREPS and t.upos != "NUM" and t.lemma.lower() not in TIME_HEADS:
+            return True
         return bool(marks & OBJECT_COMPANION_PREPS)
     return False
 
@@ -271,6 +284,61 @@ def _stray_that_clause(sent: Sentence, verb: int, subj: Token | None) -> tuple[i
             continue
         return subtree_ids(sent, t.index)
     return ()
+
+
+#: Relations under which a parser may hang the reported clause away from its cue.
+MISATTACHED_CLAUSE = frozenset({"parataxis", "advcl", "conj", "ccomp", "acl"})
+
+
+def _clause_right_after(sent: Sentence, i: int) -> tuple[int, ...]:
+    """Return a finite clause that starts right after the cue word ``i``, wherever it hangs.
+
+    "began by saying he would “never” diagnose ..." or "Trump's claim that there
+    have been ..." are sometimes parsed with the clause under another word (as
+    ``parataxis`` or ``advcl``); a clause with its own subject whose words begin
+    right after the cue (its "that" included) is still the cue's content.
+    """
+    for t in sent.tokens[i + 1 :]:
+        if t.deprel.split(":")[0] not in MISATTACHED_CLAUSE:
+            continue
+        if not any(c.deprel in SUBJECTS | {"expl", "nsubj:pass"} for c in sent.children(t.index)):
+            continue
+        ids = subtree_ids(sent, t.index)
+        if ids and ids[0] == i + 1 and i not in ids:
+            return ids
+    return ()
+
+
+def _stranded_conjuncts(sent: Sentence, verb: Token, content: tuple[int, ...]) -> tuple[int, ...]:
+    """Return conjuncts of the content that the parser hung on the cue verb instead.
+
+    "called for economic fairness, and a need to ..." or "believes Obama was born
+    in X and was therefore qualified ..." are often parsed with the second
+    conjunct as ``conj`` of the reporting verb. A conjunct right after the
+    content (only "and", "or" and commas between) joins it when it cannot be a
+    second action of the speaker: it is nominal, is marked "that", or has no
+    subject and another form than the verb ("pledged to triple ..., grow ...").
+    """
+    out: list[int] = []
+    end = max(content)
+    for c in sent.children(verb.index):
+        if c.deprel != "conj" or c.index <= end:
+            continue
+        ids = subtree_ids(sent, c.index)
+        gap = [t for t in sent.tokens[end + 1 : ids[0]] if t.index not in content]
+        if any(t.deprel not in ("cc", "punct") for t in gap) or ids[0] <= end:
+            break
+        kids = sent.children(c.index)
+        marked = any(k.deprel == "mark" and k.text.lower() in ("that", "whether") for k in kids)
+        own_subject = any(k.deprel in SUBJECTS | {"nsubj:pass", "expl"} for k in kids)
+        other_form = c.upos != verb.upos or c.xpos != verb.xpos
+        if c.lemma.lower() in reporting_verbs() and not marked:
+            break  # a second report by the same speaker ("... and says he will ...")
+        if not (c.upos in NOMINAL or marked or (not own_subject and other_form)):
+            break
+        out.extend(ids)
+        end = max(ids)
+    return tuple(out)
 
 
 def _pre_verbal_np(sent: Sentence, verb: int) -> tuple[Token, tuple[int, ...]] | None:
@@ -396,10 +464,14 @@ def _noun_cue(sent: Sentence, noun: Token) -> CueMatch | None:
         None,
     )
     poss = child(sent, noun.index, ("nmod:poss",))
-    if clause is None or poss is None or poss.upos not in ("PROPN", "NOUN", "PRON"):
+    if poss is None or poss.upos not in ("PROPN", "NOUN", "PRON"):
+        return None
+    following = _clause_right_after(sent, noun.index)
+    if clause is None and not (following and sent.tokens[noun.index + 1].text.lower() == "that"):
         return None
     source = contiguous(tuple(k for k in subtree_ids(sent, poss.index)))
-    content = contiguous(trim(sent, subtree_ids(sent, clause.index)))
+    ids = subtree_ids(sent, clause.index) if clause is not None else following
+    content = contiguous(trim(sent, ids))
     stance = reporting_verbs().get(noun.lemma.lower())
     return CueMatch(
         sent.index,
@@ -501,6 +573,8 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
                 break
     if not content:
         content = _stray_that_clause(sent, i, subj)
+    if not content and entry.kind == "speech":
+        content = _clause_right_after(sent, i)
     if not content and "xcomp" in entry.frames:
         x = child(sent, i, ("xcomp",))
         if x is not None:
@@ -516,6 +590,8 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
                 if t.index > obj.index and _object_companion(sent, t)
             ]
             content = tuple(sorted(k for c in keep for k in subtree_ids(sent, c)))
+    if content and form == "verb":
+        content = fill(content + _stranded_conjuncts(sent, verb, content))
     if not content and entry.kind not in BARE_CUE_KINDS:
         # A speech verb without content may still introduce a quotation found later.
         return None

@@ -70,6 +70,8 @@ def name_ids(sent: Sentence, head: int) -> tuple[int, ...]:
     lo = hi = head
     while lo > 0 and joins(toks[lo - 1], toks[lo]):
         lo -= 1
+    if toks[head].upos == "PROPN" and lo > 0 and _name_adjective(toks[lo - 1], toks[lo]):
+        lo -= 1
     while hi + 1 < len(toks) and joins(toks[hi], toks[hi + 1]):
         hi += 1
     while lo < hi and toks[lo].text == "-":
@@ -77,6 +79,29 @@ def name_ids(sent: Sentence, head: int) -> tuple[int, ...]:
     while hi > lo and toks[hi].text == "-":
         hi -= 1
     return tuple(range(lo, hi + 1))
+
+
+#: Endings of nationality and place adjectives ("Israeli", "French", "Moroccan"), which
+#: describe a name rather than belong to it.
+DEMONYM_ENDINGS = ("an", "ese", "ish", "i", "ic", "ch", "ss", "ean", "ern")
+
+
+def _name_adjective(a: Token, b: Token) -> bool:
+    """Tell whether a capitalised adjective is the first word of the name that follows.
+
+    Taggers split on words like "Forbidden" in "Forbidden Stories" or "Democratic"
+    in "Democratic Party" (PROPN or ADJ); a mid-sentence capital on an adjective
+    modifying the name says it is part of the name, unless it names a nationality.
+    """
+    return (
+        a.upos == "ADJ"
+        and a.deprel == "amod"
+        and a.index > 0
+        and a.text[:1].isupper()
+        and a.end + 1 >= b.start
+        and b.upos == "PROPN"
+        and not a.text.lower().endswith(DEMONYM_ENDINGS)
+    )
 
 
 def text_of(sent: Sentence, doc_text: str, ids: tuple[int, ...]) -> str:
