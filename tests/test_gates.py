@@ -1,10 +1,15 @@
-"""Evaluation gates: the seed article and PolNeAR dev must stay at or above their floors.
+"""Evaluation gates: the seed article, PolNeAR dev and UD EWT test stay at or above their floors.
 
 They need the shared data (``../shared`` or ``$ATTRIBUTION_SHARED``) and the
 bundled Stanza models; on a clone without either they are skipped.
 """
 
 from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -51,3 +56,17 @@ def test_polnear_dev_gate(analyze) -> None:
     metrics = report.metrics()
     failures = check_floors(metrics, load_floors(polnear.FLOORS_NAME)["metrics"])
     assert not failures, "\n".join(failures) + "\n" + polnear.format_report(metrics, "PolNeAR dev")
+
+
+def test_ud_ewt_test_gate(tmp_path: Path) -> None:
+    """Parse EWT test from raw text with the bundled models; score it with the CoNLL 2018 scorer."""
+    _need(("data", "ud-english", "UD_English-EWT", "en_ewt-ud-test.conllu"))
+    script = Path(__file__).resolve().parent.parent / "benchmarks" / "ud_accuracy.py"
+    out = tmp_path / "ud.json"
+    ud = shared_dir() / "data" / "ud-english"
+    cmd = [sys.executable, str(script), "--ud", str(ud), "--sets", "EWT test", "--json", str(out)]
+    run = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    assert run.returncode == 0, run.stderr[-2000:]
+    metrics = json.loads(out.read_text())
+    failures = check_floors(metrics, load_floors("ud")["metrics"])
+    assert not failures, "\n".join(failures) + "\n" + run.stdout
