@@ -50,10 +50,11 @@ OBJECT_COMPANION_PREPS = frozenset({"as", "to", "of", "for", "with", "about", "i
 #: oil*", not "a deal *on Monday*"): with "on" the parser often hangs the topic of an
 #: announced object from the verb.
 TOPIC_PREPS = frozenset({"on"})
+#: Days of the week, heads of time adjuncts the parser may take for arguments.
+WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
 #: Head words of time adjuncts ("on Monday", "on 3 May").
-TIME_HEADS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-    | {"january", "february", "march", "april", "may", "june", "july", "august"}
+TIME_HEADS = WEEKDAYS | frozenset(
+    {"january", "february", "march", "april", "may", "june", "july", "august"}
     | {"september", "october", "november", "december", "day", "morning", "afternoon"}
     | {"evening", "night", "weekend", "occasion", "eve", "date", "anniversary"}
 )
@@ -288,6 +289,8 @@ def _stray_that_clause(sent: Sentence, verb: int, subj: Token | None) -> tuple[i
 
 #: Relations under which a parser may hang the reported clause away from its cue.
 MISATTACHED_CLAUSE = frozenset({"parataxis", "advcl", "conj", "ccomp", "acl"})
+#: Dependents that show a word heads a clause of its own.
+CLAUSE_SUBJECTS = SUBJECTS | {"nsubj:pass", "expl"}
 
 
 def _clause_right_after(sent: Sentence, i: int) -> tuple[int, ...]:
@@ -301,7 +304,7 @@ def _clause_right_after(sent: Sentence, i: int) -> tuple[int, ...]:
     for t in sent.tokens[i + 1 :]:
         if t.deprel.split(":")[0] not in MISATTACHED_CLAUSE:
             continue
-        if not any(c.deprel in SUBJECTS | {"expl", "nsubj:pass"} for c in sent.children(t.index)):
+        if not any(c.deprel in CLAUSE_SUBJECTS for c in sent.children(t.index)):
             continue
         ids = subtree_ids(sent, t.index)
         if ids and ids[0] == i + 1 and i not in ids:
@@ -330,7 +333,7 @@ def _stranded_conjuncts(sent: Sentence, verb: Token, content: tuple[int, ...]) -
             break
         kids = sent.children(c.index)
         marked = any(k.deprel == "mark" and k.text.lower() in ("that", "whether") for k in kids)
-        own_subject = any(k.deprel in SUBJECTS | {"nsubj:pass", "expl"} for k in kids)
+        own_subject = any(k.deprel in CLAUSE_SUBJECTS for k in kids)
         other_form = c.upos != verb.upos or c.xpos != verb.xpos
         if c.lemma.lower() in reporting_verbs() and not marked:
             break  # a second report by the same speaker ("... and says he will ...")
@@ -466,11 +469,15 @@ def _noun_cue(sent: Sentence, noun: Token) -> CueMatch | None:
     poss = child(sent, noun.index, ("nmod:poss",))
     if poss is None or poss.upos not in ("PROPN", "NOUN", "PRON"):
         return None
-    following = _clause_right_after(sent, noun.index)
-    if clause is None and not (following and sent.tokens[noun.index + 1].text.lower() == "that"):
+    if clause is not None:
+        ids = subtree_ids(sent, clause.index)
+    elif noun.index + 1 < len(sent.tokens) and sent.tokens[noun.index + 1].text.lower() == "that":
+        ids = _clause_right_after(sent, noun.index)  # the clause hung elsewhere
+    else:
+        ids = ()
+    if not ids:
         return None
     source = contiguous(tuple(k for k in subtree_ids(sent, poss.index)))
-    ids = subtree_ids(sent, clause.index) if clause is not None else following
     content = contiguous(trim(sent, ids))
     stance = reporting_verbs().get(noun.lemma.lower())
     return CueMatch(

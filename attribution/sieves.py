@@ -22,7 +22,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from attribution.cues import CueMatch, find_cues, reporting_verbs, source_ids, subject_of
+from attribution.cues import (
+    WEEKDAYS,
+    CueMatch,
+    find_cues,
+    reporting_verbs,
+    source_ids,
+    subject_of,
+)
 from attribution.quotes import QUOTE_CHARS, QuoteSpan, paragraphs
 from attribution.records import Attribution, AttributionKind, Cue, TextSpan
 from attribution.types import ParsedDocument, Sentence, Token
@@ -30,9 +37,8 @@ from attribution.types import ParsedDocument, Sentence, Token
 #: Words that may stand between a quotation and its cue in a surface pattern.
 MAX_PATTERN_GAP = 6
 #: Time words the parser sometimes takes for a subject ("said *Tuesday*").
-TIME_WORDS = frozenset(
-    {"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"}
-    | {"today", "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night"}
+TIME_WORDS = WEEKDAYS | frozenset(
+    {"today", "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night"}
 )
 #: Words besides cue and source allowed between the two halves of a split quotation.
 MAX_SPLIT_GAP_WORDS = 2

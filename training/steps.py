@@ -47,12 +47,18 @@ def _avg_sentence_chars(label_file: Path) -> float:
     return len(labels) / max(ends, 1)
 
 
-def _conllu_argv(module: str, data: Path, models: Path, name: str, *extra: str) -> list[str]:
-    """Return the flags every CoNLL-U-trained Stanza module shares, then ``extra``."""
+def _conllu_argv(
+    module: str, data: Path, models: Path, name: str, *extra: str, files: str = ""
+) -> list[str]:
+    """Return the flags every CoNLL-U-trained Stanza module shares, then ``extra``.
+
+    ``files`` picks variants of the data files: ``".tagpred"`` trains and
+    evaluates on ``train.tagpred.conllu`` and ``dev.tagpred.conllu``.
+    """
     return [
         "-m", f"stanza.models.{module}",
-        "--train_file", str(data / "train.conllu"),
-        "--eval_file", str(data / "dev.conllu"),
+        "--train_file", str(data / f"train{files}.conllu"),
+        "--eval_file", str(data / f"dev{files}.conllu"),
         "--output_file", str(models / f"{name}.dev.pred.conllu"),
         "--shorthand", SHORTHAND,
         "--save_dir", str(models),
@@ -181,17 +187,9 @@ def parser_finetune_step(data: Path, models: Path, steps: int, init: Path) -> St
     Stanza's second-stage rate, model selection on dev LAS with predicted tags.
     """
     name = "parser_small_ft"
-    argv = [
-        "-m", "training.finetune_parser",
-        "--continue_from", str(init),
-        "--mode", "train",
-        "--train_file", str(data / "train.tagpred.conllu"),
-        "--eval_file", str(data / "dev.tagpred.conllu"),
-        "--output_file", str(models / f"{name}.dev.pred.conllu"),
-        "--shorthand", SHORTHAND,
+    argv = _conllu_argv(
+        "parser", data, models, name,
         "--lang", "en",
-        "--save_dir", str(models),
-        "--save_name", f"{name}.pt",
         "--checkpoint_save_name", str(models / f"{name}_checkpoint.pt"),
         "--wordvec_pretrain_file", str(data / "en_glove50.pt"),
         "--optim", "adam",
@@ -203,7 +201,9 @@ def parser_finetune_step(data: Path, models: Path, steps: int, init: Path) -> St
         "--max_steps_before_stop", str(steps),
         "--seed", "7",
         *PARSER_SIZES["small"],
-    ]  # fmt: skip
+        files=".tagpred",
+    )  # fmt: skip
+    argv = ["-m", "training.finetune_parser", "--continue_from", str(init), *argv[2:]]
     return Step(name, argv, models / f"{name}.pt")
 
 
