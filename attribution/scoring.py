@@ -17,7 +17,6 @@ stance ("claimed", "admitted") is reported in ``Cue.stance``, not scored here.
 from __future__ import annotations
 
 import copy
-import os
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
@@ -30,6 +29,7 @@ from attribution import hedges as hk
 from attribution.errors import AttributionError
 from attribution.records import Attribution, Hedge, Score, ScoreReason, Speaker
 from attribution.resources import data_path
+from attribution.settings import settings
 
 RUBRIC_ENV = "ATTRIBUTION_RUBRIC"
 RUBRIC_FILE = "rubric.yaml"
@@ -87,7 +87,7 @@ class Rubric:
 
 def rubric_path() -> tuple[Path, str]:
     """Return the rubric file in force and where it came from (env override or bundled)."""
-    override = os.environ.get(RUBRIC_ENV)
+    override = settings().rubric_path
     if override:
         return Path(override), RUBRIC_ENV
     return data_path(RUBRIC_FILE), "bundled"

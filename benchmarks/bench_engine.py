@@ -16,8 +16,11 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
 sys.path.insert(0, str(ROOT))
+
+from attribution.settings import shared_dir  # noqa: E402
+
+SHARED = shared_dir()
 
 from attribution.nlp.stanza_parser import get_parser  # noqa: E402
 from attribution.pipeline import Analyzer  # noqa: E402

@@ -21,7 +21,12 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from attribution.settings import shared_dir  # noqa: E402
+
+SHARED = shared_dir()
 
 
 def texts(limit: int | None) -> dict[str, list[str]]:

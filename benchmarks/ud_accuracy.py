@@ -21,6 +21,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from attribution.nlp.convert import UNKNOWN_FORM  # noqa: E402
+from attribution.settings import shared_dir  # noqa: E402
 from training.data import iter_documents  # noqa: E402
 
 METRICS = ("Tokens", "Sentences", "Words", "UPOS", "XPOS", "UFeats", "Lemmas", "UAS", "LAS")
@@ -78,7 +79,7 @@ def main() -> int:
     ap = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    ap.add_argument("--ud", type=Path, default=ROOT.parent / "shared" / "data" / "ud-english")
+    ap.add_argument("--ud", type=Path, default=shared_dir() / "data" / "ud-english")
     ap.add_argument("--json", type=Path, help="also write the scores here")
     ap.add_argument("--stanza-dir", help="score official models in this stanza_resources folder")
     ap.add_argument("--models", help="score this bundle-format models folder instead")

@@ -9,21 +9,19 @@ hold (``false`` asks nothing).
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-SHARED_ENV = "ATTRIBUTION_SHARED"
+from attribution.settings import env_name, shared_dir
+
+__all__ = ["SHARED_ENV", "check_floors", "load_floors", "report_floors", "shared_dir"]
+
+#: ``shared_dir()`` (from :mod:`attribution.settings`) honours this variable.
+SHARED_ENV = env_name("shared")
 REPO_ROOT = Path(__file__).resolve().parent.parent
 FLOORS_DIR = Path(__file__).resolve().parent / "floors"
 CEILING_SUFFIX = "_max"
-
-
-def shared_dir() -> Path:
-    """Return the shared data folder: ``$ATTRIBUTION_SHARED`` or ``../shared`` beside the repo."""
-    override = os.environ.get(SHARED_ENV)
-    return Path(override) if override else REPO_ROOT.parent / "shared"
 
 
 def load_floors(name: str) -> dict[str, Any]:

@@ -23,9 +23,10 @@ from typing import Any
 
 from attribution.records import Repair
 from attribution.repair import RepairResult, repair_text
+from evaluation.common import shared_dir
 
 REPO = Path(__file__).resolve().parent.parent
-SHARED = REPO.parent / "shared"
+SHARED = shared_dir()
 SEED_TEXT = SHARED / "examples" / "gantz-morocco.txt"
 SEED_GOLD = SHARED / "examples" / "repair" / "gantz-morocco.repair.json"
 POLNEAR_GLOB = "data/polnear/*/text/*.txt"
@@ -349,8 +350,10 @@ def failures(values: dict[str, float], floors: dict[str, float]) -> list[str]:
     return out
 
 
-def run(shared: Path = SHARED) -> tuple[dict[str, float], list[str]]:
-    """Evaluate on the seed and PolNeAR under ``shared``; print; return figures and failures."""
+def run(shared: Path | None = None) -> tuple[dict[str, float], list[str]]:
+    """Evaluate on the seed and PolNeAR under ``shared`` (default: :func:`shared_dir`); print;
+    return figures and failures."""
+    shared = shared_dir() if shared is None else shared
     gold = json.loads((shared / "examples/repair/gantz-morocco.repair.json").read_text("utf-8"))
     seed = evaluate_seed((shared / "examples/gantz-morocco.txt").read_text("utf-8"), gold)
     clean = evaluate_clean(sorted(shared.glob(POLNEAR_GLOB)))
@@ -366,7 +369,7 @@ def run(shared: Path = SHARED) -> tuple[dict[str, float], list[str]]:
 def main(argv: list[str] | None = None) -> int:
     """Run the evaluation; return 1 if a figure misses its floor."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--shared", type=Path, default=SHARED, help="the shared data folder")
+    parser.add_argument("--shared", type=Path, default=shared_dir(), help="the shared data folder")
     args = parser.parse_args(argv)
     if not args.shared.is_dir():
         print(f"no shared data at {args.shared}", file=sys.stderr)

@@ -2,21 +2,19 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 from _engine_conllu import HE_SAID, MADDY, doc
 
 from attribution.errors import InputError
 from attribution.pipeline import Analyzer, analyze
 from attribution.records import Analysis
+from attribution.settings import shared_dir
 from attribution.types import ParsedDocument
 
 TEXT = (
     "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence.\n"
     "“It’s possible that they were keen on this,” he said."
 )
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "examples" / "gantz-morocco.txt"
 
 
 class FakeParser:
@@ -84,10 +82,12 @@ def test_versions_lists_components() -> None:
 
 
 @pytest.mark.model
+@pytest.mark.shared
 def test_real_models_on_the_seed() -> None:
-    if not SEED.exists():
-        pytest.skip("needs ../shared/examples")
-    text = SEED.read_text(encoding="utf-8")
+    seed = shared_dir() / "examples" / "gantz-morocco.txt"
+    if not seed.exists():
+        pytest.skip(f"needs {seed}")
+    text = seed.read_text(encoding="utf-8")
     analyzer = Analyzer()
     analyzer.load()
     result = analyzer.analyze(text)

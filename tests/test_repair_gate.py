@@ -7,14 +7,16 @@ from pathlib import Path
 
 import pytest
 
-from evaluation.repair import FLOORS, SHARED, failures, run
+from attribution.settings import shared_dir
+from evaluation.repair import FLOORS, failures, run
 
 pytestmark = pytest.mark.shared
 
 
-@pytest.mark.skipif(not (SHARED / "examples" / "repair").is_dir(), reason="no ../shared data")
 def test_repair_evaluation_meets_its_floors(capsys: pytest.CaptureFixture[str]) -> None:
-    values, failed = run(SHARED)
+    if not (shared_dir() / "examples" / "repair").is_dir():
+        pytest.skip(f"no shared data at {shared_dir()}")
+    values, failed = run(shared_dir())
     capsys.readouterr()
     assert failed == []
     floors = json.loads(Path(FLOORS).read_text("utf-8"))

@@ -11,6 +11,7 @@ import pytest
 from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.nlp import stanza_parser as sp
 from attribution.nlp.convert import to_document
+from attribution.settings import ConfigError, Settings, reset_settings
 
 MADDY = "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence."
 
@@ -53,6 +54,22 @@ def test_env_configures_dir_and_threads(monkeypatch: pytest.MonkeyPatch) -> None
     monkeypatch.setenv(sp.ENV_STANZA_DIR, "/opt/stanza_resources")
     monkeypatch.setenv(sp.ENV_THREADS, "3")
     assert sp.ParserConfig.from_env() == sp.ParserConfig("/opt/stanza_resources", 3)
+    assert sp.ParserConfig.from_env(threads=2).threads == 2  # given values win
+
+
+def test_settings_are_passed_explicitly_or_read_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    given = Settings(stanza_dir="/x", threads=4, models_dir="/m")
+    assert sp.ParserConfig.from_env(settings=given) == sp.ParserConfig("/x", 4, "/m")
+    monkeypatch.setenv(sp.ENV_THREADS, "5")
+    assert sp.ParserConfig.from_env().threads == 5
+    monkeypatch.setenv(sp.ENV_THREADS, "6")
+    assert sp.ParserConfig.from_env().threads == 5  # read once per process...
+    reset_settings()
+    assert sp.ParserConfig.from_env().threads == 6  # ...until reset
+    monkeypatch.setenv(sp.ENV_THREADS, "zero")
+    reset_settings()
+    with pytest.raises(ConfigError, match="ATTRIBUTION_THREADS must be a whole number"):
+        sp.ParserConfig.from_env()
 
 
 def test_models_dir_from_env_replaces_the_bundle(

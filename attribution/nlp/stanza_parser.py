@@ -2,10 +2,11 @@
 
 By default the models bundled in ``attribution/models`` (trained by the recipe
 in ``training/``) are loaded from explicit paths. When ``stanza_dir`` (or the
-``ATTRIBUTION_STANZA_DIR`` environment variable) names a ``stanza_resources``
-folder that holds official English models, those are used instead; ``models_dir``
-(or ``ATTRIBUTION_MODELS_DIR``) points at another folder laid out like the bundle,
-with its own ``manifest.json`` (a newly trained candidate, say). Stanza is always
+``ATTRIBUTION_STANZA_DIR`` setting, :mod:`attribution.settings`) names a
+``stanza_resources`` folder that holds official English models, those are used
+instead; ``models_dir`` (or ``ATTRIBUTION_MODELS_DIR``) points at another folder
+laid out like the bundle, with its own ``manifest.json`` (a newly trained
+candidate, say). Stanza is always
 called with ``download_method=None``: nothing is ever fetched.
 """
 
@@ -23,13 +24,15 @@ from typing import Any
 from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.nlp import fast_decode
 from attribution.nlp.convert import to_document
+from attribution.settings import Settings, env_name
+from attribution.settings import settings as current_settings
 from attribution.types import ParsedDocument
 
 BUNDLED_DIR = Path(__file__).resolve().parent.parent / "models"
 PROCESSORS = "tokenize,mwt,pos,lemma,depparse"
-ENV_STANZA_DIR = "ATTRIBUTION_STANZA_DIR"
-ENV_THREADS = "ATTRIBUTION_THREADS"
-ENV_MODELS_DIR = "ATTRIBUTION_MODELS_DIR"
+ENV_STANZA_DIR = env_name("stanza_dir")
+ENV_THREADS = env_name("threads")
+ENV_MODELS_DIR = env_name("models_dir")
 # Words per tagger/lemmatizer/parser batch. Stanza's defaults batch a whole long
 # article at once: on a 22k-character article peak RSS fell from 1.5 GB to 0.53 GB
 # with 500, and parsing got faster (benchmarks/bench_parser.py).
@@ -125,12 +128,15 @@ class ParserConfig:
         stanza_dir: str | None = None,
         threads: int | None = None,
         models_dir: str | None = None,
+        *,
+        settings: Settings | None = None,
     ) -> ParserConfig:
-        env_threads = os.environ.get(ENV_THREADS)
+        """Return the values given, the rest from ``settings`` (default: the process's)."""
+        env = settings or current_settings()
         return cls(
-            stanza_dir=stanza_dir or os.environ.get(ENV_STANZA_DIR) or None,
-            threads=threads or (int(env_threads) if env_threads else None),
-            models_dir=models_dir or os.environ.get(ENV_MODELS_DIR) or None,
+            stanza_dir=stanza_dir or env.stanza_dir,
+            threads=threads or env.threads,
+            models_dir=models_dir or env.models_dir,
         )
 
     @property
