@@ -13,6 +13,7 @@ Usage::
 
     python benchmarks/bench_http.py                      # real models
     python benchmarks/bench_http.py --requests 20 --fake # no models: pure HTTP cost
+                                                         # (tests/fakes.py, from a checkout)
 
 Keep it light on shared machines: the defaults send 30 + 30 requests.
 """
@@ -35,9 +36,16 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
-SEED = ROOT.parent / "shared" / "examples" / "gantz-morocco.txt"
-FAKE = "service.testing:FakeAnalyzer"
-REAL = "attribution.pipeline:Analyzer"
+from attribution.settings import shared_dir  # noqa: E402
+
+SEED = shared_dir() / "examples" / "gantz-morocco.txt"
+REAL = "real"
+#: analyzer name -> (class for the in-process side, gunicorn app); the fakes are test code.
+ANALYZERS = {
+    REAL: ("attribution.pipeline:Analyzer", "service.wsgi:app"),
+    "fake": ("tests.fakes:FakeAnalyzer", "tests.fake_wsgi:fake()"),
+    "torch": ("tests.fakes:TorchAnalyzer", "tests.fake_wsgi:torch()"),
+}
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -70,7 +78,7 @@ def direct_timer(text: str, spec: str, threads: int) -> Callable[[], float]:
     from attribution.schemas import dump_analysis
     from service.engine import import_string
 
-    analyzer = import_string(spec)(threads=threads)
+    analyzer = import_string(ANALYZERS[spec][0])(threads=threads)
     analyzer.load()
     analyzer.analyze(text)  # warm up
 
@@ -86,11 +94,10 @@ def start_gunicorn(port: int, workers: int, spec: str, threads: int) -> subproce
     """Start gunicorn on 127.0.0.1:``port``."""
     env = {**os.environ, "ATTRIBUTION_PRELOAD": "1", "ATTRIBUTION_THREADS": str(threads)}
     env.pop("ATTRIBUTION_API_KEYS", None)
-    env["ATTRIBUTION_ANALYZER"] = spec
     return subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "service/gunicorn.conf.py",
          "--bind", f"127.0.0.1:{port}", "--workers", str(workers),
-         "--access-logfile", "/dev/null", "service.wsgi:app"],
+         "--access-logfile", "/dev/null", ANALYZERS[spec][1]],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
@@ -123,8 +130,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--fake", action="store_true", help="fake analyzer: no models needed")
     parser.add_argument(
         "--analyzer",
-        metavar="MODULE:CALLABLE",
-        help="another analyzer for both sides, e.g. service.testing:TorchAnalyzer",
+        choices=sorted(ANALYZERS),
+        help="the analyzer for both sides (default: real; torch: a small torch model)",
     )
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
     args = parser.parse_args(argv)
@@ -133,7 +140,7 @@ def main(argv: list[str] | None = None) -> int:
     text = args.article.read_text(encoding="utf-8")
     body = json.dumps({"text": text}).encode()
 
-    spec = args.analyzer or (FAKE if args.fake else REAL)
+    spec = args.analyzer or ("fake" if args.fake else REAL)
     timed_direct = direct_timer(text, spec, args.threads)
     port = free_port()
     base = f"http://127.0.0.1:{port}"

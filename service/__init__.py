@@ -1,8 +1,8 @@
 """HTTP service for the attribution library: ``create_app()`` builds the Flask app.
 
 The service only parses requests, calls :mod:`attribution` and maps errors; it
-holds no NLP logic. Settings come from ``ATTRIBUTION_*`` variables
-(:mod:`service.config`).
+holds no NLP logic. Settings come from ``ATTRIBUTION_*`` variables, read once
+into a :class:`service.config.ServiceSettings` (or handed in ready-made).
 """
 
 from __future__ import annotations
@@ -33,15 +33,22 @@ def _finish_request(response: Response) -> Response:
 
 
 def create_app(
-    test_config: Mapping[str, Any] | None = None, analyzer: AnalyzerLike | None = None
+    test_config: Mapping[str, Any] | None = None,
+    analyzer: AnalyzerLike | None = None,
+    *,
+    settings: config.ServiceSettings | None = None,
 ) -> Flask:
-    """Build the app; ``test_config`` overrides settings, ``analyzer`` replaces the library's."""
+    """Build the app.
+
+    ``settings`` default to ``ServiceSettings.from_env()``; ``test_config``
+    overrides the Flask config keys they fill (``MAX_CHARS``, ``PRELOAD``, ...);
+    ``analyzer`` replaces the library's.
+    """
     app = Flask(__name__)
-    settings = config.from_env()
+    app.config.update((settings or config.ServiceSettings.from_env()).flask_config())
     if test_config:
-        settings.update(test_config)
-    app.config.update(settings)
-    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_BODY_BYTES"]
+        app.config.update(test_config)
+    app.config["MAX_CONTENT_LENGTH"] = app.config["MAX_BODY_BYTES"]
     app.json.sort_keys = False  # type: ignore[attr-defined]
     # ASCII-escaped JSON can always be encoded, whatever a client put in a key
     # that an error message echoes (unpaired surrogates included).

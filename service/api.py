@@ -9,9 +9,8 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
 
-from attribution.html import add_html_offsets, html_to_text
-from attribution.schemas import dump_analysis
-from service.engine import get_engine, import_string
+from attribution.document import TextTooLong, analyze_document
+from service.engine import get_engine, rubric_provider
 from service.errors import ArticleTooLong, QueryInvalid, describe, problem
 from service.schemas import ARTICLE_SCHEMA, BATCH_SCHEMA, MAX_ID
 
@@ -99,37 +98,19 @@ def _query_id() -> str | None:
 
 def analyze_article(article: dict[str, Any]) -> dict[str, Any]:
     """Analyse one validated article and return the response document."""
-    started = time.perf_counter()
     engine = get_engine()
-    limit = current_app.config["MAX_CHARS"]
-    mapping = None
-    text = article["text"]
-    if article["format"] == "html":
-        mapping = html_to_text(text)
-        text = mapping.text
-    if len(text) > limit:
-        what = "the text extracted from the HTML" if mapping else "the article"
-        raise ArticleTooLong(
-            f"{what} has {len(text)} characters; the limit is {limit} characters",
-            limit=limit,
-            length=len(text),
+    options = article["options"]
+    try:
+        document = analyze_document(
+            lambda text: engine.analyze(text, options),
+            article["text"],
+            fmt=article["format"],
+            max_chars=current_app.config["MAX_CHARS"],
+            versions=engine.versions,
         )
-    analysis = engine.analyze(text, article["options"])
-    result = dump_analysis(analysis)
-    document: dict[str, Any] = {"format": article["format"], "length": len(text)}
-    if mapping is not None:
-        add_html_offsets(result, mapping)
-        document["text"] = mapping.text
-        document["html_length"] = mapping.html_length
-    return {
-        "id": article["id"],
-        **result,
-        "document": document,
-        "meta": {
-            "versions": engine.versions(),
-            "elapsed_ms": round((time.perf_counter() - started) * 1000, 3),
-        },
-    }
+    except TextTooLong as exc:
+        raise ArticleTooLong(str(exc), limit=exc.limit, length=exc.length) from None
+    return {"id": article["id"], **document}
 
 
 @bp.post("/v1/attributions")
@@ -184,8 +165,7 @@ def attributions_batch() -> Response:
 @bp.get("/v1/rubric")
 def rubric() -> Response:
     """Return the scoring rules and weights in force."""
-    rubric_fn = import_string(current_app.config["RUBRIC_PROVIDER"])
-    return jsonify(rubric_fn())
+    return jsonify(rubric_provider(current_app.config["RUBRIC_PROVIDER"])())
 
 
 @bp.get("/healthz")

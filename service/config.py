@@ -1,33 +1,60 @@
-"""Read the service's settings from ``ATTRIBUTION_*`` environment variables.
+"""The service's settings: the library's (:mod:`attribution.settings`) plus its own.
 
-- ``ATTRIBUTION_STANZA_DIR``: folder of the Stanza models (default: the library's).
-- ``ATTRIBUTION_THREADS``: torch threads per worker (default: the library's).
+Every value comes from an ``ATTRIBUTION_*`` environment variable, read once by
+:meth:`ServiceSettings.from_env`; a bad value raises :class:`ConfigError`
+naming the variable. An empty variable counts as unset.
+
+Library (see :mod:`attribution.settings`): ``ATTRIBUTION_STANZA_DIR``,
+``ATTRIBUTION_MODELS_DIR``, ``ATTRIBUTION_THREADS`` (1 per worker under
+gunicorn), ``ATTRIBUTION_RUBRIC``, ``ATTRIBUTION_SHARED``.
+
+The app:
+
 - ``ATTRIBUTION_MAX_CHARS``: longest article accepted, in characters (100000).
 - ``ATTRIBUTION_MAX_BODY_BYTES``: largest request body, in bytes (4194304).
 - ``ATTRIBUTION_BATCH_MAX``: most articles in one batch request (16).
 - ``ATTRIBUTION_API_KEYS``: comma-separated API keys; empty means no auth (empty).
 - ``ATTRIBUTION_PRELOAD``: 1 loads the models when a worker starts (eager),
-  0 on the first analysis (lazy) (0).
-- ``ATTRIBUTION_ANALYZER``: ``module:callable`` building the analyzer
-  (``attribution.pipeline:Analyzer``).
-
-``ATTRIBUTION_RUBRIC`` (a rubric file) is read by :mod:`attribution.scoring`
-itself. ``RUBRIC_PROVIDER`` (``module:callable`` returning the rubric, default
-``attribution.scoring:rubric``) is a setting for tests, not read from the
-environment.
+  0 on the first analysis (lazy) (0 for ``create_app()``, 1 under gunicorn).
 - ``ATTRIBUTION_OPENAPI_PATH``: the file served at /openapi.yaml (the repo's, or the
   copy a wheel installs in ``<prefix>/share/attribution``).
+
+Gunicorn (``service/gunicorn.conf.py`` and ``attribution serve``):
+
+- ``ATTRIBUTION_BIND``: address to listen on (``127.0.0.1:8000``).
+- ``ATTRIBUTION_WORKERS``: worker processes (2).
+- ``ATTRIBUTION_TIMEOUT``: worker timeout in seconds (120).
+- ``ATTRIBUTION_MAX_REQUESTS``: recycle a worker after this many requests (0: never).
+- ``ATTRIBUTION_LOG_LEVEL``: gunicorn's log level (info).
+- ``FORWARDED_ALLOW_IPS`` (gunicorn's own name): proxies trusted for
+  ``X-Forwarded-*`` headers (127.0.0.1).
+
+``RUBRIC_PROVIDER`` (the callable, or ``module:callable``, returning the rubric
+served at /v1/rubric; default ``attribution.scoring.rubric``) is a Flask
+setting for tests, not read from the environment.
 """
 
 from __future__ import annotations
 
-import os
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-PREFIX = "ATTRIBUTION_"
+from attribution.settings import (
+    PREFIX,
+    ConfigError,
+    Settings,
+    env_name,
+    parse_bool,
+    parse_int,
+)
+
+__all__ = ["PREFIX", "ConfigError", "ServiceSettings", "default_openapi_path", "from_env"]
+
+DEFAULT_RUBRIC_PROVIDER = "attribution.scoring:rubric"
+_INTS = {"max_chars": 1, "max_body_bytes": 1, "batch_max": 1, "workers": 1, "timeout": 1}
 
 
 def default_openapi_path() -> str:
@@ -39,56 +66,68 @@ def default_openapi_path() -> str:
     return str(next((p for p in candidates if p.is_file()), candidates[0]))
 
 
-DEFAULTS: dict[str, Any] = {
-    "STANZA_DIR": None,
-    "THREADS": None,
-    "MAX_CHARS": 100_000,
-    "MAX_BODY_BYTES": 4 * 1024 * 1024,
-    "BATCH_MAX": 16,
-    "API_KEYS": (),
-    "PRELOAD": False,
-    "ANALYZER": "attribution.pipeline:Analyzer",
-    "RUBRIC_PROVIDER": "attribution.scoring:rubric",
-    "OPENAPI_PATH": default_openapi_path(),
-}
+@dataclass(frozen=True)
+class ServiceSettings(Settings):
+    """Everything the app and gunicorn are configured with; ``None``: the context's default."""
 
-_NOT_FROM_ENV = {"RUBRIC_PROVIDER"}
-_INTS = {"THREADS", "MAX_CHARS", "MAX_BODY_BYTES", "BATCH_MAX"}
-_TRUE = {"1", "true", "yes", "on"}
-_FALSE = {"0", "false", "no", "off", ""}
+    max_chars: int = 100_000
+    max_body_bytes: int = 4 * 1024 * 1024
+    batch_max: int = 16
+    api_keys: tuple[str, ...] = ()
+    preload: bool | None = None
+    openapi_path: str = field(default_factory=default_openapi_path)
+    bind: str = "127.0.0.1:8000"
+    workers: int = 2
+    timeout: int = 120
+    max_requests: int = 0
+    log_level: str = "info"
+    forwarded_allow_ips: str = "127.0.0.1"
+
+    @classmethod
+    def variables(cls) -> dict[str, str]:
+        """Return the environment variable of every field, by field name."""
+        out = super().variables()
+        out["forwarded_allow_ips"] = "FORWARDED_ALLOW_IPS"
+        return out
+
+    @classmethod
+    def _parse(cls, name: str, raw: str) -> Any:
+        if name in _INTS:
+            return parse_int(name, raw, minimum=_INTS[name])
+        if name == "max_requests":
+            return parse_int(name, raw, minimum=0)
+        if name == "preload":
+            return parse_bool(name, raw)
+        if name == "api_keys":
+            return tuple(key.strip() for key in raw.split(",") if key.strip())
+        return super()._parse(name, raw)
+
+    def flask_config(self) -> dict[str, Any]:
+        """Return the Flask config the app reads (``create_app``'s ``test_config`` wins)."""
+        return {
+            "SETTINGS": self,
+            "STANZA_DIR": self.stanza_dir,
+            "MODELS_DIR": self.models_dir,
+            "THREADS": self.threads,
+            "MAX_CHARS": self.max_chars,
+            "MAX_BODY_BYTES": self.max_body_bytes,
+            "BATCH_MAX": self.batch_max,
+            "API_KEYS": self.api_keys,
+            "PRELOAD": bool(self.preload),  # lazy unless asked: tests and the dev server
+            "RUBRIC_PROVIDER": DEFAULT_RUBRIC_PROVIDER,
+            "OPENAPI_PATH": self.openapi_path,
+        }
+
+    def worker_env(self) -> list[str]:
+        """Return gunicorn's ``raw_env`` for the workers: eager loading and one torch thread
+        unless set otherwise (see ``service/gunicorn.conf.py``)."""
+        preload = "0" if self.preload is False else "1"
+        return [
+            f"{env_name('preload')}={preload}",
+            f"{env_name('threads')}={self.threads or 1}",
+        ]
 
 
-class ConfigError(ValueError):
-    """A setting has a value the service cannot use."""
-
-
-def _parse(name: str, raw: str) -> Any:
-    if name in _INTS:
-        try:
-            value = int(raw)
-        except ValueError:
-            raise ConfigError(f"{PREFIX}{name} must be a whole number, not {raw!r}") from None
-        if value < 1:
-            raise ConfigError(f"{PREFIX}{name} must be at least 1, not {value}")
-        return value
-    if name == "PRELOAD":
-        if raw.strip().lower() in _TRUE:
-            return True
-        if raw.strip().lower() in _FALSE:
-            return False
-        raise ConfigError(f"{PREFIX}PRELOAD must be 1 or 0, not {raw!r}")
-    if name == "API_KEYS":
-        return tuple(key.strip() for key in raw.split(",") if key.strip())
-    return raw or None
-
-
-def from_env(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
-    """Return the settings, defaults overridden by ``ATTRIBUTION_*`` variables."""
-    environ = os.environ if environ is None else environ
-    settings = dict(DEFAULTS)
-    for name in DEFAULTS.keys() - _NOT_FROM_ENV:
-        raw = environ.get(PREFIX + name)
-        if raw is not None:
-            value = _parse(name, raw)
-            settings[name] = DEFAULTS[name] if value is None else value
-    return settings
+def from_env(environ: Mapping[str, str] | None = None) -> ServiceSettings:
+    """Return the service settings from ``environ`` (default: ``os.environ``)."""
+    return ServiceSettings.from_env(environ)

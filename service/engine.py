@@ -20,9 +20,12 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app
 
+from attribution.document import library_version, merged_versions
 from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.records import Analysis
 from service.errors import ModelsUnavailable
+
+__all__ = ["AnalyzerLike", "Engine", "get_engine", "library_version", "rubric_provider"]
 
 log = logging.getLogger("service")
 
@@ -50,14 +53,20 @@ def import_string(spec: str) -> Any:
     return getattr(importlib.import_module(module_name), attr)
 
 
-def library_version() -> str:
-    """Return the installed version of the ``attribution`` distribution."""
-    from importlib.metadata import PackageNotFoundError, version
+def rubric_provider(provider: str | Callable[[], Any]) -> Callable[[], Any]:
+    """Return the rubric callable: ``provider`` itself, or the one ``module:callable`` names."""
+    if callable(provider):
+        return provider
+    found: Callable[[], Any] = import_string(provider)
+    return found
 
-    try:
-        return version("attribution")
-    except PackageNotFoundError:
-        return "0+unknown"
+
+def default_analyzer(stanza_dir: str | None, threads: int | None) -> AnalyzerLike:
+    """Build the library's analyzer (imported here, in the worker: never in the master)."""
+    from attribution.pipeline import Analyzer
+
+    analyzer: AnalyzerLike = Analyzer(stanza_dir=stanza_dir, threads=threads)
+    return analyzer
 
 
 class Engine:
@@ -79,15 +88,8 @@ class Engine:
         cfg = app.config
         self.preload = bool(cfg["PRELOAD"])
         if self._given is None:
-            spec = cfg["ANALYZER"]
             stanza_dir, threads = cfg["STANZA_DIR"], cfg["THREADS"]
-
-            def factory() -> AnalyzerLike:
-                cls = import_string(spec)
-                analyzer: AnalyzerLike = cls(stanza_dir=stanza_dir, threads=threads)
-                return analyzer
-
-            self._factory = factory
+            self._factory = lambda: default_analyzer(stanza_dir, threads)
         app.extensions["attribution"] = self
         if self.preload:
             threading.Thread(target=self._load_quietly, name="model-loader", daemon=True).start()
@@ -151,9 +153,7 @@ class Engine:
 
     def versions(self) -> dict[str, str]:
         """Return the library and model versions (library only until loaded)."""
-        versions = {"attribution": library_version()}
-        versions.update(self._versions or {})
-        return versions
+        return merged_versions(self._versions)
 
 
 def get_engine() -> Engine:

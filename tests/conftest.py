@@ -1,21 +1,50 @@
-"""Shared fixtures: a service app with a fake analyzer, so service tests need no models."""
+"""Shared fixtures: a clean environment, and a service app with a fake analyzer (no models).
+
+Plain ``pytest`` runs the fast tests only (``addopts`` in pyproject.toml
+deselects the ``model`` and ``shared`` markers); ``make test`` runs
+``pytest -m ""``: everything.
+"""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 
 import pytest
+from fakes import FakeAnalyzer, fake_rubric
 from flask import Flask
 from flask.testing import FlaskClient
-from hypothesis import settings
+from hypothesis import settings as hypothesis_settings
 
+from attribution.settings import PREFIX, Settings, reset_settings
 from service import create_app
-from service.testing import FakeAnalyzer
 
 # Property tests check behaviour, not speed (speed lives in benchmarks/): on a
 # loaded CI machine Hypothesis's default 200 ms deadline fails them at random.
-settings.register_profile("attribution", deadline=None)
-settings.load_profile("attribution")
+hypothesis_settings.register_profile("attribution", deadline=None)
+hypothesis_settings.load_profile("attribution")
+
+#: Where the evaluation data is, from the environment the tests were started in
+#: (``ATTRIBUTION_SHARED`` or ``../shared``); kept while every other setting is cleared.
+SHARED_DIR = Settings.from_env().shared_dir
+
+
+@pytest.fixture(autouse=True)
+def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Remove every ``ATTRIBUTION_*`` variable and forget the settings read so far.
+
+    A developer's environment never leaks into a test; a test that sets a
+    variable and then reads the settings sees it. ``ATTRIBUTION_SHARED`` only
+    says where the evaluation data is: it is put back as it was.
+    """
+    for name in list(os.environ):
+        if name.startswith(PREFIX):
+            monkeypatch.delenv(name)
+    if SHARED_DIR != Settings().shared_dir:
+        monkeypatch.setenv(f"{PREFIX}SHARED", str(SHARED_DIR))
+    reset_settings()
+    yield
+    reset_settings()
 
 
 @pytest.fixture
@@ -24,22 +53,10 @@ def fake() -> FakeAnalyzer:
     return FakeAnalyzer()
 
 
-SERVICE_SETTINGS = ("API_KEYS", "PRELOAD", "MAX_CHARS", "MAX_BODY_BYTES", "BATCH_MAX")
-
-
-@pytest.fixture(autouse=True)
-def _service_settings_from_defaults(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep the service's ATTRIBUTION_* settings out of every test's environment."""
-    for name in SERVICE_SETTINGS:
-        monkeypatch.delenv(f"ATTRIBUTION_{name}", raising=False)
-
-
 @pytest.fixture
 def app(fake: FakeAnalyzer) -> Iterator[Flask]:
     """Return the app with the fake analyzer."""
-    yield create_app(
-        {"TESTING": True, "RUBRIC_PROVIDER": "service.testing:fake_rubric"}, analyzer=fake
-    )
+    yield create_app({"TESTING": True, "RUBRIC_PROVIDER": fake_rubric}, analyzer=fake)
 
 
 @pytest.fixture

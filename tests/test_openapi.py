@@ -7,17 +7,17 @@ from pathlib import Path
 import pytest
 import schemathesis
 import yaml
+from fakes import FakeAnalyzer, fake_rubric
 from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import negative_data_rejection
 
 from service import create_app
-from service.testing import FakeAnalyzer
 
 RAW_MEDIA_TYPES = {"text/plain", "text/html"}
 SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
-app = create_app({"RUBRIC_PROVIDER": "service.testing:fake_rubric"}, analyzer=FakeAnalyzer())
+app = create_app({"RUBRIC_PROVIDER": fake_rubric}, analyzer=FakeAnalyzer())
 schema = schemathesis.openapi.from_wsgi("/openapi.yaml", app)
 
 
@@ -64,7 +64,7 @@ def test_docs_are_open(path: str) -> None:
 
 KEY = "test-key"
 keyed_app = create_app(
-    {"RUBRIC_PROVIDER": "service.testing:fake_rubric", "API_KEYS": (KEY,)}, analyzer=FakeAnalyzer()
+    {"RUBRIC_PROVIDER": fake_rubric, "API_KEYS": (KEY,)}, analyzer=FakeAnalyzer()
 )
 keyed_schema = schemathesis.openapi.from_wsgi("/openapi.yaml", keyed_app)
 

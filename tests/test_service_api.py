@@ -7,11 +7,11 @@ import json
 import time
 
 import pytest
+from fakes import FakeAnalyzer
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder
 
 from service import create_app
-from service.testing import FakeAnalyzer
 
 ARTICLE = 'Officials said "we will formalise cooperation" on Tuesday.'
 
@@ -121,7 +121,6 @@ def test_rubric(client: FlaskClient) -> None:
 
 
 def test_real_rubric_is_served() -> None:
-    pytest.importorskip("attribution.scoring")
     app = create_app(analyzer=FakeAnalyzer())
     response = app.test_client().get("/v1/rubric")
     assert response.status_code == 200
@@ -176,23 +175,51 @@ def test_docs_page_points_at_the_spec(client: FlaskClient) -> None:
     assert b"openapi.yaml" in response.data
 
 
-def test_config_from_env(monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.config import ConfigError, from_env
+def test_config_from_env() -> None:
+    from service.config import ConfigError, ServiceSettings
 
     env = {
         "ATTRIBUTION_MAX_CHARS": "10",
         "ATTRIBUTION_API_KEYS": " a, b ,",
         "ATTRIBUTION_PRELOAD": "yes",
+        "ATTRIBUTION_THREADS": "3",
+        "ATTRIBUTION_BIND": "0.0.0.0:9000",
+        "ATTRIBUTION_MAX_REQUESTS": "0",
     }
-    settings = from_env(env)
-    assert settings["MAX_CHARS"] == 10
-    assert settings["API_KEYS"] == ("a", "b")
-    assert settings["PRELOAD"] is True
+    settings = ServiceSettings.from_env(env)
+    assert settings.max_chars == 10
+    assert settings.api_keys == ("a", "b")
+    assert settings.preload is True
+    assert settings.threads == 3  # a library setting, read by the same object
+    assert (settings.bind, settings.workers, settings.max_requests) == ("0.0.0.0:9000", 2, 0)
     with pytest.raises(ConfigError, match="ATTRIBUTION_BATCH_MAX"):
-        from_env({"ATTRIBUTION_BATCH_MAX": "many"})
+        ServiceSettings.from_env({"ATTRIBUTION_BATCH_MAX": "many"})
     with pytest.raises(ConfigError, match="ATTRIBUTION_PRELOAD"):
-        from_env({"ATTRIBUTION_PRELOAD": "maybe"})
-    assert from_env({"ATTRIBUTION_RUBRIC": "/x.yaml"})["RUBRIC_PROVIDER"].startswith("attribution")
+        ServiceSettings.from_env({"ATTRIBUTION_PRELOAD": "maybe"})
+    with pytest.raises(ConfigError, match="ATTRIBUTION_WORKERS must be at least 1"):
+        ServiceSettings.from_env({"ATTRIBUTION_WORKERS": "0"})
+    assert ServiceSettings.from_env({"ATTRIBUTION_RUBRIC": "/x.yaml"}).rubric_path == "/x.yaml"
+    assert ServiceSettings.from_env({}).flask_config()["RUBRIC_PROVIDER"].startswith("attribution")
+    # create_app reads the environment once, through the same object
+    assert ServiceSettings.from_env({"ATTRIBUTION_PRELOAD": ""}).preload is None
+
+
+def test_create_app_takes_settings(fake: FakeAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
+    from service.config import ServiceSettings
+
+    monkeypatch.setenv("ATTRIBUTION_MAX_CHARS", "5")
+    assert create_app(analyzer=fake).config["MAX_CHARS"] == 5
+    app = create_app(analyzer=fake, settings=ServiceSettings(max_chars=7, api_keys=("k",)))
+    assert (app.config["MAX_CHARS"], app.config["API_KEYS"]) == (7, ("k",))
+    assert app.config["SETTINGS"].max_chars == 7
+
+
+def test_versions_name_the_library_once(client: FlaskClient) -> None:
+    versions = client.post("/v1/attributions", json={"text": ARTICLE}).get_json()["meta"][
+        "versions"
+    ]
+    assert versions["attribution"] and "library" not in versions
+    assert versions["models"] == "fake"
 
 
 def test_service_does_not_hold_nlp_imports() -> None:

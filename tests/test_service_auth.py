@@ -5,11 +5,11 @@ from __future__ import annotations
 import logging
 
 import pytest
+from fakes import FakeAnalyzer
 from flask.testing import FlaskClient
 
 from service import create_app
 from service.auth import key_is_valid
-from service.testing import FakeAnalyzer
 
 KEY = "s3cret-key-1"
 

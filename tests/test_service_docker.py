@@ -33,13 +33,50 @@ def test_dockerignore_keeps_the_build_inputs() -> None:
             assert any(src.startswith(n.strip("!/")) for n in ignore if n.startswith("!")), src
 
 
-def test_gunicorn_config_never_preloads() -> None:
+def _gunicorn_config() -> dict[str, object]:
     settings: dict[str, object] = {}
     exec((ROOT / "service" / "gunicorn.conf.py").read_text(encoding="utf-8"), settings)
+    return settings
+
+
+def test_gunicorn_config_never_preloads() -> None:
+    settings = _gunicorn_config()
     assert settings["preload_app"] is False
-    raw_env = settings["raw_env"]
-    assert isinstance(raw_env, list)
-    assert any(entry.startswith("ATTRIBUTION_THREADS=") for entry in raw_env)
+    assert settings["raw_env"] == ["ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=1"]
+    assert (settings["bind"], settings["workers"], settings["timeout"]) == (
+        "127.0.0.1:8000",
+        2,
+        120,
+    )
+
+
+def test_gunicorn_config_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name, value in [
+        ("BIND", "0.0.0.0:9000"), ("WORKERS", "3"), ("TIMEOUT", "30"), ("MAX_REQUESTS", "50"),
+        ("LOG_LEVEL", "debug"), ("PRELOAD", "0"), ("THREADS", "2"),
+    ]:  # fmt: skip
+        monkeypatch.setenv(f"ATTRIBUTION_{name}", value)
+    settings = _gunicorn_config()
+    assert settings["bind"] == "0.0.0.0:9000" and settings["workers"] == 3
+    assert (settings["timeout"], settings["max_requests"], settings["max_requests_jitter"]) == (
+        30, 50, 5,
+    )  # fmt: skip
+    assert settings["loglevel"] == "debug"
+    assert settings["raw_env"] == ["ATTRIBUTION_PRELOAD=0", "ATTRIBUTION_THREADS=2"]
+    monkeypatch.setenv("ATTRIBUTION_WORKERS", "none")
+    with pytest.raises(ValueError, match="ATTRIBUTION_WORKERS"):
+        _gunicorn_config()
+
+
+def test_gunicorn_master_imports_no_torch() -> None:
+    code = (
+        "import runpy, sys; runpy.run_path('service/gunicorn.conf.py');"
+        "print('torch' in sys.modules, 'stanza' in sys.modules)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    assert out.stdout.split() == ["False", "False"]
 
 
 def test_hadolint_is_clean() -> None:

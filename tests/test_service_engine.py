@@ -13,11 +13,10 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from attribution import pipeline
 from attribution.nlp.conllu import parse_conllu
 from attribution.types import ParsedDocument
 from service import create_app
-
-pipeline = pytest.importorskip("attribution.pipeline")
 
 SPEC = yaml.safe_load(
     (Path(__file__).resolve().parent.parent / "openapi.yaml").read_text(encoding="utf-8")

@@ -7,14 +7,15 @@ import json
 from typing import Any
 
 import pytest
+from fakes import FakeAnalyzer
 from flask import Flask
 from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from werkzeug.test import EnvironBuilder
 
+from attribution.errors import ModelNotFoundError
 from service import create_app
-from service.testing import FakeAnalyzer
 
 PROBLEM = "application/problem+json"
 
@@ -183,15 +184,18 @@ def test_unexpected_failure_is_500_without_trace(
     assert any(body["request_id"] in r.getMessage() for r in caplog.records)
 
 
-def test_models_missing_is_503(monkeypatch: pytest.MonkeyPatch) -> None:
-    app = create_app({"ANALYZER": "no_such_module_xyz:Analyzer"})
-    client = app.test_client()
+def test_models_missing_is_503() -> None:
+    class Missing(FakeAnalyzer):
+        def load(self) -> None:
+            raise ModelNotFoundError("No model manifest at /nowhere/manifest.json")
+
+    client = create_app(analyzer=Missing()).test_client()
     body = assert_problem(
         client.post("/v1/attributions", json={"text": "hi"}),
         503,
         "urn:attribution:problem:models-unavailable",
     )
-    assert "no_such_module_xyz" in body["detail"]
+    assert "/nowhere/manifest.json" in body["detail"]
     ready = assert_problem(client.get("/readyz"), 503, "urn:attribution:problem:models-unavailable")
     assert ready["state"] == "failed"
 

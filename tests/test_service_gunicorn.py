@@ -1,7 +1,8 @@
 """Gunicorn with 2 workers under concurrent requests (fake analyzer; real one with -m model).
 
-The model-marked test is the fork-safety proof (stanza#570): two workers each
-load the real Stanza/torch models after the fork and answer concurrent requests.
+The fakes are served by ``tests/fake_wsgi.py`` (test-only); the model-marked
+test is the fork-safety proof (stanza#570): two workers each load the real
+Stanza/torch models after the fork and answer concurrent requests.
 """
 
 from __future__ import annotations
@@ -21,10 +22,9 @@ from pathlib import Path
 
 import pytest
 
-pytest.importorskip("gunicorn")
+from attribution.settings import shared_dir
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT.parent / "shared" / "examples" / "gantz-morocco.txt"
 
 
 def _free_port() -> int:
@@ -34,14 +34,15 @@ def _free_port() -> int:
 
 
 @contextmanager
-def gunicorn(env: dict[str, str], ready_timeout: float = 60) -> Iterator[tuple[str, list[str]]]:
+def gunicorn(
+    app: str, env: dict[str, str], ready_timeout: float = 60
+) -> Iterator[tuple[str, list[str]]]:
     """Run gunicorn with the repo config on a free loopback port; yield (url, log lines)."""
     port = _free_port()
-    full_env = {**os.environ, **env, "ATTRIBUTION_PRELOAD": "1"}
-    full_env.pop("ATTRIBUTION_API_KEYS", None)
+    full_env = {**os.environ, **env}  # conftest cleared every ATTRIBUTION_* variable
     proc = subprocess.Popen(
         [sys.executable, "-m", "gunicorn", "-c", "service/gunicorn.conf.py",
-         "--bind", f"127.0.0.1:{port}", "--workers", "2", "service.wsgi:app"],
+         "--bind", f"127.0.0.1:{port}", "--workers", "2", app],
         cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
@@ -110,11 +111,8 @@ def _concurrent(url: str, text: str, requests: int, clients: int = 4) -> list[tu
 
 
 def test_two_workers_serve_concurrent_requests_and_survive_bad_input() -> None:
-    env = {
-        "ATTRIBUTION_ANALYZER": "service.testing:FakeAnalyzer",
-        "ATTRIBUTION_MAX_BODY_BYTES": "2000",
-    }
-    with gunicorn(env) as (url, log):
+    env = {"ATTRIBUTION_MAX_BODY_BYTES": "2000"}
+    with gunicorn("tests.fake_wsgi:fake()", env) as (url, log):
         results = _concurrent(url, 'Officials said "we will go" today.', requests=40)
         assert [status for status, _ in results] == [200] * 40
         assert len({body["rid"] for _, body in results}) == 40
@@ -145,9 +143,8 @@ def test_two_workers_serve_concurrent_requests_and_survive_bad_input() -> None:
 
 def test_torch_in_two_workers_under_concurrent_requests() -> None:
     """Each worker imports torch after the fork, with a 2-thread pool; nothing hangs."""
-    pytest.importorskip("torch")
-    env = {"ATTRIBUTION_ANALYZER": "service.testing:TorchAnalyzer", "ATTRIBUTION_THREADS": "2"}
-    with gunicorn(env, ready_timeout=120) as (url, log):
+    env = {"ATTRIBUTION_THREADS": "2"}
+    with gunicorn("tests.fake_wsgi:torch()", env, ready_timeout=120) as (url, log):
         results = _concurrent(url, 'Officials said "we will go" today.', requests=24)
         assert [status for status, _ in results] == [200] * 24
         assert all(body["meta"]["versions"]["torch"] for _, body in results)
@@ -158,10 +155,11 @@ def test_torch_in_two_workers_under_concurrent_requests() -> None:
 @pytest.mark.model
 @pytest.mark.shared
 def test_real_models_in_two_workers_under_concurrent_requests() -> None:
-    if not SEED.exists():
-        pytest.skip("needs ../shared/examples")
-    with gunicorn({}, ready_timeout=300) as (url, log):
-        results = _concurrent(url, SEED.read_text(encoding="utf-8"), requests=8)
+    seed = shared_dir() / "examples" / "gantz-morocco.txt"
+    if not seed.exists():
+        pytest.skip(f"needs {seed}")
+    with gunicorn("service.wsgi:app", {}, ready_timeout=300) as (url, log):
+        results = _concurrent(url, seed.read_text(encoding="utf-8"), requests=8)
         assert [status for status, _ in results] == [200] * 8, results[0]
         assert all(body["attributions"] for _, body in results)
     assert len([line for line in log if "Booting worker" in line]) == 2

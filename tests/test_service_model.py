@@ -8,9 +8,8 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator
 
+from attribution.settings import shared_dir
 from service import create_app
-
-SEED = Path(__file__).resolve().parent.parent.parent / "shared" / "examples" / "gantz-morocco.txt"
 
 pytestmark = [pytest.mark.model, pytest.mark.shared]
 
@@ -24,9 +23,10 @@ RESPONSE_SCHEMA = Draft202012Validator(
 
 @pytest.fixture(scope="module")
 def seed() -> str:
-    if not SEED.exists():
-        pytest.skip("needs ../shared/examples/gantz-morocco.txt")
-    return SEED.read_text(encoding="utf-8")
+    path = shared_dir() / "examples" / "gantz-morocco.txt"
+    if not path.exists():
+        pytest.skip(f"needs {path}")
+    return path.read_text(encoding="utf-8")
 
 
 def test_real_app_on_the_seed_article(seed: str) -> None:

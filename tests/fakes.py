@@ -1,7 +1,9 @@
-"""A stand-in analyzer with the library's interface, for tests and demos without models.
+"""Stand-in analyzers with the library's interface, for tests without models.
 
-It finds quoted stretches and the word "said"; it is not an NLP engine and the
-service never uses it unless told to (``ATTRIBUTION_ANALYZER=service.testing:FakeAnalyzer``).
+``FakeAnalyzer`` finds quoted stretches and the word "said"; it is not an NLP
+engine. Tests hand it to ``service.create_app(analyzer=...)`` or to
+``attribution.cli.main(..., analyzer_factory=...)``; the gunicorn tests serve
+it through ``tests/fake_wsgi.py``. Production code never imports this module.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from attribution.records import (
     Score,
     ScoreReason,
     Speaker,
+    Summary,
     TextSpan,
 )
 
@@ -92,14 +95,14 @@ class FakeAnalyzer:
                     else Cue(TextSpan(said.start(), said.end(), said.group()), "say"),
                     speaker_id="s1" if i % 2 == 0 else None,
                     score=Score(40, "C", (ScoreReason("anonymous_source", -20.0, "officials"),)),
-                    sieve="fake",
+                    sieve="dependency",
                 )
             )
         return Analysis(
             text=text,
             attributions=tuple(attributions),
             speakers=(speaker,),
-            summary={"attributions": len(attributions), "characters": len(text)},
+            summary=Summary(attributions=len(attributions)),
             warnings=(),
         )
 
