@@ -8,15 +8,23 @@ for one with ``--debug``.
 from __future__ import annotations
 
 import argparse
-import importlib
 import json
 import os
+import stat
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Protocol, TextIO
+from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from attribution.errors import AttributionError, InputError, ModelLoadError, ModelNotFoundError
+from attribution.document import analyze_document, library_version, merged_versions
+from attribution.errors import AttributionError, ModelLoadError, ModelNotFoundError
+from attribution.records import Analysis
+from attribution.settings import ConfigError, Settings, settings
+
+if TYPE_CHECKING:  # the service (Flask) is imported only by `attribution serve`
+    from service.config import ServiceSettings
+
+    _Subparsers = argparse._SubParsersAction[argparse.ArgumentParser]  # no public name
 
 PROG = "attribution"
 EXIT_OK = 0
@@ -26,6 +34,7 @@ EXIT_MODELS = 3  # the models are missing or failed to load
 EXIT_INTERRUPTED = 130
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
+FORMATS = ("auto", "text", "html")
 
 DESCRIPTION = """\
 Find quotes and reported claims in news articles, who said them, and how well
@@ -44,25 +53,32 @@ examples:
 
 ANALYZE_EPILOG = """\
 output:
-  One FILE prints one JSON document: {"attributions", "speakers", "summary",
-  "repairs", "warnings"}. Several FILEs print one JSON object per line, each
-  with a "file" key. Offsets are characters (code points) into the text; for
-  HTML input "start"/"end" index the extracted text (given as document.text)
-  and "html_start"/"html_end" index the HTML as it is in the file.
+  One FILE prints one JSON document, the same as the HTTP API's: {"id" (null),
+  "attributions", "speakers", "summary", "repairs", "warnings", "document",
+  "meta"}. Several FILEs print one JSON object per line, each with a "file"
+  key. Offsets are characters (code points) into the text; for HTML input
+  "start"/"end" index the extracted text (given as document.text) and
+  "html_start"/"html_end" index the HTML as it is in the file.
 
 exit status:
   0 all files analysed; 1 some file could not be read or analysed (the others
   still are); 2 bad command line; 3 the models are missing or broken.
 
 The models load once per run, so many files in one call are much faster than
-one call per file.
+one call per file. Every file is checked before the models load.
 """
 
 
 class _Analyzer(Protocol):
     def load(self) -> None: ...
 
-    def analyze(self, text: str, *, options: Any = None) -> Any: ...
+    def analyze(self, text: str, *, options: Any = None) -> Analysis: ...
+
+    def versions(self) -> dict[str, str]: ...
+
+
+#: Builds the analyzer from the settings (tests hand in one that needs no models).
+AnalyzerFactory = Callable[[Settings], _Analyzer]
 
 
 class CliError(Exception):
@@ -80,12 +96,18 @@ def build_parser() -> argparse.ArgumentParser:
         description=DESCRIPTION,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    parser.add_argument("--version", action="version", version=f"%(prog)s {_version()}")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {library_version()}")
     parser.add_argument(
         "--debug", action="store_true", help="show full tracebacks (for bug reports)"
     )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    _add_analyze(sub)
+    _add_serve(sub)
+    return parser
+
+
+def _add_analyze(sub: _Subparsers) -> None:
     analyze = sub.add_parser(
         "analyze",
         help="analyse article files and print JSON",
@@ -98,7 +120,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     analyze.add_argument(
         "--format",
-        choices=("auto", "text", "html"),
+        choices=FORMATS,
         default="auto",
         help="how to read the files; auto: html for .html/.htm, text otherwise (default: auto)",
     )
@@ -110,14 +132,12 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument(
         "--stanza-dir",
         metavar="DIR",
-        default=os.environ.get("ATTRIBUTION_STANZA_DIR") or None,
         help="folder of the Stanza models (default: $ATTRIBUTION_STANZA_DIR, else bundled)",
     )
     analyze.add_argument(
         "--threads",
         type=_positive_int,
         metavar="N",
-        default=os.environ.get("ATTRIBUTION_THREADS") or None,
         help="torch threads (default: $ATTRIBUTION_THREADS, else torch's choice)",
     )
     analyze.add_argument(
@@ -133,17 +153,28 @@ def build_parser() -> argparse.ArgumentParser:
     )
     progress.add_argument("--no-progress", dest="progress", action="store_false")
 
+
+def _add_serve(sub: _Subparsers) -> None:
     serve = sub.add_parser(
         "serve",
         help="run the HTTP API",
         description=(
             "Run the HTTP API with gunicorn (Flask's development server where gunicorn is "
-            "not installed). Settings come from ATTRIBUTION_* variables; see docs/service.md."
+            "not installed). Needs the 'serve' extra (pip install 'attribution[serve]'). "
+            "Options left out come from ATTRIBUTION_* variables; see docs/service.md."
         ),
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (127.0.0.1)")
-    serve.add_argument("--port", type=_port, default=8000, help="port to listen on (8000)")
-    serve.add_argument("--workers", type=_positive_int, default=2, help="worker processes (2)")
+    serve.add_argument(
+        "--host", help="address to listen on (default: from $ATTRIBUTION_BIND, else 127.0.0.1)"
+    )
+    serve.add_argument(
+        "--port", type=_port, help="port to listen on (default: from $ATTRIBUTION_BIND, else 8000)"
+    )
+    serve.add_argument(
+        "--workers",
+        type=_positive_int,
+        help="worker processes (default: $ATTRIBUTION_WORKERS, else 2)",
+    )
     serve.add_argument(
         "--lazy",
         action="store_true",
@@ -152,11 +183,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument(
         "--dev", action="store_true", help="use Flask's development server (one process)"
     )
-    return parser
 
 
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run the command line; return the exit status."""
+def main(
+    argv: Sequence[str] | None = None, *, analyzer_factory: AnalyzerFactory | None = None
+) -> int:
+    """Run the command line; return the exit status.
+
+    ``analyzer_factory`` builds the analyzer from the settings (default: the
+    library's :class:`~attribution.pipeline.Analyzer`).
+    """
     parser = build_parser()
     args = parser.parse_args(argv)
     if args.command is None:
@@ -164,7 +200,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         if args.command == "analyze":
-            return run_analyze(args)
+            return run_analyze(args, analyzer_factory=analyzer_factory)
         return run_serve(args)
     except CliError as exc:
         _error(str(exc))
@@ -187,11 +223,14 @@ def run_analyze(
     args: argparse.Namespace,
     analyzer: _Analyzer | None = None,
     stdout: TextIO | None = None,
+    *,
+    analyzer_factory: AnalyzerFactory | None = None,
 ) -> int:
-    """Analyse every file in ``args.files``; print results; return the exit status."""
-    from attribution.html import add_html_offsets, html_to_text
-    from attribution.schemas import dump_analysis
+    """Analyse every file in ``args.files``; print results; return the exit status.
 
+    Every file is checked (exists, is a file, readable) before the models
+    load, and the models load only when a file is there to analyse.
+    """
     out = stdout or sys.stdout
     options = _parse_options(args.options)
     files: list[str] = args.files
@@ -199,49 +238,69 @@ def run_analyze(
         raise CliError("'-' (standard input) can be given only once", EXIT_USAGE)
     several = len(files) > 1
     show_progress = args.progress if args.progress is not None else several and _tty(sys.stderr)
-    engine = analyzer if analyzer is not None else _load_analyzer(args.stanza_dir, args.threads)
-    status = EXIT_OK
-    for done, name in enumerate(files):
-        if show_progress:
-            _progress(done, len(files), name)
-        try:
-            raw = _read(name)
-            fmt = _format_of(name, args.format)
-            text = raw
-            mapping = None
-            if fmt == "html":
-                mapping = html_to_text(raw)
-                text = mapping.text
-            result = dump_analysis(engine.analyze(text, options=options))
-            if mapping is not None:
-                add_html_offsets(result, mapping)
-                result["document"] = {
-                    "format": "html",
-                    "length": len(mapping.text),
-                    "text": mapping.text,
-                    "html_length": mapping.html_length,
-                }
-        except (InputError, CliError) as exc:
-            _error(f"{_label(name)}: {exc}")
-            status = EXIT_INPUT
-            continue
-        except (ModelNotFoundError, ModelLoadError) as exc:
-            raise CliError(str(exc), EXIT_MODELS) from exc
-        except AttributionError as exc:
-            _error(f"{_label(name)}: {exc}")
-            status = EXIT_INPUT
-            continue
-        except Exception as exc:
-            if args.debug:
-                raise
-            _error(f"{_label(name)}: unexpected error: {type(exc).__name__}: {exc}")
-            status = EXIT_INPUT
-            continue
-        _write(out, result, name if several else None, compact=args.compact or several)
-    if show_progress:
-        _progress(len(files), len(files), "")
-        sys.stderr.write("\n")
+    status_line = _StatusLine(sys.stderr, enabled=show_progress)
+    unreadable = _check_files(files, status_line)
+    engine = _LazyEngine(analyzer, analyzer_factory, _analyze_settings(args))
+    status = EXIT_INPUT if unreadable else EXIT_OK
+    try:
+        for done, name in enumerate(files):
+            status_line.progress(done, len(files), name)
+            if done in unreadable:
+                continue
+            result = _analyze_file(name, args, engine, options, status_line)
+            if result is None:
+                status = EXIT_INPUT
+                continue
+            _write(out, result, name if several else None, compact=args.compact or several)
+        status_line.progress(len(files), len(files), "")
+    finally:
+        status_line.close()
     return status
+
+
+def _check_files(files: list[str], status_line: _StatusLine) -> set[int]:
+    """Report every file that cannot be read; return their positions."""
+    unreadable: set[int] = set()
+    for index, name in enumerate(files):
+        try:
+            _check_readable(name)
+        except CliError as exc:
+            status_line.error(f"{_label(name)}: {exc}")
+            unreadable.add(index)
+    return unreadable
+
+
+def _analyze_file(
+    name: str,
+    args: argparse.Namespace,
+    engine: _LazyEngine,
+    options: dict[str, Any] | None,
+    status_line: _StatusLine,
+) -> dict[str, Any] | None:
+    """Return the API's document for one file, or None after reporting why there is none."""
+    try:
+        document = analyze_document(
+            lambda text: engine.get().analyze(text, options=options),
+            _read(name),
+            fmt=_format_of(name, args.format),
+            versions=engine.versions,
+        )
+    except CliError as exc:
+        if exc.status != EXIT_INPUT:
+            raise
+        message = str(exc)
+    except (ModelNotFoundError, ModelLoadError) as exc:
+        raise CliError(str(exc), EXIT_MODELS) from exc
+    except AttributionError as exc:
+        message = str(exc)
+    except Exception as exc:
+        if args.debug:
+            raise
+        message = f"unexpected error: {type(exc).__name__}: {exc}"
+    else:
+        return {"id": None, **document}  # the API's document; no id on the command line
+    status_line.error(f"{_label(name)}: {message}")
+    return None
 
 
 def run_serve(args: argparse.Namespace) -> int:
@@ -251,18 +310,28 @@ def run_serve(args: argparse.Namespace) -> int:
     spec = importlib.util.find_spec("service")
     if spec is None or spec.origin is None:
         raise CliError("the 'service' package is not installed next to 'attribution'", EXIT_USAGE)
+    if importlib.util.find_spec("flask") is None:
+        raise CliError("the HTTP service needs Flask: pip install 'attribution[serve]'", EXIT_USAGE)
+    from service.config import ServiceSettings
+
+    try:
+        config = ServiceSettings.from_env()
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    config = _serve_settings(args, config)
     service_dir = Path(spec.origin).parent
-    os.environ["ATTRIBUTION_PRELOAD"] = "0" if args.lazy else "1"
     use_gunicorn = not args.dev and importlib.util.find_spec("gunicorn") is not None
     if use_gunicorn:
         command = [
             sys.executable, "-m", "gunicorn",
             "--config", str(service_dir / "gunicorn.conf.py"),
             "--pythonpath", str(service_dir.parent),
-            "--bind", _bind(args.host, args.port),
-            "--workers", str(args.workers),
-            "service.wsgi:app",
+            "--bind", config.bind,
+            "--workers", str(config.workers),
         ]  # fmt: skip
+        for entry in config.worker_env():
+            command += ["--env", entry]
+        command.append("service.wsgi:app")
         sys.stdout.flush()
         os.execv(sys.executable, command)
         return EXIT_OK  # only reached when execv is stubbed out in tests
@@ -270,25 +339,91 @@ def run_serve(args: argparse.Namespace) -> int:
         _error("gunicorn is not installed (pip install gunicorn); using Flask's development server")
     from service import create_app
 
-    create_app().run(host=args.host, port=args.port, threaded=False)
+    host, port = _split_bind(config.bind)
+    create_app(settings=config).run(host=host, port=port, threaded=False)
     return EXIT_OK
 
 
-def _load_analyzer(stanza_dir: str | None, threads: int | None) -> _Analyzer:
-    spec = os.environ.get("ATTRIBUTION_ANALYZER", "attribution.pipeline:Analyzer")
+def _serve_settings(args: argparse.Namespace, config: ServiceSettings) -> ServiceSettings:
+    """Return ``config`` with the command line's choices: bind, workers, eager or lazy."""
+    bind = config.bind
+    if args.host is not None or args.port is not None:
+        host, port = _split_bind(config.bind)
+        bind = _bind(args.host or host, args.port or port)
+    preload = False if args.lazy else config.preload is not False  # eager unless asked
+    return config.replace(bind=bind, workers=args.workers or config.workers, preload=preload)
+
+
+class _LazyEngine:
+    """The analyzer, built and loaded on first use (so bad input never waits for the models)."""
+
+    def __init__(
+        self,
+        given: _Analyzer | None,
+        factory: AnalyzerFactory | None,
+        config: Settings,
+    ) -> None:
+        self._analyzer = given
+        self._factory = factory or _library_analyzer
+        self._config = config
+        self._versions: dict[str, str] | None = None
+
+    def get(self) -> _Analyzer:
+        if self._analyzer is None:
+            self._analyzer = _load_analyzer(self._factory, self._config)
+        return self._analyzer
+
+    def versions(self) -> dict[str, str]:
+        if self._versions is None:
+            self._versions = merged_versions(self.get().versions())
+        return self._versions
+
+
+def _analyze_settings(args: argparse.Namespace) -> Settings:
     try:
-        module_name, _, attr = spec.partition(":")
-        factory: Callable[..., _Analyzer] = getattr(importlib.import_module(module_name), attr)
-    except (ImportError, AttributeError) as exc:
-        raise CliError(f"cannot load the analysis engine {spec!r}: {exc}", EXIT_MODELS) from exc
+        base = settings()
+    except ConfigError as exc:
+        raise CliError(str(exc), EXIT_USAGE) from None
+    return base.replace(
+        stanza_dir=args.stanza_dir or base.stanza_dir, threads=args.threads or base.threads
+    )
+
+
+def _library_analyzer(config: Settings) -> _Analyzer:
+    from attribution.pipeline import Analyzer
+
+    analyzer: _Analyzer = Analyzer(stanza_dir=config.stanza_dir, threads=config.threads)
+    return analyzer
+
+
+def _load_analyzer(factory: AnalyzerFactory, config: Settings) -> _Analyzer:
     try:
-        analyzer = factory(stanza_dir=stanza_dir, threads=threads)
+        analyzer = factory(config)
         analyzer.load()
     except (ModelNotFoundError, ModelLoadError) as exc:
         raise CliError(str(exc), EXIT_MODELS) from exc
     except ImportError as exc:
         raise CliError(f"the analysis engine is incomplete: {exc}", EXIT_MODELS) from exc
     return analyzer
+
+
+def _check_readable(name: str) -> None:
+    """Raise :class:`CliError` unless ``name`` is standard input or a readable file."""
+    if name == "-":
+        return
+    path = Path(name)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise CliError("no such file") from None
+    except PermissionError:
+        raise CliError("permission denied") from None
+    except OSError as exc:
+        raise CliError(f"cannot read: {exc.strerror or exc}") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise CliError("is a directory, not a file")
+    if not os.access(path, os.R_OK):
+        raise CliError("permission denied")
 
 
 def _read(name: str) -> str:
@@ -346,22 +481,51 @@ def _write(out: TextIO, result: dict[str, Any], file: str | None, *, compact: bo
     out.flush()
 
 
-def _progress(done: int, total: int, name: str) -> None:
-    width = 30
-    filled = width * done // max(total, 1)
-    bar = "#" * filled + "." * (width - filled)
-    label = (name[:37] + "...") if len(name) > 40 else name
-    sys.stderr.write(f"\r[{bar}] {done}/{total} {label:<40}")
-    sys.stderr.flush()
+class _StatusLine:
+    """The progress bar on stderr; error lines never land on the bar's line."""
+
+    WIDTH = 30
+
+    def __init__(self, stream: TextIO, *, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled
+        self.line = ""  # the bar as last drawn; "" when none is on screen
+
+    def progress(self, done: int, total: int, name: str) -> None:
+        if not self.enabled:
+            return
+        filled = self.WIDTH * done // max(total, 1)
+        bar = "#" * filled + "." * (self.WIDTH - filled)
+        label = (name[:37] + "...") if len(name) > 40 else name
+        self.line = f"[{bar}] {done}/{total} {label:<40}"
+        self.stream.write("\r" + self.line)
+        self.stream.flush()
+
+    def error(self, message: str) -> None:
+        """Write ``message`` on a line of its own, then draw the bar again below it."""
+        if self.line:
+            self.stream.write("\r" + " " * len(self.line) + "\r")
+        _error(message, self.stream)
+        if self.line:
+            self.stream.write(self.line)
+            self.stream.flush()
+
+    def close(self) -> None:
+        """End the bar's line, so what follows starts on a line of its own."""
+        if self.line:
+            self.stream.write("\n")
+            self.stream.flush()
+            self.line = ""
 
 
 def _label(name: str) -> str:
     return "<stdin>" if name == "-" else name
 
 
-def _error(message: str) -> None:
-    sys.stderr.write(f"{PROG}: error: {message}\n")
-    sys.stderr.flush()
+def _error(message: str, stream: TextIO | None = None) -> None:
+    out = stream or sys.stderr
+    out.write(f"{PROG}: error: {message}\n")
+    out.flush()
 
 
 def _tty(stream: TextIO) -> bool:
@@ -369,6 +533,21 @@ def _tty(stream: TextIO) -> bool:
         return stream.isatty()
     except (AttributeError, ValueError):
         return False
+
+
+def _split_bind(bind: str) -> tuple[str, int]:
+    """Return the host and port of a gunicorn bind; defaults where it has none (a socket)."""
+    host, port = "127.0.0.1", "8000"
+    if bind.startswith(("unix:", "fd://")):
+        return host, int(port)
+    if bind.startswith("["):  # [IPv6]:port
+        host, _, rest = bind[1:].partition("]")
+        port = rest.removeprefix(":") or port
+    elif bind.count(":") == 1:
+        host, port = bind.split(":")
+    else:
+        host = bind
+    return host or "127.0.0.1", int(port) if port.isdigit() else 8000
 
 
 def _bind(host: str, port: int) -> str:
@@ -390,12 +569,3 @@ def _port(value: str) -> int:
     if number > 65535:
         raise argparse.ArgumentTypeError(f"ports go up to 65535, got {number}")
     return number
-
-
-def _version() -> str:
-    from importlib.metadata import PackageNotFoundError, version
-
-    try:
-        return version("attribution")
-    except PackageNotFoundError:
-        return "0+unknown"

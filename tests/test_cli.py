@@ -6,19 +6,44 @@ import json
 import os
 import subprocess
 import sys
+import time
+from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+import yaml
+from fakes import FakeAnalyzer
+from jsonschema import Draft202012Validator
 
 from attribution import cli
+from attribution.errors import ModelNotFoundError
+from attribution.settings import Settings
 
-FAKE = "service.testing:FakeAnalyzer"
 ROOT = Path(__file__).resolve().parent.parent
+SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 
 
-@pytest.fixture(autouse=True)
-def fake_engine(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ATTRIBUTION_ANALYZER", FAKE)
+class Factory:
+    """Build fake analyzers, remembering the settings each was built with."""
+
+    def __init__(self) -> None:
+        self.made: list[FakeAnalyzer] = []
+        self.settings: list[Settings] = []
+
+    def __call__(self, settings: Settings) -> FakeAnalyzer:
+        self.settings.append(settings)
+        self.made.append(FakeAnalyzer())
+        return self.made[-1]
+
+
+@pytest.fixture
+def factory() -> Factory:
+    return Factory()
+
+
+def run(argv: Sequence[str], factory: Factory | None = None) -> int:
+    """Run the command line over the fake analyzer."""
+    return cli.main(list(argv), analyzer_factory=factory or Factory())
 
 
 @pytest.fixture
@@ -28,15 +53,27 @@ def article(tmp_path: Path) -> Path:
     return path
 
 
-def test_one_file_prints_one_json_document(
+def test_one_file_prints_the_apis_json_document(
     article: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["analyze", str(article)]) == 0
+    assert run(["analyze", str(article)]) == 0
     out = capsys.readouterr().out
     doc = json.loads(out)
-    assert list(doc) == ["attributions", "speakers", "summary", "repairs", "warnings"]
+    assert list(doc) == [
+        "id", "attributions", "speakers", "summary", "repairs", "warnings", "document", "meta",
+    ]  # fmt: skip
     assert doc["attributions"][0]["content"]["text"] == "we will formalise it"
-    assert "file" not in doc
+    assert doc["id"] is None and "file" not in doc
+    assert doc["document"] == {"format": "text", "length": len(article.read_text())}
+    assert doc["meta"]["versions"]["attribution"] and "library" not in doc["meta"]["versions"]
+    # The envelope is the API's (the fake's own attributions are not the engine's).
+    response = SPEC["components"]["schemas"]["AnalysisResponse"]
+    envelope = {
+        **response,
+        "properties": {k: response["properties"][k] for k in ("id", "document", "meta")},
+    }
+    validator = Draft202012Validator({**envelope, "components": SPEC["components"]})
+    assert not list(validator.iter_errors(doc))
     assert out.count("\n") > 3  # pretty-printed
 
 
@@ -45,7 +82,7 @@ def test_several_files_print_json_lines_with_file(
 ) -> None:
     html = tmp_path / "page.html"
     html.write_text("<p>He said &ldquo;hi&rdquo;</p>", encoding="utf-8")
-    assert cli.main(["analyze", "--no-progress", str(article), str(html)]) == 0
+    assert run(["analyze", "--no-progress", str(article), str(html)]) == 0
     lines = capsys.readouterr().out.splitlines()
     docs = [json.loads(line) for line in lines]
     assert [d["file"] for d in docs] == [str(article), str(html)]
@@ -54,39 +91,91 @@ def test_several_files_print_json_lines_with_file(
     assert docs[1]["document"]["format"] == "html"
 
 
-def test_models_load_once_per_run(article: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from service.testing import FakeAnalyzer
-
-    made: list[FakeAnalyzer] = []
-
-    def factory(**kwargs: object) -> FakeAnalyzer:
-        made.append(FakeAnalyzer())
-        return made[-1]
-
-    monkeypatch.setattr(cli, "importlib", _FakeImportlib(factory))
-    assert cli.main(["analyze", "--no-progress", str(article), str(article), str(article)]) == 0
-    assert len(made) == 1 and made[0].load_calls == 1 and made[0].analyze_calls == 3
+def test_models_load_once_per_run(article: Path, factory: Factory) -> None:
+    assert run(["analyze", "--no-progress", str(article), str(article), str(article)], factory) == 0
+    (made,) = factory.made
+    assert made.load_calls == 1 and made.analyze_calls == 3
 
 
-class _FakeImportlib:
-    def __init__(self, factory: object) -> None:
-        self.factory = factory
+def test_settings_reach_the_analyzer(
+    article: Path, factory: Factory, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ATTRIBUTION_STANZA_DIR", "/opt/stanza")
+    monkeypatch.setenv("ATTRIBUTION_THREADS", "3")
+    assert run(["analyze", str(article)], factory) == 0
+    assert (factory.settings[0].stanza_dir, factory.settings[0].threads) == ("/opt/stanza", 3)
+    assert run(["analyze", "--threads", "2", "--stanza-dir", "/x", str(article)], factory) == 0
+    assert (factory.settings[1].stanza_dir, factory.settings[1].threads) == ("/x", 2)
 
-    def import_module(self, name: str) -> object:
-        return type("M", (), {"FakeAnalyzer": staticmethod(self.factory)})
+
+def test_bad_setting_is_a_usage_error(
+    article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ATTRIBUTION_THREADS", "many")
+    assert run(["analyze", str(article)]) == 2
+    assert "ATTRIBUTION_THREADS" in capsys.readouterr().err
+
+
+def test_unreadable_input_is_reported_before_the_models_load(
+    article: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    events: list[str] = []
+
+    class Recorder(FakeAnalyzer):
+        def load(self) -> None:
+            events.append("load")
+            super().load()
+
+    def factory(settings: Settings) -> FakeAnalyzer:
+        return Recorder()
+
+    argv = ["analyze", "--no-progress", str(article), "/no/such/file.txt", str(tmp_path)]
+    assert cli.main(argv, analyzer_factory=factory) == 1
+    captured = capsys.readouterr()
+    assert captured.err.splitlines() == [
+        "attribution: error: /no/such/file.txt: no such file",
+        f"attribution: error: {tmp_path}: is a directory, not a file",
+    ]
+    assert events == ["load"]
+    events.clear()
+    assert cli.main(["analyze", "/no/such/file.txt"], analyzer_factory=factory) == 1
+    empty = tmp_path / "empty.txt"
+    empty.write_text("  \n")
+    assert cli.main(["analyze", str(empty)], analyzer_factory=factory) == 1
+    assert events == []  # nothing to analyse: the models never load
 
 
 def test_progress_bar_goes_to_stderr(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["analyze", "--progress", str(article), str(article)]) == 0
+    assert run(["analyze", "--progress", str(article), str(article)]) == 0
     captured = capsys.readouterr()
     assert "2/2" in captured.err and "[" in captured.err
     assert "2/2" not in captured.out
+    assert captured.err.endswith("\n")
+
+
+def test_errors_get_their_own_line_under_a_progress_bar(
+    article: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    empty = tmp_path / "empty.txt"
+    empty.write_text("")
+    argv = ["analyze", "--progress", str(article), "/no/such.txt", str(empty), str(article)]
+    assert run(argv) == 1
+    err = capsys.readouterr().err
+    errors = [line for line in err.split("\n") if "error:" in line]
+    assert len(errors) == 2
+    for line in errors:
+        # What shows on the terminal is what follows the last carriage return.
+        shown = line.rsplit("\r", 1)[-1]
+        assert shown.startswith("attribution: error: ") and "[" not in shown
+        head = line.rpartition("\r")[0]
+        assert head.rpartition("\r")[2].strip() == ""  # any bar was blanked out first
+    assert err.rstrip("\n").rsplit("\r", 1)[-1].startswith("[" + "#" * 30 + "] 4/4")
 
 
 def test_missing_file_is_one_line_and_others_still_run(
     article: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    assert cli.main(["analyze", "--no-progress", "/no/such/file.txt", str(article)]) == 1
+    assert run(["analyze", "--no-progress", "/no/such/file.txt", str(article)]) == 1
     captured = capsys.readouterr()
     assert captured.err == "attribution: error: /no/such/file.txt: no such file\n"
     assert json.loads(captured.out)["file"] == str(article)
@@ -101,27 +190,33 @@ def test_bad_input_is_one_line(
 ) -> None:
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
-    assert cli.main(["analyze", str(path)]) == 1
+    assert run(["analyze", str(path)]) == 1
     err = capsys.readouterr().err
     assert message in err and err.count("\n") == 1 and "Traceback" not in err
 
 
 def test_directory_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["analyze", str(tmp_path)]) == 1
+    assert run(["analyze", str(tmp_path)]) == 1
     assert "directory" in capsys.readouterr().err
 
 
 def test_bad_options_json_is_usage_error(article: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main(["analyze", "--options", "{nope", str(article)]) == 2
-    assert cli.main(["analyze", "--options", "[1]", str(article)]) == 2
+    assert run(["analyze", "--options", "{nope", str(article)]) == 2
+    assert run(["analyze", "--options", "[1]", str(article)]) == 2
     assert capsys.readouterr().err.count("\n") == 2
 
 
-def test_missing_engine_exits_3(
-    article: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+@pytest.mark.parametrize(
+    "failure",
+    [ModelNotFoundError("No model manifest at /x. Reinstall."), ImportError("no module stanza")],
+)
+def test_missing_models_exit_3(
+    article: Path, capsys: pytest.CaptureFixture[str], failure: Exception
 ) -> None:
-    monkeypatch.setenv("ATTRIBUTION_ANALYZER", "no_such_engine_xyz:Analyzer")
-    assert cli.main(["analyze", str(article)]) == 3
+    def factory(settings: Settings) -> FakeAnalyzer:
+        raise failure
+
+    assert cli.main(["analyze", str(article)], analyzer_factory=factory) == 3
     err = capsys.readouterr().err
     assert err.startswith("attribution: error:") and err.count("\n") == 1
 
@@ -131,8 +226,6 @@ def test_engine_crash_is_one_line(
 ) -> None:
     path = tmp_path / "boom.txt"
     path.write_text("BOOM", encoding="utf-8")
-    from service.testing import FakeAnalyzer
-
     status = cli.run_analyze(
         cli.build_parser().parse_args(["analyze", str(path)]), FakeAnalyzer(fail_on="BOOM")
     )
@@ -142,7 +235,7 @@ def test_engine_crash_is_one_line(
 
 
 def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    assert cli.main([]) == 2
+    assert run([]) == 2
     assert "analyze" in capsys.readouterr().err
 
 
@@ -157,7 +250,8 @@ def test_help_explains_the_basics(capsys: pytest.CaptureFixture[str]) -> None:
 
 def test_library_import_does_not_import_flask() -> None:
     code = (
-        "import sys, attribution.cli, attribution.schemas, attribution.html;"
+        "import sys, attribution.cli, attribution.pipeline, attribution.schemas, "
+        "attribution.html, attribution.document, attribution.settings;"
         "print('flask' in sys.modules)"
     )
     out = subprocess.run(
@@ -166,45 +260,80 @@ def test_library_import_does_not_import_flask() -> None:
     assert out.stdout.strip() == "False"
 
 
-def _run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "ATTRIBUTION_ANALYZER": FAKE}
+def _run(module: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "attribution", *args],
-        input=stdin, capture_output=True, text=True, env=env, cwd=ROOT, timeout=60,
+        [sys.executable, "-m", module, *args],
+        input=stdin, capture_output=True, text=True, env=dict(os.environ), cwd=ROOT, timeout=60,
     )  # fmt: skip
 
 
 def test_stdin_through_a_real_process() -> None:
-    result = _run("analyze", "-", stdin='She told AFP "no comment".')
+    result = _run("tests.fake_cli", "analyze", "-", stdin='She told AFP "no comment".')
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["attributions"][0]["content"]["text"] == "no comment"
 
 
-def test_bad_input_in_a_real_process_has_no_traceback() -> None:
-    result = _run("analyze", "/definitely/missing.txt")
+def test_bad_input_in_a_real_process_has_no_traceback_and_loads_no_models() -> None:
+    started = time.monotonic()
+    result = _run("attribution", "analyze", "/definitely/missing.txt")  # the real engine
     assert result.returncode == 1
     assert result.stderr == "attribution: error: /definitely/missing.txt: no such file\n"
-    usage = _run("analyze")
+    assert time.monotonic() - started < 20  # loading the models takes longer than this
+    usage = _run("attribution", "analyze")
     assert usage.returncode == 2 and "Traceback" not in usage.stderr
 
 
-def test_serve_execs_gunicorn_with_the_repo_config(monkeypatch: pytest.MonkeyPatch) -> None:
-    pytest.importorskip("gunicorn")
+def _serve(monkeypatch: pytest.MonkeyPatch, *argv: str) -> list[str]:
+    """Run ``attribution serve`` with execv stubbed out; return gunicorn's argv."""
     calls: list[list[str]] = []
 
     def fake_execv(path: str, argv: list[str]) -> None:
         calls.append(argv)
 
     monkeypatch.setattr(cli.os, "execv", fake_execv)
-    monkeypatch.setenv("ATTRIBUTION_PRELOAD", "0")  # recorded, so restored after the test
-    assert cli.main(["serve", "--host", "::1", "--port", "8123", "--workers", "3"]) == 0
-    (argv,) = calls
+    environ = dict(os.environ)
+    assert cli.main(["serve", *argv]) == 0
+    assert dict(os.environ) == environ  # the command line never writes the environment
+    (gunicorn_argv,) = calls
+    return gunicorn_argv
+
+
+def _option(argv: list[str], name: str) -> list[str]:
+    return [argv[i + 1] for i, arg in enumerate(argv) if arg == name]
+
+
+def test_serve_execs_gunicorn_with_the_repo_config(monkeypatch: pytest.MonkeyPatch) -> None:
+    argv = _serve(monkeypatch, "--host", "::1", "--port", "8123", "--workers", "3")
     assert argv[1:3] == ["-m", "gunicorn"]
-    assert argv[argv.index("--config") + 1].endswith("service/gunicorn.conf.py")
-    assert argv[argv.index("--bind") + 1] == "[::1]:8123"
-    assert argv[argv.index("--workers") + 1] == "3"
+    assert _option(argv, "--config")[0].endswith("service/gunicorn.conf.py")
+    assert _option(argv, "--bind") == ["[::1]:8123"]
+    assert _option(argv, "--workers") == ["3"]
+    assert _option(argv, "--env") == ["ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=1"]
     assert argv[-1] == "service.wsgi:app"
-    assert os.environ["ATTRIBUTION_PRELOAD"] == "1"
+
+
+def test_serve_honours_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ATTRIBUTION_WORKERS", "5")
+    monkeypatch.setenv("ATTRIBUTION_BIND", "0.0.0.0:9000")
+    monkeypatch.setenv("ATTRIBUTION_THREADS", "2")
+    argv = _serve(monkeypatch)
+    assert _option(argv, "--bind") == ["0.0.0.0:9000"]
+    assert _option(argv, "--workers") == ["5"]
+    assert _option(argv, "--env") == ["ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=2"]
+    argv = _serve(monkeypatch, "--port", "8001", "--lazy")
+    assert _option(argv, "--bind") == ["0.0.0.0:8001"]
+    assert _option(argv, "--env")[0] == "ATTRIBUTION_PRELOAD=0"
+    monkeypatch.setenv("ATTRIBUTION_BIND", "[::1]:9001")
+    assert _option(_serve(monkeypatch, "--workers", "1"), "--bind") == ["[::1]:9001"]
+    assert _option(_serve(monkeypatch, "--host", "127.0.0.2"), "--bind") == ["127.0.0.2:9001"]
+
+
+def test_serve_refuses_a_bad_setting(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("ATTRIBUTION_WORKERS", "0")
+    assert cli.main(["serve"]) == 2
+    assert "ATTRIBUTION_WORKERS must be at least 1" in capsys.readouterr().err
 
 
 def test_serve_rejects_a_bad_port(capsys: pytest.CaptureFixture[str]) -> None:
