@@ -1,6 +1,7 @@
 # Two commands from a fresh clone:
 #   make run    set up .venv (CPU torch first) and serve the API on the bundled models
-#   make test   set up .venv with the test extras, lint, type-check and run the tests
+#   make test   set up .venv with the test extras, lint, type-check and run every test
+#               (the model and ../shared ones too; plain `pytest` runs the fast ones only)
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
@@ -34,7 +35,7 @@ lint: setup-test
 	$(BIN)/mypy
 
 test: lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -m ""
 
 bench: setup-test
 	$(BIN)/python benchmarks/bench_parser.py

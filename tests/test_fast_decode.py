@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from stanza.models.common import chuliu_edmonds as chuliu
 
 from attribution.nlp.fast_decode import find_cycles, mst_one_root
-
-chuliu = pytest.importorskip("stanza.models.common.chuliu_edmonds")
 
 
 def _as_sets(cycles: list[np.ndarray]) -> set[frozenset[int]]:

@@ -71,10 +71,12 @@ def test_second_stage_tags_with_the_continued_tagger_and_finetunes_the_parser(
     assert argv[-6:] == steps.PARSER_SIZES["small"]  # the saved model's sizes, not Stanza's
 
 
+@pytest.mark.model  # reads the bundled parser's vocabulary from attribution/models/depparse.pt
 def test_parser_finetuning_indexes_new_data_with_the_saved_vocabulary(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    stanza_parser = pytest.importorskip("stanza.models.parser")
+    from stanza.models import parser as stanza_parser
+
     from training import finetune_parser
 
     seen: list[object] = []

@@ -26,7 +26,7 @@ matrices and, with the bundled models, on real text.
 from __future__ import annotations
 
 import types
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
@@ -91,7 +91,8 @@ def _chuliu_edmonds(scores: FloatArray) -> IntArray:
         tree = expand_contracted_tree(
             tree, contracted, cycle_locs, noncycle_locs, meta_heads, meta_deps
         )
-    return tree
+    # Stanza's expand_contracted_tree is untyped; it returns the head array it was given.
+    return cast(IntArray, tree)
 
 
 def mst_one_root(scores: FloatArray) -> IntArray:
