@@ -1,25 +1,43 @@
 """The engine's facade: submitted text in, :class:`~attribution.records.Analysis` out.
 
-Stages, each returning new frozen records: repair the scraped text -> parse ->
-find quotations -> link quotations to cues and speakers (sieves) -> indirect
-speech -> speaker coreference -> hedges -> scores -> summary -> map every span
-back to the submitted text with the repair stage's offset map.
+Repair the scraped text, parse it, run :data:`STAGES` (the one ordered list of
+the engine's stages, each declaring what it needs and provides; see
+``docs/architecture.md``), then map every span back to the submitted text
+with the repair stage's offset map.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Mapping
-from dataclasses import replace
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from attribution import coref, hedges, scoring, summary
 from attribution.errors import InputError
+from attribution.extract import Context, Draft, build_context, number
+from attribution.extract.common import unlink_foreign_sources
+from attribution.extract.declined import declined_drafts
+from attribution.extract.indirect import indirect_drafts
+from attribution.extract.labels import label_drafts
+from attribution.extract.quotations import quotation_drafts
+from attribution.extract.sieves import Link, run_sieves
+from attribution.extract.unattributed import unattributed_claims
+from attribution.language import language_warnings
 from attribution.nlp import Parser
 from attribution.quotes import find_quotes
-from attribution.records import Analysis, Attribution, Cue, Hedge, Speaker, TextSpan
+from attribution.records import (
+    UNATTRIBUTED_SPEAKER,
+    Analysis,
+    AnalysisWarning,
+    Attribution,
+    Cue,
+    Hedge,
+    Speaker,
+    Summary,
+    TextSpan,
+)
 from attribution.repair import RepairResult, repair_text
-from attribution.sieves import Draft, Mention, attribute, build_context, run_sieves
 from attribution.types import ParsedDocument
 
 __all__ = ["Analyzer", "analyze"]
@@ -82,17 +100,15 @@ class Analyzer:
         repaired = repair_text(text) if opts.get("repair", True) else _identity(text)
         # Headings and credits are blanked (same offsets) so they open no quotation.
         doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
-        atts, speakers, warnings = extract(doc)
-        atts = hedges.detect(doc, atts, speakers)
-        atts = scoring.score(atts, speakers)
-        summ = summary.summarize(atts, speakers)
+        work = run_stages(doc)
+        assert work.summary is not None
         return Analysis(
             text=text,
-            attributions=tuple(_map_attribution(a, repaired) for a in atts),
-            speakers=tuple(_map_speaker(s, repaired) for s in speakers),
-            summary=summ,
+            attributions=tuple(_map_attribution(a, repaired) for a in work.attributions),
+            speakers=tuple(_map_speaker(s, repaired) for s in work.speakers),
+            summary=work.summary,
             repairs=repaired.repairs,
-            warnings=tuple(_map_warning(w, repaired) for w in warnings),
+            warnings=tuple(_map_warning(w, repaired) for w in work.warnings),
         )
 
     def versions(self) -> dict[str, str]:
@@ -104,48 +120,163 @@ class Analyzer:
         return out
 
 
+@dataclass(frozen=True, slots=True)
+class Work:
+    """What the stages hand on: each stage returns a copy with the fields it provides."""
+
+    doc: ParsedDocument
+    context: Context | None = None
+    links: Mapping[int, Link] = field(default_factory=dict)
+    drafts: tuple[Draft, ...] = ()
+    attributions: tuple[Attribution, ...] = ()
+    speakers: tuple[Speaker, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()
+    summary: Summary | None = None
+
+    @property
+    def ctx(self) -> Context:
+        assert self.context is not None, "the 'context' stage has not run"
+        return self.context
+
+
+@dataclass(frozen=True, slots=True)
+class Stage:
+    """One step of the engine: its name, what it reads and writes on :class:`Work`, and itself."""
+
+    name: str
+    needs: frozenset[str]
+    provides: frozenset[str]
+    run: Callable[[Work], Work]
+
+
+def _stage(name: str, needs: str, provides: str) -> Callable[[Callable[[Work], Work]], Stage]:
+    def wrap(fn: Callable[[Work], Work]) -> Stage:
+        return Stage(name, frozenset(needs.split()), frozenset(provides.split()), fn)
+
+    return wrap
+
+
+@_stage("context", "doc", "context warnings")
+def _context(w: Work) -> Work:
+    """Find the quotations (with warnings on unbalanced marks) and every sentence's cues."""
+    scan = find_quotes(w.doc.text)
+    return replace(w, context=build_context(w.doc, scan), warnings=scan.warnings)
+
+
+@_stage("language", "doc warnings", "warnings")
+def _language(w: Work) -> Work:
+    """Warn when the text does not look like English."""
+    return replace(w, warnings=w.warnings + language_warnings(w.doc.text))
+
+
+@_stage("speaker_labels", "context", "drafts")
+def _labels(w: Work) -> Work:
+    return replace(w, drafts=w.drafts + label_drafts(w.ctx))
+
+
+@_stage("quotations", "context drafts", "links drafts")
+def _quotations(w: Work) -> Work:
+    """Link quotations by the ordered sieves; lines a label holds are skipped."""
+    links = run_sieves(w.ctx)
+    taken = [(d.attribution.content.start, d.attribution.content.end) for d in w.drafts]
+    return replace(w, links=links, drafts=w.drafts + quotation_drafts(w.ctx, links, taken))
+
+
+@_stage("indirect_speech", "context drafts", "drafts")
+def _indirect(w: Work) -> Work:
+    return replace(w, drafts=w.drafts + indirect_drafts(w.ctx, w.drafts))
+
+
+@_stage("declined_comments", "doc drafts", "drafts")
+def _declined(w: Work) -> Work:
+    """Declined comments run before coreference: their source is resolved like any other."""
+    return replace(w, drafts=w.drafts + declined_drafts(w.doc, w.drafts))
+
+
+@_stage("foreign_sources", "drafts", "drafts")
+def _foreign_sources(w: Work) -> Work:
+    return replace(w, drafts=unlink_foreign_sources(w.drafts))
+
+
+@_stage("coreference", "doc drafts", "attributions speakers")
+def _coreference(w: Work) -> Work:
+    drafts = sorted(
+        w.drafts, key=lambda d: (d.attribution.content.start, d.attribution.content.end)
+    )
+    atts, speakers = coref.resolve(w.doc, tuple(drafts))
+    return replace(w, attributions=atts, speakers=speakers)
+
+
+@_stage("unattributed_claims", "doc attributions speakers", "attributions speakers")
+def _unattributed(w: Work) -> Work:
+    """Bare hedges outside every attribution found so far become claims of nobody."""
+    extra = unattributed_claims(w.doc, w.attributions)
+    if not extra:
+        return w
+    return replace(
+        w, attributions=w.attributions + extra, speakers=w.speakers + (UNATTRIBUTED_SPEAKER,)
+    )
+
+
+@_stage("ids", "attributions", "attributions")
+def _ids(w: Work) -> Work:
+    return replace(w, attributions=number(w.attributions))
+
+
+@_stage("hedges", "doc attributions speakers", "attributions")
+def _hedges(w: Work) -> Work:
+    return replace(w, attributions=hedges.detect(w.doc, w.attributions, w.speakers))
+
+
+@_stage("scores", "attributions speakers", "attributions")
+def _scores(w: Work) -> Work:
+    return replace(w, attributions=scoring.score(w.attributions, w.speakers))
+
+
+@_stage("summary", "attributions speakers", "summary")
+def _summary(w: Work) -> Work:
+    return replace(w, summary=summary.summarize(w.attributions, w.speakers))
+
+
+#: The engine's stages in the order they run, from a parse to a summary.
+STAGES: tuple[Stage, ...] = (
+    _context,
+    _language,
+    _labels,
+    _quotations,
+    _indirect,
+    _declined,
+    _foreign_sources,
+    _coreference,
+    _unattributed,
+    _ids,
+    _hedges,
+    _scores,
+    _summary,
+)
+
+#: The stages up to final ids: attributions and speakers, before hedges and scores.
+EXTRACTION: tuple[Stage, ...] = STAGES[: STAGES.index(_ids) + 1]
+
+
+def _position(att: Attribution) -> tuple[int, int]:
+    return att.content.start, att.content.end
+
+
+def run_stages(doc: ParsedDocument, stages: tuple[Stage, ...] = STAGES) -> Work:
+    """Run ``stages`` in order on a parse."""
+    work = Work(doc)
+    for stage in stages:
+        work = stage.run(work)
+    return work
+
+
 def extract(
     doc: ParsedDocument,
-) -> tuple[tuple[Attribution, ...], tuple[Speaker, ...], tuple[str, ...]]:
-    """Find attributions and speakers in a parse (offsets of the parsed text).
-
-    Quotations -> sieves -> indirect speech -> declined comments -> speaker
-    coreference -> unattributed hedged claims.
-    """
-    scan = find_quotes(doc.text)
-    ctx = build_context(doc, scan.quotes)
-    links = run_sieves(ctx)
-    drafts = list(attribute(ctx, links))
-    taken = [(d.attribution.content.start, d.attribution.content.end) for d in drafts]
-    for n, att in enumerate(hedges.declined_to_comment(doc)):
-        if any(s < att.content.end and att.content.start < e for s, e in taken):
-            continue
-        drafts.append(Draft(replace(att, id=f"d{n + 1}"), _mention_of(doc, att.source)))
-    atts, speakers = coref.resolve(doc, tuple(drafts))
-    atts = tuple(sorted(atts, key=lambda a: (a.content.start, a.content.end)))
-    ids = {a.id: f"a{k}" for k, a in enumerate(atts, 1)}
-    atts = tuple(replace(a, id=ids[a.id]) for a in atts)
-    extra = hedges.unattributed_claims(doc, atts)
-    if extra:
-        start = len(atts)
-        extra = tuple(replace(a, id=f"a{start + k}") for k, a in enumerate(extra, 1))
-        atts = tuple(sorted(atts + extra, key=lambda a: (a.content.start, a.content.end)))
-        atts = tuple(replace(a, id=f"a{k}") for k, a in enumerate(atts, 1))
-        speakers = speakers + (hedges.UNATTRIBUTED_SPEAKER,)
-    return atts, speakers, scan.warnings
-
-
-def _mention_of(doc: ParsedDocument, span: TextSpan | None) -> Mention | None:
-    """Find the sentence and head word of a source span given by characters."""
-    if span is None:
-        return None
-    for s in doc.sentences:
-        if s.start <= span.start < s.end:
-            ids = {t.index for t in s.tokens if t.start >= span.start and t.end <= span.end}
-            heads = [i for i in sorted(ids) if s.tokens[i].head not in ids]
-            if heads:
-                return Mention(span, s.index, heads[0])
-    return None
+) -> tuple[tuple[Attribution, ...], tuple[Speaker, ...], tuple[AnalysisWarning, ...]]:
+    """Find attributions and speakers in a parse (offsets of the parsed text), with ids."""
+    work = run_stages(doc, EXTRACTION)
+    return work.attributions, work.speakers, work.warnings
 
 
 def _identity(text: str) -> RepairResult:
@@ -183,16 +314,8 @@ def _map_speaker(sp: Speaker, rep: RepairResult) -> Speaker:
     return replace(sp, mentions=tuple(_map_span(m, rep) for m in sp.mentions))
 
 
-def _map_warning(warning: str, rep: RepairResult) -> str:
-    """Rewrite "at offset N" in a warning to the submitted text's offset."""
-    head, sep, tail = warning.partition(" at offset ")
-    if not sep:
-        return warning
-    digits = tail.split(";")[0].split()[0] if tail.split() else ""
-    if not digits.isdigit():
-        return warning
-    pos = rep.offsets.to_original(int(digits), int(digits) + 1)[0]
-    return f"{head}{sep}{pos}{tail[len(digits) :]}"
+def _map_warning(warning: AnalysisWarning, rep: RepairResult) -> AnalysisWarning:
+    return replace(warning, span=_map_opt(warning.span, rep))
 
 
 # -- versions -----------------------------------------------------------------

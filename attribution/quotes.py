@@ -16,6 +16,8 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from attribution.records import AnalysisWarning, TextSpan, WarningCode
+
 QuoteForm = Literal["quotation", "phrase", "title"]
 
 #: Opening marks and the family they belong to.
@@ -87,7 +89,7 @@ class QuoteScan:
     """The quotes found in a text and the warnings about unbalanced marks."""
 
     quotes: tuple[QuoteSpan, ...]
-    warnings: tuple[str, ...]
+    warnings: tuple[AnalysisWarning, ...]
 
 
 def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
@@ -135,56 +137,119 @@ class _Open:
     piece_start: int
 
 
+@dataclass(frozen=True, slots=True)
+class _Around:
+    """What surrounds a quote mark: the characters either side and the quotations open."""
+
+    mark: str
+    prev: str
+    nxt: str
+    stack: list[_Open]
+
+    @property
+    def families(self) -> list[str]:
+        return [o.family for o in self.stack]
+
+    @property
+    def after_space(self) -> bool:
+        return self.prev == "" or self.prev.isspace() or self.prev in "([{—–-/"
+
+    @property
+    def before_space(self) -> bool:
+        return self.nxt == "" or self.nxt.isspace() or self.nxt in ".,;:!?)]}—–-…"
+
+    @property
+    def opens_word(self) -> str:
+        """``open`` when a word follows the mark, else ``none``."""
+        return "open" if self.nxt and not self.nxt.isspace() else "none"
+
+
+def _opener(a: _Around) -> str:
+    """``, « and ‹ and „ only ever open."""
+    return "open"
+
+
+def _ascii_closer(a: _Around) -> str:
+    """'' closes an open double quotation (LaTeX/PTB style)."""
+    return "close" if "double" in a.families else "none"
+
+
+def _guillemet_closer(a: _Around) -> str:
+    """» and › close the guillemet that opened them."""
+    return "close" if OPENERS.get("«" if a.mark == "»" else "‹") in a.families else "none"
+
+
+def _left_double(a: _Around) -> str:
+    """“ opens, except after „ (German) or glued to a word inside a double quotation."""
+    if a.stack and a.stack[-1].mark == "„":
+        return "close"
+    if "double" in a.families and not a.after_space and a.before_space:
+        return "close"
+    return "open"
+
+
+def _right_double(a: _Around) -> str:
+    """” closes; outside a quotation it opens only when glued to the next word."""
+    if "double" in a.families:
+        return "close"
+    return "open" if a.after_space and not a.before_space else "none"
+
+
+def _straight_double(a: _Around) -> str:
+    """A straight " closes an open one (or a curly one, in mixed styles), else opens."""
+    if any(o.mark == '"' for o in a.stack):
+        return "close"
+    if "double" in a.families and not a.after_space and (a.before_space or a.nxt in "\"'”’"):
+        return "close"  # “mixed styles"
+    return a.opens_word
+
+
+def _left_single(a: _Around) -> str:
+    """‘ and ‚ open a single quotation unless glued to a word before them."""
+    if a.mark == "‘" and a.stack and a.stack[-1].mark == "‚":
+        return "close"
+    if _is_word_char(a.prev):
+        return "none"
+    return a.opens_word
+
+
+def _right_single(a: _Around) -> str:
+    """’ closes a single quotation at a word's end; otherwise it is an apostrophe."""
+    closes = not _is_word_char(a.nxt) and bool(a.prev) and not a.prev.isspace()
+    return "close" if "single" in a.families and closes else "none"
+
+
+def _straight_single(a: _Around) -> str:
+    """' inside a word is an apostrophe; it opens before a word and closes after one."""
+    if _is_word_char(a.prev) and _is_word_char(a.nxt):
+        return "none"
+    if "single" in a.families and a.prev and not a.prev.isspace() and not _is_word_char(a.nxt):
+        return "close"
+    return "open" if a.after_space and _is_word_char(a.nxt) else "none"
+
+
+_ROLES = {
+    "``": _opener,
+    "«": _opener,
+    "‹": _opener,
+    "„": _opener,
+    "''": _ascii_closer,
+    "»": _guillemet_closer,
+    "›": _guillemet_closer,
+    "“": _left_double,
+    "”": _right_double,
+    '"': _straight_double,
+    "‘": _left_single,
+    "‚": _left_single,
+    "’": _right_single,
+    "'": _straight_single,
+}
+
+
 def _role(mark: str, prev: str, nxt: str, stack: list[_Open]) -> str:
     """Return ``open``, ``close`` or ``none`` for ``mark`` between ``prev`` and ``nxt``."""
-    families = [o.family for o in stack]
-    after_space = prev == "" or prev.isspace() or prev in "([{—–-/"
-    before_space = nxt == "" or nxt.isspace() or nxt in ".,;:!?)]}—–-…"
-    if mark in ("``",):
-        return "open"
-    if mark == "''":
-        return "close" if "double" in families else "none"
-    if mark in "«‹":
-        return "open"
-    if mark in "»›":
-        return "close" if OPENERS.get("«" if mark == "»" else "‹") in families else "none"
-    if mark == "„":
-        return "open"
-    if mark == "“":
-        if stack and stack[-1].mark == "„":
-            return "close"
-        if "double" in families and not after_space and before_space:
-            return "close"
-        return "open"
-    if mark == "”":
-        if "double" in families:
-            return "close"
-        return "open" if after_space and not before_space else "none"
-    if mark == '"':
-        if any(o.mark == '"' for o in stack):
-            return "close"
-        if "double" in families and not after_space and (before_space or nxt in "\"'”’"):
-            return "close"  # “mixed styles"
-        return "open" if nxt and not nxt.isspace() else "none"
-    if mark in "‘‚":
-        if mark == "‘" and stack and stack[-1].mark == "‚":
-            return "close"
-        if _is_word_char(prev):
-            return "none"
-        return "open" if nxt and not nxt.isspace() else "none"
-    if mark == "’":
-        if "single" in families and not _is_word_char(nxt) and prev and not prev.isspace():
-            return "close"
-        return "none"
-    if mark == "'":
-        if _is_word_char(prev) and _is_word_char(nxt):
-            return "none"
-        if "single" in families and prev and not prev.isspace() and not _is_word_char(nxt):
-            return "close"
-        if after_space and _is_word_char(nxt):
-            return "open"
-        return "none"
-    return "none"
+    rule = _ROLES.get(mark)
+    return "none" if rule is None else rule(_Around(mark, prev, nxt, stack))
 
 
 def _form(text: str, s: int, e: int) -> QuoteForm:
@@ -200,72 +265,93 @@ def _form(text: str, s: int, e: int) -> QuoteForm:
     return "phrase"
 
 
-def find_quotes(text: str) -> QuoteScan:
-    """Return every top-level quoted stretch of ``text`` and warnings for unbalanced marks."""
-    quotes: list[QuoteSpan] = []
-    warnings: list[str] = []
-    paras = paragraphs(text)
-    stack: list[_Open] = []
-    for pi, (ps, pe) in enumerate(paras):
-        i = ps
-        if stack:
+class _Scanner:
+    """Pair quote marks paragraph by paragraph; a quotation may run on into the next one."""
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.paras = paragraphs(text)
+        self.quotes: list[QuoteSpan] = []
+        self.warnings: list[AnalysisWarning] = []
+        self.stack: list[_Open] = []
+
+    def scan(self) -> QuoteScan:
+        for pi, (ps, pe) in enumerate(self.paras):
+            self._paragraph(ps, pe)
+            if self.stack:
+                self._paragraph_end(pi, pe)
+        quotes = tuple(q for q in self.quotes if q.content_end > q.content_start)
+        return QuoteScan(quotes, tuple(self.warnings))
+
+    def _paragraph(self, ps: int, pe: int) -> None:
+        """Read the marks of paragraph ``ps:pe``, opening and closing quotations."""
+        text, i = self.text, ps
+        if self.stack:
             # A continued quotation: consume the paragraph's opening mark.
-            j = ps
-            mark = _mark_at(text, j) if j < pe else ""
-            if mark in OPENERS and OPENERS[mark] == stack[0].family:
-                j += len(mark)
-            stack[0].piece_start = j
-            i = j
+            mark = _mark_at(text, ps) if ps < pe else ""
+            if mark in OPENERS and OPENERS[mark] == self.stack[0].family:
+                i += len(mark)
+            self.stack[0].piece_start = i
         while i < pe:
-            c = text[i]
-            if c not in QUOTE_CHARS:
+            if text[i] not in QUOTE_CHARS:
                 i += 1
                 continue
             mark = _mark_at(text, i)
-            if mark == "`":
-                i += 1
-                continue
-            prev = text[i - 1] if i > ps else ""
-            nxt = text[i + len(mark)] if i + len(mark) < pe else ""
-            role = _role(mark, prev, nxt, stack)
-            if role == "open":
-                stack.append(_Open(mark, OPENERS[mark], i, [], i + len(mark)))
-            elif role == "close":
-                fam = CLOSERS[mark]
-                k = max(n for n, o in enumerate(stack) if o.family == fam)
-                for inner in stack[k + 1 :]:
-                    warnings.append(
-                        f"unclosed quote mark {inner.mark!r} at offset {inner.start} "
-                        f"inside a quotation"
-                    )
-                opened = stack[k]
-                del stack[k:]
-                if not stack:
-                    opened.pieces.append((opened.piece_start, i))
-                    quotes.append(_span(text, opened, i + len(mark), closed=True))
+            if mark != "`":
+                prev = text[i - 1] if i > ps else ""
+                nxt = text[i + len(mark)] if i + len(mark) < pe else ""
+                self._mark(mark, i, _role(mark, prev, nxt, self.stack))
             i += len(mark)
-        if stack:
-            nxt_para = paras[pi + 1] if pi + 1 < len(paras) else None
-            bottom = stack[0]
-            cont = False
-            if nxt_para is not None and len(stack) == 1:
-                mark = _mark_at(text, nxt_para[0])
-                # The same mark must reopen the next paragraph ('"' then '"', “ then “).
-                same = mark == bottom.mark or {mark, bottom.mark} <= {"“", "„", "”"}
-                cont = same and mark in OPENERS and mark not in "'"
-            if cont:
-                bottom.pieces.append((bottom.piece_start, pe))
-                continue
-            for o in stack[1:]:
-                warnings.append(f"unclosed quote mark {o.mark!r} at offset {o.start}")
-            warnings.append(
-                f"unclosed quote mark {bottom.mark!r} at offset {bottom.start}; "
-                f"closed at the end of its paragraph"
-            )
-            bottom.pieces.append((bottom.piece_start, pe))
-            quotes.append(_span(text, bottom, pe, closed=False))
-            stack = []
-    return QuoteScan(tuple(q for q in quotes if q.content_end > q.content_start), tuple(warnings))
+
+    def _mark(self, mark: str, i: int, role: str) -> None:
+        """Open a quotation at ``i``, or close the innermost open one of the mark's family."""
+        if role == "open":
+            self.stack.append(_Open(mark, OPENERS[mark], i, [], i + len(mark)))
+        elif role == "close":
+            fam = CLOSERS[mark]
+            k = max(n for n, o in enumerate(self.stack) if o.family == fam)
+            for inner in self.stack[k + 1 :]:
+                self.warnings.append(_unclosed(inner, "unclosed_inner_quote", "inside a quotation"))
+            opened = self.stack[k]
+            del self.stack[k:]
+            if not self.stack:
+                opened.pieces.append((opened.piece_start, i))
+                self.quotes.append(_span(self.text, opened, i + len(mark), closed=True))
+
+    def _continues(self, pi: int) -> bool:
+        """Tell whether the one open quotation reopens with the next paragraph (news style)."""
+        if pi + 1 >= len(self.paras) or len(self.stack) != 1:
+            return False
+        bottom = self.stack[0]
+        mark = _mark_at(self.text, self.paras[pi + 1][0])
+        # The same mark must reopen the next paragraph ('"' then '"', “ then “).
+        same = mark == bottom.mark or {mark, bottom.mark} <= {"“", "„", "”"}
+        return same and mark in OPENERS and mark not in "'"
+
+    def _paragraph_end(self, pi: int, pe: int) -> None:
+        """Carry an open quotation into the next paragraph, or close it here with a warning."""
+        bottom = self.stack[0]
+        bottom.pieces.append((bottom.piece_start, pe))
+        if self._continues(pi):
+            return
+        for o in self.stack[1:]:
+            self.warnings.append(_unclosed(o, "unclosed_inner_quote", "inside a quotation"))
+        self.warnings.append(
+            _unclosed(bottom, "unclosed_quote", "closed at the end of its paragraph")
+        )
+        self.quotes.append(_span(self.text, bottom, pe, closed=False))
+        self.stack = []
+
+
+def find_quotes(text: str) -> QuoteScan:
+    """Return every top-level quoted stretch of ``text`` and warnings for unbalanced marks."""
+    return _Scanner(text).scan()
+
+
+def _unclosed(o: _Open, code: WarningCode, where: str) -> AnalysisWarning:
+    """Return the warning for quote mark ``o`` that nothing closed."""
+    span = TextSpan(o.start, o.start + len(o.mark), o.mark)
+    return AnalysisWarning(code, f"unclosed quote mark {o.mark!r}; {where}", span)
 
 
 def _span(text: str, o: _Open, end: int, *, closed: bool) -> QuoteSpan:

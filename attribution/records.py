@@ -8,9 +8,9 @@ the user submitted, with the repair stage's offset map, before dumping.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
-AttributionKind = Literal["direct", "partial", "indirect", "according_to", "mixed"]
+AttributionKind = Literal["direct", "partial", "indirect", "according_to"]
 SpeakerType = Literal[
     "named_person",
     "organization",
@@ -21,6 +21,46 @@ SpeakerType = Literal[
     "unattributed",
 ]
 Stance = Literal["neutral", "distancing", "concessive", "endorsing", "other"]
+Grade = Literal["A", "B", "C", "D", "E"]
+HedgeKind = Literal[
+    "vague_group",
+    "anonymous_formula",
+    "knowledge_basis",
+    "anonymity_reason",
+    "affiliation",
+    "several_sources",
+    "corroboration",
+    "other_outlet",
+    "hedged_cue",
+    "bare_hedge",
+    "opinion",
+    "attack",
+    "declined_to_comment",
+]
+#: Who found an attribution: a quotation sieve or another producer of ``attribution.extract``.
+SieveName = Literal[
+    "speaker_label",
+    "dependency",
+    "bare_cue",
+    "trigram",
+    "colon",
+    "dash",
+    "adjacent_sentence",
+    "previous_sentence",
+    "same_paragraph",
+    "previous_speaker",
+    "unresolved",
+    "indirect_speech",
+    "according_to",
+    "declined_comment",
+    "unattributed_claim",
+]
+RepairKind = Literal["link", "split", "space", "char", "segment"]
+WarningCode = Literal["unclosed_quote", "unclosed_inner_quote", "not_english"]
+#: Speaker types a reader cannot identify.
+ANONYMOUS_TYPES: frozenset[SpeakerType] = frozenset(
+    {"anonymous_person", "anonymous_group", "unattributed"}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +86,7 @@ class Hedge:
     """A hedge or anonymity signal ("reportedly", "a source familiar with")."""
 
     span: TextSpan
-    kind: str
+    kind: HedgeKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,7 +103,7 @@ class Score:
     """Sourcing score 0-100 with grade A-E and every rule that fired."""
 
     value: int
-    grade: str
+    grade: Grade
     reasons: tuple[ScoreReason, ...] = ()
 
 
@@ -77,6 +117,13 @@ class Speaker:
     role: str | None = None
     anonymous: bool = False
     mentions: tuple[TextSpan, ...] = ()
+
+
+#: Speaker id and record for claims nobody in the text stands behind.
+UNATTRIBUTED_ID = "unattributed"
+UNATTRIBUTED_SPEAKER = Speaker(
+    id=UNATTRIBUTED_ID, name="(unattributed)", type="unattributed", anonymous=True
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,18 +140,51 @@ class Attribution:
     hedges: tuple[Hedge, ...] = ()
     justification: TextSpan | None = None
     score: Score | None = None
-    sieve: str = ""
+    sieve: SieveName = "unresolved"
 
 
 @dataclass(frozen=True, slots=True)
 class Repair:
     """One change the repair stage made, with offsets into the submitted text."""
 
-    kind: Literal["link", "split", "space", "char", "segment"]
+    kind: RepairKind
     start: int
     end: int
     original: str
     replacement: str
+
+
+@dataclass(frozen=True, slots=True)
+class AnalysisWarning:
+    """Something the engine could not take at face value, and where (``span``, if anywhere)."""
+
+    code: WarningCode
+    message: str
+    span: TextSpan | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    """The article's sourcing at a glance (see :func:`attribution.summary.summarize`).
+
+    Declined-to-comment records are counted apart and left out of every share.
+    """
+
+    attributions: int = 0
+    declined_to_comment: int = 0
+    by_kind: dict[str, int] = field(default_factory=dict)
+    by_speaker_type: dict[str, int] = field(default_factory=dict)
+    by_grade: dict[str, int] = field(default_factory=dict)
+    anonymous: int = 0
+    anonymous_share: float = 0.0
+    named_sources: int = 0
+    named_source_names: tuple[str, ...] = ()
+    anonymous_sources: int = 0
+    anonymous_without_justification: tuple[str, ...] = ()
+    unattributed_claims: int = 0
+    first_attribution_anonymous: bool | None = None
+    score: int | None = None
+    grade: Grade | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +194,6 @@ class Analysis:
     text: str
     attributions: tuple[Attribution, ...] = ()
     speakers: tuple[Speaker, ...] = ()
-    summary: dict[str, Any] = field(default_factory=dict)
+    summary: Summary = field(default_factory=Summary)
     repairs: tuple[Repair, ...] = ()
-    warnings: tuple[str, ...] = ()
+    warnings: tuple[AnalysisWarning, ...] = ()

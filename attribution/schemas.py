@@ -10,19 +10,21 @@ from typing import Any
 
 from marshmallow import Schema, fields
 
-from attribution.records import Analysis, Attribution, Speaker
+from attribution.records import Analysis, AnalysisWarning, Attribution, Speaker
 
 __all__ = [
     "ANALYSIS_SCHEMA",
     "ATTRIBUTION_SCHEMA",
     "SPEAKER_REF_SCHEMA",
     "SPEAKER_SCHEMA",
-    "UNATTRIBUTED_SPEAKER",
+    "NO_SPEAKER",
     "dump_analysis",
 ]
 
-#: What ``attribution.speaker`` holds when nobody is named for the claim.
-UNATTRIBUTED_SPEAKER: dict[str, Any] = {
+#: What ``attribution.speaker`` holds when no source was linked (a quotation no sieve resolved).
+#: Claims the text gives to nobody have a speaker of their own:
+#: :data:`attribution.records.UNATTRIBUTED_SPEAKER`.
+NO_SPEAKER: dict[str, Any] = {
     "id": None,
     "name": None,
     "type": "unattributed",
@@ -115,6 +117,41 @@ class RepairSchema(Schema):
     replacement = fields.String()
 
 
+class SummarySchema(Schema):
+    """Dump a :class:`~attribution.records.Summary`."""
+
+    attributions = fields.Integer()
+    declined_to_comment = fields.Integer()
+    by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_speaker_type = fields.Dict(keys=fields.String(), values=fields.Integer())
+    by_grade = fields.Dict(keys=fields.String(), values=fields.Integer())
+    anonymous = fields.Integer()
+    anonymous_share = fields.Float()
+    named_sources = fields.Integer()
+    named_source_names = fields.List(fields.String())
+    anonymous_sources = fields.Integer()
+    anonymous_without_justification = fields.List(fields.String())
+    unattributed_claims = fields.Integer()
+    first_attribution_anonymous = fields.Boolean(allow_none=True)
+    score = fields.Integer(allow_none=True)
+    grade = fields.String(allow_none=True)
+
+
+class WarningSchema(Schema):
+    """Dump an :class:`~attribution.records.AnalysisWarning`; its span (if any) is flattened in."""
+
+    code = fields.String()
+    message = fields.String()
+    start = fields.Method("_start")
+    end = fields.Method("_end")
+
+    def _start(self, warning: AnalysisWarning) -> int | None:
+        return None if warning.span is None else warning.span.start
+
+    def _end(self, warning: AnalysisWarning) -> int | None:
+        return None if warning.span is None else warning.span.end
+
+
 SPEAKER_REF_SCHEMA = SpeakerRefSchema()
 SPEAKER_SCHEMA = SpeakerSchema()
 ATTRIBUTION_SCHEMA = AttributionSchema()
@@ -125,9 +162,9 @@ class AnalysisSchema(Schema):
 
     attributions = fields.Method("_dump_attributions")
     speakers = fields.List(fields.Nested(SpeakerSchema))
-    summary = fields.Dict()
+    summary = fields.Nested(SummarySchema)
     repairs = fields.List(fields.Nested(RepairSchema))
-    warnings = fields.List(fields.String())
+    warnings = fields.List(fields.Nested(WarningSchema))
 
     def _dump_attributions(self, analysis: Analysis) -> list[dict[str, Any]]:
         by_id = {speaker.id: speaker for speaker in analysis.speakers}
@@ -138,11 +175,11 @@ def _dump_attribution(attribution: Attribution, speakers: dict[str, Speaker]) ->
     dumped: dict[str, Any] = ATTRIBUTION_SCHEMA.dump(attribution)
     speaker_id = attribution.speaker_id
     if speaker_id is None:
-        ref = dict(UNATTRIBUTED_SPEAKER)
+        ref = dict(NO_SPEAKER)
     elif speaker_id in speakers:
         ref = SPEAKER_REF_SCHEMA.dump(speakers[speaker_id])
     else:  # a dangling id is an engine bug; say so rather than invent a speaker
-        ref = {**UNATTRIBUTED_SPEAKER, "id": speaker_id}
+        ref = {**NO_SPEAKER, "id": speaker_id}
     ordered: dict[str, Any] = {}
     for key, value in dumped.items():
         ordered[key] = value

@@ -11,13 +11,18 @@ carry no claim, so they are left out of the shares and the overall score.
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
 
 from attribution import hedges as hk
-from attribution.records import Attribution, Speaker
+from attribution.records import (
+    ANONYMOUS_TYPES,
+    UNATTRIBUTED_ID,
+    UNATTRIBUTED_SPEAKER,
+    Attribution,
+    Speaker,
+    Summary,
+)
 from attribution.scoring import current_rubric, grade
 
-ANONYMOUS_TYPES = hk.ANONYMOUS_TYPES
 NAMED_TYPES = frozenset({"named_person", "organization", "document", "media"})
 SHARE_DIGITS = 3
 
@@ -40,12 +45,10 @@ def _anonymous(att: Attribution, by_id: dict[str, Speaker]) -> bool:
     return speaker.anonymous or speaker.type in ANONYMOUS_TYPES
 
 
-def summarize(
-    attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ...]
-) -> dict[str, Any]:
-    """Return the article summary as a JSON-ready dict.
+def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ...]) -> Summary:
+    """Return the article summary.
 
-    Keys: ``attributions`` (claims, declined-to-comment excluded),
+    Fields: ``attributions`` (claims, declined-to-comment excluded),
     ``declined_to_comment``, ``by_kind``, ``by_speaker_type``, ``by_grade``,
     ``anonymous`` and ``anonymous_share``, ``named_sources`` and
     ``named_source_names`` (distinct speakers after resolution),
@@ -54,7 +57,7 @@ def summarize(
     the text; ``None`` without claims), ``score`` (mean, ``None`` without scored
     claims) and ``grade``.
     """
-    by_id = {hk.UNATTRIBUTED_ID: hk.UNATTRIBUTED_SPEAKER, **{s.id: s for s in speakers}}
+    by_id = {UNATTRIBUTED_ID: UNATTRIBUTED_SPEAKER, **{s.id: s for s in speakers}}
     claims = sorted((a for a in attributions if not _is_declined(a)), key=lambda a: a.content.start)
     declined = len(attributions) - len(claims)
     anonymous = [a for a in claims if _anonymous(a, by_id)]
@@ -65,29 +68,27 @@ def summarize(
         and by_id[a.speaker_id].type in NAMED_TYPES
         and not by_id[a.speaker_id].anonymous
     }
-    anon_ids = {
-        a.speaker_id for a in anonymous if a.speaker_id and a.speaker_id != hk.UNATTRIBUTED_ID
-    }
+    anon_ids = {a.speaker_id for a in anonymous if a.speaker_id and a.speaker_id != UNATTRIBUTED_ID}
     justified = {a.speaker_id for a in anonymous if a.justification is not None}
     unjustified = sorted(
         by_id[i].name if i in by_id else i for i in anon_ids - justified if i is not None
     )
     scores = [a.score.value for a in claims if a.score is not None]
     overall = round(sum(scores) / len(scores)) if scores else None
-    return {
-        "attributions": len(claims),
-        "declined_to_comment": declined,
-        "by_kind": dict(sorted(Counter(a.kind for a in claims).items())),
-        "by_speaker_type": dict(sorted(Counter(_speaker_type(a, by_id) for a in claims).items())),
-        "by_grade": dict(sorted(Counter(a.score.grade for a in claims if a.score).items())),
-        "anonymous": len(anonymous),
-        "anonymous_share": round(len(anonymous) / len(claims), SHARE_DIGITS) if claims else 0.0,
-        "named_sources": len(named_ids),
-        "named_source_names": sorted(by_id[i].name for i in named_ids if i is not None),
-        "anonymous_sources": len(anon_ids),
-        "anonymous_without_justification": unjustified,
-        "unattributed_claims": sum(1 for a in claims if a.speaker_id == hk.UNATTRIBUTED_ID),
-        "first_attribution_anonymous": _anonymous(claims[0], by_id) if claims else None,
-        "score": overall,
-        "grade": grade(overall, current_rubric()) if overall is not None else None,
-    }
+    return Summary(
+        attributions=len(claims),
+        declined_to_comment=declined,
+        by_kind=dict(sorted(Counter(a.kind for a in claims).items())),
+        by_speaker_type=dict(sorted(Counter(_speaker_type(a, by_id) for a in claims).items())),
+        by_grade=dict(sorted(Counter(a.score.grade for a in claims if a.score).items())),
+        anonymous=len(anonymous),
+        anonymous_share=round(len(anonymous) / len(claims), SHARE_DIGITS) if claims else 0.0,
+        named_sources=len(named_ids),
+        named_source_names=tuple(sorted(by_id[i].name for i in named_ids if i is not None)),
+        anonymous_sources=len(anon_ids),
+        anonymous_without_justification=tuple(unjustified),
+        unattributed_claims=sum(1 for a in claims if a.speaker_id == UNATTRIBUTED_ID),
+        first_attribution_anonymous=_anonymous(claims[0], by_id) if claims else None,
+        score=overall,
+        grade=grade(overall, current_rubric()) if overall is not None else None,
+    )

@@ -324,3 +324,63 @@ to to ADP 4 fixed
 officials official NOUN 2 obl Number=Plur nsp
 . . PUNCT 2 punct
 """
+
+# "Trump said:" then the quotation in a sentence of its own (adjacent_sentence).
+SAID_COLON = """
+Trump Trump PROPN 2 nsubj
+said say VERB 0 root nsp
+: : PUNCT 2 punct
+"""
+
+WIN = """
+“ “ PUNCT 4 punct nsp
+We we PRON 4 nsubj
+will will AUX 4 aux
+win win VERB 0 root
+big big ADV 4 advmod nsp
+. . PUNCT 4 punct nsp
+” ” PUNCT 4 punct
+"""
+
+# A sentence between two quotations of one paragraph (same_paragraph).
+LEFT = """
+Then then ADV 3 advmod
+she she PRON 3 nsubj
+left leave VERB 0 root nsp
+. . PUNCT 3 punct
+"""
+
+# The quotation hangs on the cue by a bare "dep" and an adverb breaks the pattern (bare_cue).
+BARE_CUE = """
+“ “ PUNCT 5 punct nsp
+We we PRON 5 nsubj
+will will AUX 5 aux
+all all ADV 5 advmod
+win win VERB 11 dep
+big big ADV 5 advmod nsp
+, , PUNCT 5 punct nsp
+” ” PUNCT 5 punct
+Trump Trump PROPN 11 nsubj
+also also ADV 11 advmod
+said say VERB 0 root nsp
+. . PUNCT 11 punct
+"""
+
+# The quotation sits deep in the reported clause, far from the cue (dependency only).
+OFFICE_FIRST = """
+His his PRON 2 nmod:poss
+office office NOUN 3 nsubj
+said say VERB 0 root
+Gantz Gantz PROPN 6 nsubj
+will will AUX 6 aux
+sign sign VERB 3 ccomp
+“ “ PUNCT 9 punct nsp
+a a DET 9 det
+memorandum memorandum NOUN 6 obj
+of of ADP 11 case
+understanding understanding NOUN 9 nmod nsp
+” ” PUNCT 9 punct
+with with ADP 14 case
+Rabat Rabat PROPN 6 obl nsp
+. . PUNCT 3 punct
+"""

@@ -3,8 +3,17 @@
 from __future__ import annotations
 
 from attribution import hedges as hk
+from attribution.extract.declined import declined_drafts
+from attribution.extract.unattributed import unattributed_claims
 from attribution.nlp.conllu import parse_conllu
-from attribution.records import Attribution, Cue, Speaker, TextSpan
+from attribution.records import (
+    UNATTRIBUTED_ID,
+    UNATTRIBUTED_SPEAKER,
+    Attribution,
+    Cue,
+    Speaker,
+    TextSpan,
+)
 from attribution.types import ParsedDocument
 
 
@@ -236,23 +245,23 @@ def test_named_source_gets_no_anonymity_signals() -> None:
 def test_hedged_cue_is_not_an_unattributed_claim() -> None:
     doc = parse(REPORTEDLY_TOLD)
     att = attribution(doc, "Trump", "told", "the plan failed", "s1")
-    assert hk.unattributed_claims(doc, (att,)) == ()
+    assert unattributed_claims(doc, (att,)) == ()
 
 
 def test_bare_adverb_hedge_makes_an_unattributed_claim() -> None:
     doc = parse(ALLEGEDLY)
-    (claim,) = hk.unattributed_claims(doc, ())
+    (claim,) = unattributed_claims(doc, ())
     assert claim.content.text == "Rabat allegedly used it against Macron"
-    assert claim.speaker_id == hk.UNATTRIBUTED_ID
+    assert claim.speaker_id == UNATTRIBUTED_ID
     assert claim.cue is not None and claim.cue.span.text == "allegedly"
     assert claim.cue.stance == "distancing"
     assert [h.kind for h in claim.hedges] == ["bare_hedge"]
-    assert hk.UNATTRIBUTED_SPEAKER.type == "unattributed"
+    assert UNATTRIBUTED_SPEAKER.type == "unattributed"
 
 
 def test_expletive_passive_hedge_claims_its_complement() -> None:
     doc = parse(UNDERSTOOD)
-    (claim,) = hk.unattributed_claims(doc, ())
+    (claim,) = unattributed_claims(doc, ())
     assert claim.content.text == "the deal was signed"
     assert claim.cue is not None and claim.cue.span.text == "It is understood"
 
@@ -268,12 +277,15 @@ def test_passive_with_agent_is_not_bare() -> None:
     he he PRON 8 nsubj
     fled flee VERB 3 ccomp
     """
-    assert hk.unattributed_claims(parse(rows), ()) == ()
+    assert unattributed_claims(parse(rows), ()) == ()
 
 
 def test_declined_to_comment() -> None:
     doc = parse(DECLINED)
-    (att,) = hk.declined_to_comment(doc)
+    (draft,) = declined_drafts(doc, ())
+    att = draft.attribution
+    assert att.sieve == "declined_comment"
+    assert draft.mention is not None and draft.mention.span == att.source
     assert att.source is not None and att.source.text == "A spokeswoman for Gantz"
     assert att.cue is not None and att.cue.span.text == "would not comment"
     assert att.content.text == "on NSO"
@@ -362,8 +374,8 @@ def test_small_clause_parse_of_familiar_with_still_gives_the_basis() -> None:
 
 def test_bare_hedge_claim_is_not_also_a_hedged_cue() -> None:
     doc = parse(ALLEGEDLY)
-    claims = hk.unattributed_claims(doc, ())
-    (out,) = hk.detect(doc, claims, (hk.UNATTRIBUTED_SPEAKER,))
+    claims = unattributed_claims(doc, ())
+    (out,) = hk.detect(doc, claims, (UNATTRIBUTED_SPEAKER,))
     assert [h.kind for h in out.hedges] == ["bare_hedge"]
 
 

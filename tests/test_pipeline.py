@@ -52,7 +52,7 @@ def test_analyze_with_injected_parser() -> None:
     for start, end, text in spans(result):
         assert TEXT[start:end] == text
     assert all(a.score is not None for a in result.attributions)
-    assert isinstance(result.summary, dict)
+    assert result.summary.attributions == 2 and result.summary.grade == "A"
     assert parser.calls == 1
 
 
@@ -73,7 +73,9 @@ def test_unbalanced_quote_is_a_warning() -> None:
     )
     # An unclosed mark in a separate heading line, which the fake parse does not cover.
     result = Analyzer(FakeParser(MADDY)).analyze(text + "\n*- ‘Benefits")
-    assert any("unclosed" in w for w in result.warnings)
+    (warning,) = [w for w in result.warnings if w.code == "unclosed_quote"]
+    assert warning.span is not None and warning.span.text == "‘"
+    assert result.text[warning.span.start : warning.span.end] == "‘"
 
 
 def test_versions_lists_components() -> None:

@@ -54,7 +54,9 @@ def test_unclosed_mark_closes_at_paragraph_end_with_warning() -> None:
     scan = find_quotes(text)
     assert [q.text(text) for q in scan.quotes] == ["Benefits of recalibrating -*"]
     assert not scan.quotes[0].closed
-    assert len(scan.warnings) == 1 and "unclosed" in scan.warnings[0]
+    (warning,) = scan.warnings
+    assert warning.code == "unclosed_quote" and "unclosed" in warning.message
+    assert warning.span is not None and (warning.span.start, warning.span.text) == (3, "‘")
 
 
 def test_forms_tell_quotations_phrases_and_titles_apart() -> None:

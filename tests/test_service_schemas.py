@@ -6,6 +6,7 @@ import json
 
 from attribution.records import (
     Analysis,
+    AnalysisWarning,
     Attribution,
     Cue,
     Hedge,
@@ -13,9 +14,10 @@ from attribution.records import (
     Score,
     ScoreReason,
     Speaker,
+    Summary,
     TextSpan,
 )
-from attribution.schemas import ANALYSIS_SCHEMA, UNATTRIBUTED_SPEAKER, dump_analysis
+from attribution.schemas import ANALYSIS_SCHEMA, NO_SPEAKER, dump_analysis
 
 TEXT = 'Officials said "we will" go, reportedly.'
 
@@ -43,9 +45,12 @@ def _analysis() -> Analysis:
         text=TEXT,
         attributions=(scored, orphan),
         speakers=(speaker,),
-        summary={"score": 72},
+        summary=Summary(attributions=1, score=72, grade="B"),
         repairs=(Repair("space", 3, 3, "", " "),),
-        warnings=("one",),
+        warnings=(
+            AnalysisWarning("unclosed_quote", "unclosed", TextSpan(3, 4, "i")),
+            AnalysisWarning("not_english", "not English"),
+        ),
     )
 
 
@@ -75,13 +80,19 @@ def test_dump_matches_the_contract() -> None:
         "reasons": [{"rule": "named_person", "points": 80.0, "text": "Benny Gantz"}],
     }  # fmt: skip
     assert a1["justification"] is None
-    assert a2["speaker"] == UNATTRIBUTED_SPEAKER
+    assert a2["speaker"] == NO_SPEAKER
     assert a2["cue"] is None and a2["source"] is None and a2["score"] is None
     assert out["speakers"][0]["mentions"] == [{"text": "Officials", "start": 0, "end": 9}]
     assert out["repairs"] == [
         {"kind": "space", "start": 3, "end": 3, "original": "", "replacement": " "}
     ]
-    assert out["warnings"] == ["one"] and out["summary"] == {"score": 72}
+    assert out["warnings"] == [
+        {"code": "unclosed_quote", "message": "unclosed", "start": 3, "end": 4},
+        {"code": "not_english", "message": "not English", "start": None, "end": None},
+    ]
+    assert out["summary"]["score"] == 72 and out["summary"]["grade"] == "B"
+    assert out["summary"]["named_source_names"] == []
+    assert sorted(out["summary"]) == sorted(Summary.__dataclass_fields__)
     json.dumps(out)  # JSON-ready
 
 
@@ -93,6 +104,8 @@ def test_dangling_speaker_id_keeps_the_id() -> None:
 
 
 def test_empty_analysis() -> None:
-    assert dump_analysis(Analysis(text="")) == {
-        "attributions": [], "speakers": [], "summary": {}, "repairs": [], "warnings": [],
+    out = dump_analysis(Analysis(text=""))
+    assert out["summary"]["attributions"] == 0 and out["summary"]["grade"] is None
+    assert {k: v for k, v in out.items() if k != "summary"} == {
+        "attributions": [], "speakers": [], "repairs": [], "warnings": [],
     }  # fmt: skip

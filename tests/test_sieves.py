@@ -6,6 +6,7 @@ import pytest
 from _engine_conllu import (
     ACCORDING,
     ACCORDING_FINAL,
+    BARE_CUE,
     CLAIM,
     CLINTON_INDIRECT,
     CLINTON_SAID,
@@ -15,24 +16,29 @@ from _engine_conllu import (
     HE_SAID,
     INNER_CUE,
     LABEL,
+    LEFT,
     MADDY,
     OFFICE,
+    OFFICE_FIRST,
     PARENTHETICAL,
     PASSIVE,
     PLAN,
     PROFESSOR,
     READY,
     READY_SPLIT,
+    SAID_COLON,
     SCARE,
     SPLIT_QUOTE,
+    WIN,
     doc,
 )
 
 from attribution.cues import find_cues, reporting_verbs
+from attribution.extract import build_context
+from attribution.extract.sieves import SIEVES, run_sieves
 from attribution.pipeline import extract
 from attribution.quotes import find_quotes
 from attribution.records import Attribution
-from attribution.sieves import SIEVES, build_context, run_sieves
 
 
 def run(*sents: str, text: str) -> tuple[Attribution, ...]:
@@ -154,7 +160,7 @@ def test_parenthetical_cue() -> None:
 def test_each_quotation_resolved_once() -> None:
     text = "“It’s possible that they were keen on this,” he said."
     d = doc(HE_SAID, text=text)
-    ctx = build_context(d, find_quotes(d.text).quotes)
+    ctx = build_context(d, find_quotes(d.text))
     links = run_sieves(ctx)
     assert list(links) == [0] and links[0].sieve == "dependency"
     assert [c.lemma for c in find_cues(d.sentences[0])] == ["say"]
@@ -230,3 +236,46 @@ def test_real_parser_finds_source_and_cue(text: str, source: str, cue: str) -> N
     assert [
         (a.source.text if a.source else None, a.cue.span.text if a.cue else None) for a in atts
     ] == [(source, cue)]
+
+
+SIEVE_CASES = {
+    "dependency": (
+        (OFFICE_FIRST,),
+        "His office said Gantz will sign “a memorandum of understanding” with Rabat.",
+        0,
+    ),
+    "bare_cue": ((BARE_CUE,), "“We will all win big,” Trump also said.", 0),
+    "trigram": ((READY_SPLIT, CLINTON_SAID), "“We are ready.” Clinton said.", 0),
+    "colon": ((COLON,), "Trump: “We will win big.”", 0),
+    "dash": ((DASH,), "“We win big.” – Donald Trump", 0),
+    "adjacent_sentence": ((SAID_COLON, WIN), "Trump said:\n“We will win big.”", 0),
+    "previous_sentence": (
+        (CLINTON_INDIRECT, PLAN),
+        "Clinton said the plan works. “The plan works and we act on it.”",
+        0,
+    ),
+    "same_paragraph": (
+        (READY, LEFT, PLAN),
+        "“We are ready,” Clinton said. Then she left. “The plan works and we act on it.”",
+        1,
+    ),
+    "previous_speaker": (
+        (READY, PLAN),
+        "“We are ready,” Clinton said.\n“The plan works and we act on it.”",
+        1,
+    ),
+}
+
+
+def test_every_sieve_has_a_case() -> None:
+    assert sorted(SIEVE_CASES) == sorted(name for name, _ in SIEVES)
+
+
+@pytest.mark.parametrize("name", list(SIEVE_CASES))
+def test_each_sieve_resolves_a_case_only_it_resolves(name: str) -> None:
+    sents, text, qi = SIEVE_CASES[name]
+    d = doc(*sents, text=text)
+    ctx = build_context(d, find_quotes(d.text))
+    assert run_sieves(ctx)[qi].sieve == name
+    without = run_sieves(ctx, tuple((n, s) for n, s in SIEVES if n != name))
+    assert qi not in without

@@ -57,50 +57,50 @@ def article() -> tuple[Attribution, ...]:
 
 def test_counts_and_shares() -> None:
     out = summarize(article(), SPEAKERS)
-    assert out["attributions"] == 7
-    assert out["declined_to_comment"] == 1
-    assert out["by_kind"] == {"direct": 5, "indirect": 2}
-    assert out["by_speaker_type"] == {
+    assert out.attributions == 7
+    assert out.declined_to_comment == 1
+    assert out.by_kind == {"direct": 5, "indirect": 2}
+    assert out.by_speaker_type == {
         "anonymous_group": 1,
         "anonymous_person": 2,
         "named_person": 2,
         "organization": 1,
         "unattributed": 1,
     }
-    assert out["anonymous"] == 4
-    assert out["anonymous_share"] == round(4 / 7, 3)
-    assert out["unattributed_claims"] == 1
-    assert sum(out["by_grade"].values()) == 7
+    assert out.anonymous == 4
+    assert out.anonymous_share == round(4 / 7, 3)
+    assert out.unattributed_claims == 1
+    assert sum(out.by_grade.values()) == 7
 
 
 def test_distinct_named_and_unjustified_anonymous_sources() -> None:
     out = summarize(article(), SPEAKERS)
-    assert out["named_sources"] == 2
-    assert out["named_source_names"] == ["Bruce Maddy-Weitzman", "Gantz's office"]
-    assert out["anonymous_sources"] == 2
-    assert out["anonymous_without_justification"] == ["officials"]
+    assert out.named_sources == 2
+    assert out.named_source_names == ("Bruce Maddy-Weitzman", "Gantz's office")
+    assert out.anonymous_sources == 2
+    assert out.anonymous_without_justification == ("officials",)
 
 
 def test_first_attribution_anonymous_and_overall_grade() -> None:
     atts = article()
     out = summarize(atts, SPEAKERS)
-    assert out["first_attribution_anonymous"] is True
+    assert out.first_attribution_anonymous is True
     claims = [a for a in atts if a.id != "a8"]
     expected = round(sum(a.score.value for a in claims if a.score) / len(claims))
-    assert out["score"] == expected
-    assert out["grade"] == scoring.grade(expected)
+    assert out.score == expected
+    assert out.grade == scoring.grade(expected)
 
 
 def test_order_is_by_position_not_input_order() -> None:
     atts = tuple(reversed(article()))
-    assert summarize(atts, SPEAKERS)["first_attribution_anonymous"] is True
+    assert summarize(atts, SPEAKERS).first_attribution_anonymous is True
     named_first = (att("b1", 0, "mw"), att("b2", 50, "so"))
-    assert summarize(named_first, SPEAKERS)["first_attribution_anonymous"] is False
+    assert summarize(named_first, SPEAKERS).first_attribution_anonymous is False
 
 
 def test_empty_article() -> None:
     out = summarize((), ())
-    assert out["attributions"] == 0
-    assert out["anonymous_share"] == 0.0
-    assert out["first_attribution_anonymous"] is None
-    assert out["score"] is None and out["grade"] is None
+    assert out.attributions == 0
+    assert out.anonymous_share == 0.0
+    assert out.first_attribution_anonymous is None
+    assert out.score is None and out.grade is None

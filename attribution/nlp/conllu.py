@@ -22,82 +22,104 @@ def _misc(misc: str) -> dict[str, str]:
     return out
 
 
+Row = tuple[list[str], dict[str, str]]
+
+
+def _rows(block: str) -> list[Row]:
+    """Return the word lines of a sentence block; a multi-word token's MISC rides on its words."""
+    rows: list[Row] = []
+    mwt_misc: dict[str, str] | None = None
+    mwt_end, mwt_form = -1, ""
+    for line in block.splitlines():
+        if not line or line.startswith("#"):
+            continue
+        cols = line.split("\t")
+        if len(cols) != 10:
+            raise ValueError(f"CoNLL-U line does not have 10 columns: {line!r}")
+        if "." in cols[0]:
+            continue
+        if "-" in cols[0]:
+            mwt_end, mwt_misc, mwt_form = int(cols[0].split("-")[1]), _misc(cols[9]), cols[1]
+            continue
+        misc = _misc(cols[9])
+        if mwt_misc is not None:
+            misc = {**misc, "_mwt": mwt_form, **{f"_mwt_{k}": v for k, v in mwt_misc.items()}}
+            if int(cols[0]) == mwt_end:
+                mwt_misc = None
+        rows.append((cols, misc))
+    return rows
+
+
+class _Layout:
+    """Place words in ``text`` left to right, or rebuild the text from the forms."""
+
+    def __init__(self, text: str | None) -> None:
+        self.text = text
+        self.pieces: list[str] = []
+        self.pos = 0
+        self.last_mwt: tuple[int, int] | None = None
+
+    def offsets(self, form: str, misc: dict[str, str], tokens: list[Token]) -> tuple[int, int]:
+        """Return the word's offsets; the words of one multi-word token share its span."""
+        if "start_char" in misc and "end_char" in misc:
+            return int(misc["start_char"]), int(misc["end_char"])
+        if "_mwt" not in misc:
+            self.last_mwt = None
+            return self._place(form, misc, "SpaceAfter")
+        last = self.last_mwt
+        if last is not None and tokens and tokens[-1].start == last[0]:
+            return last
+        self.last_mwt = self._place(misc["_mwt"], misc, "_mwt_SpaceAfter")
+        return self.last_mwt
+
+    def _place(self, form: str, misc: dict[str, str], space_key: str) -> tuple[int, int]:
+        start, end, self.pos = _place(form, self.text, self.pos, self.pieces, misc, space_key)
+        return start, end
+
+    def end_sentence(self) -> None:
+        if self.text is None and self.pieces and not self.pieces[-1].endswith(" "):
+            self.pieces.append(" ")
+            self.pos += 1
+
+    def full_text(self) -> str:
+        return self.text if self.text is not None else "".join(self.pieces).rstrip(" ")
+
+
+def _token(cols: list[str], index: int, start: int, end: int) -> Token:
+    head = int(cols[6]) - 1 if cols[6] not in ("_", "") else -1
+    return Token(
+        index=index,
+        text=cols[1],
+        lemma=cols[2],
+        upos=cols[3],
+        xpos=cols[4],
+        feats=cols[5],
+        head=head,
+        deprel=cols[7],
+        start=start,
+        end=end,
+    )
+
+
 def parse_conllu(data: str, text: str | None = None) -> ParsedDocument:
     """Build a document from CoNLL-U ``data``.
 
     When ``text`` is given, tokens are located in it left to right (so offsets
     point into that exact string); otherwise the text is rebuilt from the forms.
     """
-    blocks = [b for b in data.strip().split("\n\n") if b.strip()]
-    raw: list[list[tuple[list[str], dict[str, str]]]] = []
-    for block in blocks:
-        rows: list[tuple[list[str], dict[str, str]]] = []
-        mwt_misc: dict[str, str] | None = None
-        mwt_end = -1
-        mwt_form = ""
-        for line in block.splitlines():
-            if not line or line.startswith("#"):
-                continue
-            cols = line.split("\t")
-            if len(cols) != 10:
-                raise ValueError(f"CoNLL-U line does not have 10 columns: {line!r}")
-            if "." in cols[0]:
-                continue
-            if "-" in cols[0]:
-                mwt_end = int(cols[0].split("-")[1])
-                mwt_misc = _misc(cols[9])
-                mwt_form = cols[1]
-                continue
-            misc = _misc(cols[9])
-            if mwt_misc is not None:
-                misc = {**misc, "_mwt": mwt_form, **{f"_mwt_{k}": v for k, v in mwt_misc.items()}}
-                if int(cols[0]) == mwt_end:
-                    mwt_misc = None
-            rows.append((cols, misc))
-        raw.append(rows)
-
-    pieces: list[str] = []
-    pos = 0
+    raw = [_rows(b) for b in data.strip().split("\n\n") if b.strip()]
+    layout = _Layout(text)
     sentences: list[Sentence] = []
     for si, rows in enumerate(raw):
         tokens: list[Token] = []
-        last_mwt_span: tuple[int, int] | None = None
+        layout.last_mwt = None
         for cols, misc in rows:
-            form = cols[1]
-            if "start_char" in misc and "end_char" in misc:
-                start, end = int(misc["start_char"]), int(misc["end_char"])
-            elif "_mwt" in misc:
-                surface = misc["_mwt"]
-                if last_mwt_span is not None and tokens and tokens[-1].start == last_mwt_span[0]:
-                    start, end = last_mwt_span
-                else:
-                    start, end, pos = _place(surface, text, pos, pieces, misc, "_mwt_SpaceAfter")
-                    last_mwt_span = (start, end)
-            else:
-                start, end, pos = _place(form, text, pos, pieces, misc, "SpaceAfter")
-                last_mwt_span = None
-            head = int(cols[6]) - 1 if cols[6] not in ("_", "") else -1
-            tokens.append(
-                Token(
-                    index=len(tokens),
-                    text=form,
-                    lemma=cols[2],
-                    upos=cols[3],
-                    xpos=cols[4],
-                    feats=cols[5],
-                    head=head,
-                    deprel=cols[7],
-                    start=start,
-                    end=end,
-                )
-            )
-        if text is None and pieces and not pieces[-1].endswith(" "):
-            pieces.append(" ")
-            pos += 1
+            start, end = layout.offsets(cols[1], misc, tokens)
+            tokens.append(_token(cols, len(tokens), start, end))
+        layout.end_sentence()
         if tokens:
             sentences.append(Sentence(si, tuple(tokens), tokens[0].start, tokens[-1].end))
-    full = text if text is not None else "".join(pieces).rstrip(" ")
-    return ParsedDocument(full, tuple(sentences))
+    return ParsedDocument(layout.full_text(), tuple(sentences))
 
 
 def _place(

@@ -14,6 +14,8 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from attribution.records import RepairKind
+
 
 @dataclass(frozen=True, slots=True)
 class Edit:
@@ -22,7 +24,7 @@ class Edit:
     start: int
     end: int
     replacement: str
-    kind: str = "char"
+    kind: RepairKind = "char"
     trim: bool = True  # map the common prefix/suffix of old and new text exactly
 
 

@@ -23,12 +23,12 @@ from attribution.repair.spacing import spacing_edits
 MIN_STRONG_SPLITS = 3
 
 
-def _records(edits: Sequence[Edit], text: str, offsets: OffsetMap, original: str) -> list[Repair]:
-    """Return the report entries of ``edits`` (offsets into ``text``) in submitted offsets."""
+def _records(edits: Sequence[Edit], offsets: OffsetMap, original: str) -> list[Repair]:
+    """Return the report entries of ``edits`` (edited-text offsets) in submitted offsets."""
     out = []
     for e in edits:
         start, end = offsets.to_original(e.start, e.end)
-        out.append(Repair(e.kind, start, end, original[start:end], e.replacement))  # type: ignore[arg-type]
+        out.append(Repair(e.kind, start, end, original[start:end], e.replacement))
     return out
 
 
@@ -38,7 +38,7 @@ def _apply(
     """Apply ``edits`` to ``text``, extend ``report``; return the new text and map."""
     if not edits:
         return text, offsets
-    report.extend(_records(edits, text, offsets, original))
+    report.extend(_records(edits, offsets, original))
     return offsets.compose(edits, text)
 
 

@@ -1,0 +1,57 @@
+"""Indirect speech and "according to": reporting cues that no quotation claimed.
+
+A reporting verb with a reported clause and a source ("Maddy-Weitzman said the
+timing was not a coincidence") is an indirect attribution; "according to X"
+marks its clause as X's claim. A clause that overlaps an earlier attribution,
+or cuts through a quotation without holding it whole, is left alone.
+"""
+
+from __future__ import annotations
+
+from attribution.cues import CueMatch
+from attribution.extract.common import Context, Draft, cue_mention, cue_record
+from attribution.records import Attribution, SieveName, TextSpan
+from attribution.spans import overlaps, span_of
+
+INDIRECT: SieveName = "indirect_speech"
+ACCORDING_TO: SieveName = "according_to"
+
+
+def _cuts_a_quotation(ctx: Context, span: TextSpan) -> bool:
+    """Tell whether ``span`` overlaps a full quotation without containing it."""
+    return any(
+        q.start < span.end and span.start < q.end
+        for q in ctx.quotes
+        if q.form == "quotation" and not (span.start <= q.start and q.end <= span.end)
+    )
+
+
+def _draft(ctx: Context, c: CueMatch, content: TextSpan, n: int) -> Draft:
+    m = cue_mention(ctx, c)
+    according = c.form == "according_to"
+    att = Attribution(
+        id=f"i{n}",
+        kind="according_to" if according else "indirect",
+        content=content,
+        cue=cue_record(ctx, c),
+        source=m.span if m else None,
+        sieve=ACCORDING_TO if according else INDIRECT,
+    )
+    return Draft(att, m)
+
+
+def indirect_drafts(ctx: Context, earlier: tuple[Draft, ...]) -> tuple[Draft, ...]:
+    """Return an attribution for each unclaimed cue with a source and a reported clause."""
+    used = {d.cue_key for d in earlier if d.cue_key is not None}
+    taken = [(d.attribution.content.start, d.attribution.content.end) for d in earlier]
+    out: list[Draft] = []
+    for c in (c for cs in ctx.cues for c in cs):
+        if (c.sentence, c.cue) in used or not c.content or c.source_head is None:
+            continue
+        cspan = span_of(ctx.doc, ctx.doc.sentences[c.sentence], c.content)
+        assert cspan is not None
+        if overlaps(cspan.start, cspan.end, taken) or _cuts_a_quotation(ctx, cspan):
+            continue
+        taken.append((cspan.start, cspan.end))
+        out.append(_draft(ctx, c, cspan, len(out) + 1))
+    return tuple(out)
