@@ -21,13 +21,22 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
 import yaml
 
 from attribution import hedges as hk
 from attribution.errors import AttributionError
-from attribution.records import Attribution, Hedge, Score, ScoreReason, Speaker
+from attribution.records import (
+    UNATTRIBUTED_ID,
+    UNATTRIBUTED_SPEAKER,
+    Attribution,
+    Grade,
+    Hedge,
+    Score,
+    ScoreReason,
+    Speaker,
+)
 from attribution.resources import data_path
 from attribution.settings import settings
 
@@ -35,7 +44,8 @@ RUBRIC_ENV = "ATTRIBUTION_RUBRIC"
 RUBRIC_FILE = "rubric.yaml"
 MIN_SCORE = 0
 MAX_SCORE = 100
-LOWEST_GRADE = "E"
+GRADES: tuple[Grade, ...] = get_args(Grade)
+LOWEST_GRADE: Grade = "E"
 
 NAMED_WITH_ROLE = "named_person_with_role"
 UNRESOLVED_BASE = "anonymous_person"
@@ -78,7 +88,7 @@ class Rubric:
     modifiers: Mapping[str, float]
     penalties: Mapping[str, float]
     anonymous_max: float
-    grades: tuple[tuple[str, float], ...]
+    grades: tuple[tuple[Grade, float], ...]
     named_types: frozenset[str]
     anonymous_types: frozenset[str]
     raw: Mapping[str, Any]
@@ -93,6 +103,14 @@ def rubric_path() -> tuple[Path, str]:
     return data_path(RUBRIC_FILE), "bundled"
 
 
+def _letter(raw: object) -> Grade:
+    """Return ``raw`` as a grade letter, or raise ``ValueError``."""
+    for letter in GRADES:
+        if raw == letter:
+            return letter
+    raise ValueError(f"grade {raw!r} is not one of {', '.join(GRADES)}")
+
+
 def parse_rubric(raw: Mapping[str, Any], origin: str = "bundled") -> Rubric:
     """Check and freeze a rubric mapping; raise :class:`RubricError` if it is unusable."""
     missing = [k for k in REQUIRED_SECTIONS if not isinstance(raw.get(k), Mapping)]
@@ -104,7 +122,7 @@ def parse_rubric(raw: Mapping[str, Any], origin: str = "bundled") -> Rubric:
         penalties = {str(k): float(v) for k, v in raw["penalties"].items()}
         cap = float(raw["caps"]["anonymous_max"])
         grades = tuple(
-            sorted(((str(g), float(v)) for g, v in raw["grades"].items()), key=lambda x: -x[1])
+            sorted(((_letter(g), float(v)) for g, v in raw["grades"].items()), key=lambda x: -x[1])
         )
     except (KeyError, TypeError, ValueError) as exc:
         raise RubricError(f"rubric ({origin}) has a malformed entry: {exc}") from exc
@@ -152,7 +170,7 @@ def rubric() -> dict[str, Any]:
     return out
 
 
-def grade(value: float, rules: Rubric | None = None) -> str:
+def grade(value: float, rules: Rubric | None = None) -> Grade:
     """Return the letter grade of ``value`` under the rubric's bands."""
     for letter, floor in (rules or current_rubric()).grades:
         if value >= floor:
@@ -218,7 +236,7 @@ def score(
 ) -> tuple[Attribution, ...]:
     """Return ``attributions`` with ``score`` filled under the rubric in force."""
     rules = current_rubric()
-    by_id = {hk.UNATTRIBUTED_ID: hk.UNATTRIBUTED_SPEAKER, **{s.id: s for s in speakers}}
+    by_id = {UNATTRIBUTED_ID: UNATTRIBUTED_SPEAKER, **{s.id: s for s in speakers}}
     return tuple(
         replace(att, score=score_one(att, by_id.get(att.speaker_id or ""), rules))
         for att in attributions

@@ -171,6 +171,13 @@ def test_missing_section_is_refused() -> None:
         scoring.parse_rubric({"base": {}, "modifiers": {}, "caps": {}, "grades": {}})
 
 
+def test_unknown_grade_letter_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = _write(tmp_path, {"grades": {"A": 85, "F": 0}})
+    monkeypatch.setenv(scoring.RUBRIC_ENV, str(path))
+    with pytest.raises(scoring.RubricError, match="'F' is not one of A, B, C, D, E"):
+        scoring.rubric()
+
+
 HEDGE_KINDS = sorted(
     {*scoring.MODIFIER_HEDGES.values(), *scoring.ANONYMOUS_PENALTY_HEDGES.values()}
     | {*scoring.PENALTY_HEDGES.values()}

@@ -156,19 +156,33 @@ def _fast_predict(
     resolve_head_constraints: bool = False,
 ) -> list[list[list[Any]]]:
     """Replace ``GraphParser.predict`` (same arguments, same result) in evaluation mode."""
-    import torch
-    import torch.nn.functional as F
-    from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
-    from stanza.models.depparse.head_constraints import (
-        find_head_constraint_violations,
-        resolve_head_constraint_violations,
-    )
-
     x = self.embed(
         word, word_mask, wordchars, wordchars_mask, upos, xpos, ufeats, pretrained,
         lemma, head, deprel, word_orig_idx, sentlens, wordlens, text,
     )  # fmt: skip
     x = self.drop(x)
+    arc_logp = _arc_log_probs(self, x, word, head)
+    trees = [mst_one_root(arc_logp[i][:n, :n]) for i, n in enumerate(sentlens)]
+    batch_idx = [i for i, tree in enumerate(trees) for _ in range(len(tree) - 1)]
+    dep_idx = [d for tree in trees for d in range(1, len(tree))]
+    head_idx = [int(h) for tree in trees for h in tree[1:]]
+    labels = _arc_label_scores(self.deprel, x, batch_idx, dep_idx, head_idx)
+    raw = labels.argmax(1).cpu().numpy().tolist()
+    out = []
+    start = 0
+    for i, tree in enumerate(trees):
+        n = len(tree) - 1
+        raw_ids = raw[start : start + n]
+        start += n
+        out.append(_labelled(self, x, i, tree, raw_ids, arc_logp, resolve_head_constraints))
+    return out
+
+
+def _arc_log_probs(self: Any, x: Any, word: Any, head: Any) -> Any:
+    """Return the log-probabilities of every head for every word (Dozat and Manning 2017)."""
+    import torch
+    import torch.nn.functional as F
+
     unlabeled = _pairwise_scores(self.unlabeled, x)
     size = word.size(1)
     positions = torch.arange(size, device=x.device)
@@ -181,34 +195,39 @@ def _fast_predict(
         unlabeled += -torch.log((offset.abs().float() - dist) ** 2 / 2 + 1)
     diag = torch.eye(head.size(-1) + 1, dtype=torch.bool, device=x.device).unsqueeze(0)
     unlabeled.masked_fill_(diag, -float("inf"))
-    arc_logp = F.log_softmax(unlabeled, 2).cpu().numpy()
+    return F.log_softmax(unlabeled, 2).cpu().numpy()
 
-    trees = [mst_one_root(arc_logp[i][:n, :n]) for i, n in enumerate(sentlens)]
-    batch_idx = [i for i, tree in enumerate(trees) for _ in range(len(tree) - 1)]
-    dep_idx = [d for tree in trees for d in range(1, len(tree))]
-    head_idx = [int(h) for tree in trees for h in tree[1:]]
-    labels = _arc_label_scores(self.deprel, x, batch_idx, dep_idx, head_idx)
-    raw = labels.argmax(1).cpu().numpy().tolist()
+
+def _labelled(
+    self: Any,
+    x: Any,
+    i: int,
+    tree: IntArray,
+    raw_ids: list[int],
+    arc_logp: Any,
+    resolve_head_constraints: bool,
+) -> list[list[Any]]:
+    """Return sentence ``i``'s [head, deprel] pairs, resolving head constraints if asked."""
+    import torch.nn.functional as F
+    from stanza.models.common.vocab import VOCAB_PREFIX_SIZE
+    from stanza.models.depparse.head_constraints import (
+        find_head_constraint_violations,
+        resolve_head_constraint_violations,
+    )
 
     vocab = self.vocab["deprel"]
-    out = []
-    start = 0
-    for i, tree in enumerate(trees):
-        n = len(tree) - 1
-        raw_ids = raw[start : start + n]
-        start += n
-        if resolve_head_constraints:
-            names = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
-            if find_head_constraint_violations(tree, names):
-                full = self.deprel(x[i : i + 1], x[i : i + 1])[0, : n + 1, : n + 1]
-                label_logp = F.log_softmax(full, 2).cpu().numpy()
-                tree, raw_ids = resolve_head_constraint_violations(
-                    arc_logp[i][: n + 1, : n + 1], label_logp, tree, vocab
-                )
-        deprels = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
-        heads = tree[1:]
-        out.append([[heads[j], deprels[j]] for j in range(n)])
-    return out
+    n = len(tree) - 1
+    if resolve_head_constraints:
+        names = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
+        if find_head_constraint_violations(tree, names):
+            full = self.deprel(x[i : i + 1], x[i : i + 1])[0, : n + 1, : n + 1]
+            label_logp = F.log_softmax(full, 2).cpu().numpy()
+            tree, raw_ids = resolve_head_constraint_violations(
+                arc_logp[i][: n + 1, : n + 1], label_logp, tree, vocab
+            )
+    deprels = vocab.unmap([r + VOCAB_PREFIX_SIZE for r in raw_ids])
+    heads = tree[1:]
+    return [[heads[j], deprels[j]] for j in range(n)]
 
 
 def install(pipeline: Any) -> bool:
