@@ -17,3 +17,15 @@ class ModelNotFoundError(AttributionError):
 
 class ModelLoadError(AttributionError):
     """The Stanza models were found but could not be loaded."""
+
+
+class BudgetExceeded(AttributionError):
+    """The analysis ran past its time budget; retry later or send a shorter text."""
+
+    def __init__(self, budget: float, stage: str) -> None:
+        super().__init__(
+            f"the analysis ran past its time budget of {budget:g} s (during {stage}); "
+            "retry later or send a shorter text"
+        )
+        self.budget = budget
+        self.stage = stage

@@ -9,12 +9,13 @@ with the repair stage's offset map.
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
 from attribution import coref, hedges, scoring, summary
-from attribution.errors import InputError
+from attribution.errors import BudgetExceeded, InputError
 from attribution.extract import Context, Draft, build_context, number
 from attribution.extract.common import unlink_foreign_sources
 from attribution.extract.declined import declined_drafts
@@ -85,22 +86,33 @@ class Analyzer:
                     self._parser = get_parser(stanza_dir=self._stanza_dir, threads=self._threads)
         return self._parser
 
-    def analyze(self, text: str, *, options: Mapping[str, Any] | None = None) -> Analysis:
+    def analyze(
+        self,
+        text: str,
+        *,
+        options: Mapping[str, Any] | None = None,
+        budget: float | None = None,
+    ) -> Analysis:
         """Analyse ``text``; spans in the result index ``text`` itself.
 
         ``options``: ``repair`` (default true) runs the scraping-damage repair
-        before parsing. Raises :class:`~attribution.errors.InputError` on
-        empty or non-text input.
+        before parsing. ``budget``: seconds the analysis may take; past it,
+        :class:`~attribution.errors.BudgetExceeded` is raised at the next
+        check (after repair, after parsing, between stages). Raises
+        :class:`~attribution.errors.InputError` on empty or non-text input.
         """
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
         if not text.strip():
             raise InputError("text is empty: submit the article's text")
         opts = dict(options or {})
+        clock = Deadline(budget)
         repaired = repair_text(text) if opts.get("repair", True) else _identity(text)
+        clock.check("repair")
         # Headings and credits are blanked (same offsets) so they open no quotation.
         doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
-        work = run_stages(doc)
+        clock.check("parse")
+        work = run_stages(doc, deadline=clock)
         assert work.summary is not None
         return Analysis(
             text=text,
@@ -263,11 +275,29 @@ def _position(att: Attribution) -> tuple[int, int]:
     return att.content.start, att.content.end
 
 
-def run_stages(doc: ParsedDocument, stages: tuple[Stage, ...] = STAGES) -> Work:
-    """Run ``stages`` in order on a parse."""
+class Deadline:
+    """A time budget started now; ``check`` raises once it is spent (``None``: no budget)."""
+
+    def __init__(self, budget: float | None) -> None:
+        self.budget = budget
+        self.end = None if budget is None else time.monotonic() + budget
+
+    def check(self, stage: str) -> None:
+        """Raise :class:`BudgetExceeded` naming ``stage`` when the budget is spent."""
+        if self.end is not None and time.monotonic() > self.end:
+            assert self.budget is not None
+            raise BudgetExceeded(self.budget, stage)
+
+
+def run_stages(
+    doc: ParsedDocument, stages: tuple[Stage, ...] = STAGES, deadline: Deadline | None = None
+) -> Work:
+    """Run ``stages`` in order on a parse, checking ``deadline`` after each."""
     work = Work(doc)
     for stage in stages:
         work = stage.run(work)
+        if deadline is not None:
+            deadline.check(stage.name)
     return work
 
 

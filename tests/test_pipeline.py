@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import time
+
 import pytest
 from _engine_conllu import HE_SAID, MADDY, doc
 
-from attribution.errors import InputError
+from attribution.errors import BudgetExceeded, InputError
 from attribution.pipeline import Analyzer, analyze
 from attribution.records import Analysis
 from attribution.settings import shared_dir
@@ -99,3 +101,21 @@ def test_real_models_on_the_seed() -> None:
     names = " | ".join(s.name for s in result.speakers)
     for alias in ("Maddy-Weitzman", "Ghali", "Ratio Petroleum"):
         assert alias in names
+
+
+class SlowParser(FakeParser):
+    """A parser that takes longer than the budget allows."""
+
+    def __call__(self, text: str) -> ParsedDocument:
+        time.sleep(0.05)
+        return super().__call__(text)
+
+
+def test_budget_is_enforced_after_parsing() -> None:
+    text = (
+        "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence."
+    )
+    with pytest.raises(BudgetExceeded, match="parse") as err:
+        Analyzer(SlowParser(MADDY)).analyze(text, budget=0.01)
+    assert err.value.budget == 0.01
+    assert Analyzer(SlowParser(MADDY)).analyze(text, budget=30).attributions
