@@ -43,15 +43,9 @@ def library_version() -> str:
 
 
 def merged_versions(analyzer_versions: Mapping[str, str] | None = None) -> dict[str, str]:
-    """Return ``{"attribution": <library version>, ...the analyzer's versions}``.
-
-    The analyzer's own copy of the library version (``library``) is dropped:
-    ``attribution`` says it once.
-    """
+    """Return ``{"attribution": <library version>, ...the analyzer's other versions}``."""
     out = {"attribution": library_version()}
-    for key, value in (analyzer_versions or {}).items():
-        if key not in ("attribution", "library"):
-            out[key] = str(value)
+    out.update((k, str(v)) for k, v in (analyzer_versions or {}).items() if k != "attribution")
     return out
 
 

@@ -352,16 +352,13 @@ def _map_warning(warning: AnalysisWarning, rep: RepairResult) -> AnalysisWarning
 
 
 def versions() -> dict[str, str]:
-    """Return library, stanza, torch and models versions ("unknown" when absent)."""
+    """Return the attribution, stanza, torch and models versions ("unknown" when absent)."""
     import json
-    from importlib import metadata
     from pathlib import Path
 
-    out: dict[str, str] = {}
-    try:
-        out["library"] = metadata.version("attribution")
-    except metadata.PackageNotFoundError:
-        out["library"] = "unknown"
+    from attribution.document import library_version
+
+    out = {"attribution": library_version()}
     for mod in ("stanza", "torch"):
         try:
             out[mod] = str(__import__(mod).__version__)
