@@ -1,9 +1,12 @@
-"""Remove the word "link" left behind by scraped hyperlinks (issue 3, part 2).
+"""Remove the word "link" left behind by scraped hyperlinks (issues 3 and 10).
 
-Glued cases ("Moroccolink", "linkAlgeria") are the evidence: a document counts
-as link-damaged only when several are found. Only then are they removed, with
-the separate cases ("Israel link Defence") whose context rules out a real use
-("a link between", "rail link", "to link" stay; so do "hyperlink", "LinkedIn").
+Glued cases are the evidence: "link" glued after a word ("Moroccolink",
+"centralbanklink"), before one ("linkAlgeria", "linkthe") or on both sides
+("saidlinkthere"), always where removing it leaves real words. A document
+counts as link-damaged only when several are found. Only then are they
+removed, with the separate cases ("Israel link Defence") whose context rules
+out a real use ("a link between", "rail link", "to link" stay; so do
+"hyperlink", "linkage", "Blinken", "LinkedIn").
 """
 
 from __future__ import annotations
@@ -11,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from attribution.repair.glue import segment
 from attribution.repair.lexicon import word_set, zipf
 from attribution.repair.offsets import Edit
 
@@ -33,8 +37,12 @@ BASE_MIN_LEN = 3
 CAPITALIZED_BASE_MIN_LEN = 2
 # A word glued after "link" ("linkAlgeria", "linknominee"): "linked", "links" are real.
 GLUED_AFTER_MIN_LEN = 4
+# A three-letter word glued after "link" must be this frequent ("linkthe", "linktax").
+GLUED_AFTER_ZIPF = 4.0
 # A glued token this frequent is a real word ("hyperlink", "weblink").
 REAL_TOKEN_ZIPF = 1.0
+# "link" + a word ("linkup", "linkin", "linkers" are real; "linka" is a rare name).
+PREFIX_REAL_TOKEN_ZIPF = 1.5
 CONTEXT = 40
 BLOCKING = frozenset("-‐‑@#_/\\=&+0123456789")
 BLOCKING_BEFORE = BLOCKING | {"."}
@@ -46,20 +54,38 @@ class LinkHit:
 
     start: int
     end: int
-    kind: str  # "suffix" (Moroccolink), "prefix" (linkAlgeria), "separate" (Israel link)
+    kind: str  # "suffix" (Moroccolink), "prefix" (linkAlgeria), "both" (saidlinkthere),
+    # "separate" (Israel link)
 
 
 def _is_name_or_word(base: str) -> bool:
-    """Return True if ``base`` is a capitalized name or a well-known word."""
+    """Return True if ``base`` is a name, a well-known word or glued words ("centralbank")."""
     if base[:1].isupper() and len(base) >= CAPITALIZED_BASE_MIN_LEN:
         return True  # a name, also a glued one ("NewYork") or an acronym
-    return len(base) >= BASE_MIN_LEN and base.islower() and zipf(base) >= BASE_MIN_ZIPF
+    if not base.islower():
+        return False
+    if len(base) < BASE_MIN_LEN:
+        return base in word_set("short_words")  # "tolink", "alink"
+    if zipf(base) >= BASE_MIN_ZIPF:
+        return True
+    return zipf(base) == 0.0 and segment(base) is not None
+
+
+def _is_word_after(rest: str) -> bool:
+    """Return True if ``rest``, glued after "link", is a word of its own ("Algeria", "the")."""
+    if len(rest) >= GLUED_AFTER_MIN_LEN or rest[:1].isupper():
+        return _is_name_or_word(rest)  # "linkAlgeria", "linkCEO", "linkVa"
+    if len(rest) < BASE_MIN_LEN:
+        return rest in word_set("short_words")  # "linka", "linkto"
+    return zipf(rest) >= GLUED_AFTER_ZIPF  # "linkthe", "linktax"
 
 
 def _glued_hit(text: str, start: int, end: int) -> LinkHit | None:
     """Classify the letter run ``text[start:end]`` that contains "link"."""
     token = text[start:end]
-    if token == LINK or zipf(token) >= REAL_TOKEN_ZIPF:
+    if token == LINK or zipf(token) >= (
+        PREFIX_REAL_TOKEN_ZIPF if token.startswith(LINK) else REAL_TOKEN_ZIPF
+    ):
         return None
     if (start > 0 and text[start - 1] in BLOCKING_BEFORE) or (
         end < len(text) and text[end] in BLOCKING
@@ -69,9 +95,14 @@ def _glued_hit(text: str, start: int, end: int) -> LinkHit | None:
         return None  # a domain name
     if token.endswith(LINK) and _is_name_or_word(token[: -len(LINK)]):
         return LinkHit(end - len(LINK), end, "suffix")
-    rest = token[len(LINK) :]
-    if token.startswith(LINK) and _is_name_or_word(rest) and len(rest) >= GLUED_AFTER_MIN_LEN:
+    if token.startswith(LINK) and _is_word_after(token[len(LINK) :]):
         return LinkHit(start, start + len(LINK), "prefix")
+    at = token.find(LINK, 1)
+    while 0 <= at <= len(token) - len(LINK) - 1:
+        left, right = token[:at], token[at + len(LINK) :]
+        if _is_name_or_word(left) and _is_word_after(right):
+            return LinkHit(start + at, start + at + len(LINK), "both")
+        at = token.find(LINK, at + 1)
     return None
 
 
@@ -138,10 +169,14 @@ def is_link_damaged(glued: list[LinkHit], separate: list[LinkHit]) -> bool:
 
 
 def link_edits(text: str, hits: list[LinkHit]) -> list[Edit]:
-    """Return the edits removing each hit (a separate one takes one adjacent space)."""
+    """Return the edits removing each hit (a separate one takes one adjacent space; one
+    glued on both sides leaves a space between the words)."""
     edits = []
     for h in hits:
         start, end = h.start, h.end
+        if h.kind == "both":
+            edits.append(Edit(start, end, " ", "link"))
+            continue
         if h.kind == "separate":
             if end < len(text) and text[end] == " ":
                 end += 1
