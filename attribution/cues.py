@@ -10,20 +10,26 @@ passive agent ("announced *by X*"), or, for a participle adjunct ("citing",
 to X" puts the source in an oblique phrase and the content in the host clause.
 Helpers are small functions over :class:`~attribution.types.Sentence` in the
 style of textacy's ``extract.triples``.
+
+Where a verb's content is, is decided by named rules tried in order
+(:data:`VERB_CONTENT_RULES`: ``ccomp``, ``parataxis_host``,
+``prepositional_frame``, ``stray_that_clause``, ``clause_right_after``,
+``xcomp``, ``object``); ``CueMatch.rule`` records the one that fired. The word
+lists (reporting verbs and nouns, medium nouns, addressee verbs, time nouns)
+come from :func:`attribution.lexicon.lexicon`.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
-from functools import cache
-from typing import Literal
+from typing import Literal, NamedTuple
 
+from attribution.lexicon import CueKind, ReportingWord, lexicon
 from attribution.records import Stance
-from attribution.resources import load_tsv
 from attribution.types import Sentence, Token
 
-CueKind = Literal["speech", "writing", "thought", "perception", "intention"]
+__all__ = ["CueKind", "CueForm", "CueMatch", "CueRule", "Verb", "find_cues", "reporting_verbs"]
 
 SUBJECTS = frozenset({"nsubj", "nsubj:outer"})
 PASSIVE_SUBJECTS = frozenset({"nsubj:pass", "csubj:pass"})
@@ -37,11 +43,6 @@ REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
 ACCORDING_TO = ("according", "to")
-#: Head nouns of "in a statement"-like phrases that belong to the cue.
-MEDIUM_NOUNS = frozenset(
-    {"statement", "interview", "email", "e-mail", "tweet", "post", "letter", "speech", "release"}
-    | {"op-ed", "video", "memo", "essay", "column", "message", "blog", "book", "filing"}
-)
 #: Dependents of a source head that are not part of the source noun phrase.
 NOT_IN_SOURCE = frozenset({"obl", "advmod", "advcl", "parataxis", "dep", "discourse", "vocative"})
 #: Prepositions of an adjunct that completes an object content ("as", "in", "of" ...).
@@ -50,51 +51,27 @@ OBJECT_COMPANION_PREPS = frozenset({"as", "to", "of", "for", "with", "about", "i
 #: oil*", not "a deal *on Monday*"): with "on" the parser often hangs the topic of an
 #: announced object from the verb.
 TOPIC_PREPS = frozenset({"on"})
-#: Days of the week, heads of time adjuncts the parser may take for arguments.
-WEEKDAYS = frozenset({"monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"})
-#: Head words of time adjuncts ("on Monday", "on 3 May").
-TIME_HEADS = WEEKDAYS | frozenset(
-    {"january", "february", "march", "april", "may", "june", "july", "august"}
-    | {"september", "october", "november", "december", "day", "morning", "afternoon"}
-    | {"evening", "night", "weekend", "occasion", "eve", "date", "anniversary"}
-)
-#: Nouns of saying that take a that-clause ("Trump's *claim* that ...").
-NOUN_CUES = frozenset(
-    {"claim", "assertion", "allegation", "statement", "argument", "contention", "suggestion"}
-    | {"insistence", "belief", "warning", "promise", "pledge", "charge", "accusation", "view"}
-    | {"announcement", "remark", "comment", "prediction", "admission", "denial", "assurance"}
-)
+#: Days of the week (``cues.yaml``); kept here for the sieves that still import it.
+WEEKDAYS = lexicon().weekdays
 #: Word classes a stray "that"-clause may hang from.
 NOMINAL = frozenset({"NOUN", "PROPN", "NUM", "PRON"})
-#: Verbs whose object is the addressee, not part of the content ("told AFP that").
-ADDRESSEE_VERBS = frozenset(
-    {"tell", "ask", "inform", "warn", "remind", "assure", "urge", "notify", "convince", "email"}
-)
 #: Dependents before the verb that belong to the cue ("has said", "would not comment").
 CUE_AUXILIARIES = frozenset({"aux", "aux:pass"})
 #: Verbs of these kinds are kept without a content: "“...,” he added."
 BARE_CUE_KINDS = frozenset({"speech", "writing"})
 
+#: How a cue was found: a reporting verb governing its content, a reporting verb
+#: set inside the clause it reports ("“...,” he said"), a reporting noun, "according
+#: to", and (built by the sieves) a colon or a dash before a speaker's words.
+CueForm = Literal["verb", "parenthetical", "noun", "according_to", "colon", "dash"]
 
-@dataclass(frozen=True, slots=True)
-class Verb:
-    """One reporting-verb lexicon entry."""
-
-    lemma: str
-    stance: Stance
-    kind: CueKind
-    frames: frozenset[str] = frozenset()
+#: One reporting-verb lexicon entry (``reporting_verbs.tsv``).
+Verb = ReportingWord
 
 
-@cache
-def reporting_verbs() -> dict[str, Verb]:
-    """Load ``reporting_verbs.tsv`` (lemma, stance, kind, frames) once."""
-    out: dict[str, Verb] = {}
-    for row in load_tsv("reporting_verbs.tsv"):
-        lemma, stance, kind, frames = (row + ("neutral", "speech", "-"))[:4]
-        fr = frozenset(f for f in frames.split(",") if f and f != "-")
-        out[lemma] = Verb(lemma, stance, kind, fr)  # type: ignore[arg-type]
-    return out
+def reporting_verbs() -> Mapping[str, Verb]:
+    """Return the reporting verbs by lemma (``reporting_verbs.tsv``, loaded once)."""
+    return lexicon().reporting_verbs
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,6 +80,9 @@ class CueMatch:
 
     Indices are word indices within ``sentence``. ``content`` is empty when the
     content is not in this sentence (a quotation in the sentence before).
+    ``rule`` names the rule that found the content (:data:`VERB_CONTENT_RULES`,
+    ``NO_CONTENT`` for a bare cue, the noun and "according to" rules), or is
+    empty for cues built elsewhere.
     """
 
     sentence: int
@@ -113,7 +93,8 @@ class CueMatch:
     source: tuple[int, ...]
     source_head: int | None
     content: tuple[int, ...]
-    form: Literal["verb", "according_to", "parenthetical"]
+    form: CueForm
+    rule: str = ""
 
 
 # -- small dependency helpers -------------------------------------------------
@@ -206,6 +187,17 @@ def fill(ids: Iterable[int]) -> tuple[int, ...]:
     return tuple(range(s[0], s[-1] + 1)) if s else ()
 
 
+def _agent(sent: Sentence, i: int) -> Token | None:
+    """Return the passive agent of ``i``: ``obl:agent``, else an oblique marked "by"."""
+    agent = child(sent, i, AGENTS)
+    if agent is not None:
+        return agent
+    for t in children(sent, i, ("obl",)):
+        if any(c.deprel == "case" and c.lemma == "by" for c in sent.children(t.index)):
+            return t
+    return None
+
+
 def subject_of(sent: Sentence, verb: int) -> Token | None:
     """Find the speaker argument of a reporting verb.
 
@@ -219,15 +211,7 @@ def subject_of(sent: Sentence, verb: int) -> Token | None:
     while i >= 0 and i not in seen:
         seen.add(i)
         tok = sent.tokens[i]
-        subj = child(sent, i, SUBJECTS)
-        if subj is None:
-            agent = child(sent, i, AGENTS)
-            if agent is None:
-                for t in children(sent, i, ("obl",)):
-                    if any(c.deprel == "case" and c.lemma == "by" for c in sent.children(t.index)):
-                        agent = t
-                        break
-            subj = agent
+        subj = child(sent, i, SUBJECTS) or _agent(sent, i)
         if subj is not None:
             if subj.text.lower() in RELATIVE_PRONOUNS and tok.deprel.startswith("acl"):
                 return sent.tokens[tok.head] if tok.head >= 0 else None
@@ -250,7 +234,8 @@ def _object_companion(sent: Sentence, t: Token) -> bool:
         return True
     if rel in ("obl", "advcl") and t.deprel not in ("obl:tmod", "obl:unmarked", "obl:npmod"):
         marks = {c.text.lower() for c in sent.children(t.index) if c.deprel in ("case", "mark")}
-        if marks & TOPIC_PREPS and t.upos != "NUM" and t.lemma.lower() not in TIME_HEADS:
+        time = t.upos == "NUM" or t.lemma.lower() in lexicon().time_nouns
+        if marks & TOPIC_PREPS and not time:
             return True
         return bool(marks & OBJECT_COMPANION_PREPS)
     return False
@@ -412,9 +397,10 @@ def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
         else:
             break
     nxt = verb + 1
+    medium = lexicon().medium_nouns
     for t in sent.children(verb):
         # "said in a statement", "wrote in an email" (PolNeAR cues).
-        if t.index > verb and t.deprel.startswith("obl") and t.lemma.lower() in MEDIUM_NOUNS:
+        if t.index > verb and t.deprel.startswith("obl") and t.lemma.lower() in medium:
             span = subtree_ids(sent, t.index)
             if span[0] == nxt and any(sent.tokens[k].lemma == "in" for k in span):
                 ids.extend(span)
@@ -427,87 +413,93 @@ def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
 
 def find_cues(sent: Sentence) -> tuple[CueMatch, ...]:
     """Return every reporting cue of ``sent`` with its source and content."""
-    verbs = reporting_verbs()
+    lex = lexicon()
     out: list[CueMatch] = []
     toks = sent.tokens
     for t in toks:
-        low = t.text.lower()
-        if (
-            low == "according"
-            and t.index + 1 < len(toks)
-            and toks[t.index + 1].text.lower() == "to"
-        ):
+        lemma = t.lemma.lower()
+        m: CueMatch | None = None
+        if _is_according_to(sent, t):
             m = _according_to(sent, t)
-            if m is not None:
-                out.append(m)
-            continue
-        if t.upos == "NOUN" and t.lemma.lower() in NOUN_CUES:
-            m = _noun_cue(sent, t)
-            if m is not None:
-                out.append(m)
-            continue
-        if t.upos not in ("VERB",) or t.lemma.lower() not in verbs:
-            continue
-        entry = verbs[t.lemma.lower()]
-        m = _verb_cue(sent, t, entry)
+        elif t.upos == "NOUN" and lemma in lex.reporting_nouns:
+            m = _noun_cue(sent, t, lex.reporting_nouns[lemma])
+        elif t.upos == "VERB" and lemma in lex.reporting_verbs:
+            m = _verb_cue(sent, t, lex.reporting_verbs[lemma])
         if m is not None:
             out.append(m)
     return tuple(out)
 
 
-def _noun_cue(sent: Sentence, noun: Token) -> CueMatch | None:
-    """Read "Trump's claim that S": a reporting noun, its possessor and its that-clause."""
-    clause = next(
-        (
-            c
-            for c in sent.children(noun.index)
-            if c.deprel.split(":")[0] in ("acl", "ccomp")
-            and any(g.deprel == "mark" and g.text.lower() == "that" for g in sent.children(c.index))
-        ),
-        None,
+def _is_according_to(sent: Sentence, t: Token) -> bool:
+    """Tell whether ``t`` opens "according to"."""
+    nxt = t.index + 1
+    return (
+        t.text.lower() == ACCORDING_TO[0]
+        and nxt < len(sent.tokens)
+        and sent.tokens[nxt].text.lower() == ACCORDING_TO[1]
     )
+
+
+def _noun_clause(sent: Sentence, noun: Token) -> tuple[str, tuple[int, ...]]:
+    """Return the rule and words of a reporting noun's that-clause.
+
+    ``noun_that_clause``: the noun's complement clause (``acl``/``ccomp`` marked
+    "that"), the usual UD analysis of "the claim *that S*" (a content clause,
+    Huddleston and Pullum 2002: 964). ``noun_clause_right_after``: "that" right
+    after the noun but the clause hung elsewhere by the parser.
+    """
+    for c in sent.children(noun.index):
+        if c.deprel.split(":")[0] in ("acl", "ccomp") and any(
+            g.deprel == "mark" and g.text.lower() == "that" for g in sent.children(c.index)
+        ):
+            return "noun_that_clause", subtree_ids(sent, c.index)
+    nxt = noun.index + 1
+    if nxt < len(sent.tokens) and sent.tokens[nxt].text.lower() == "that":
+        return "noun_clause_right_after", _clause_right_after(sent, noun.index)
+    return "", ()
+
+
+def _noun_cue(sent: Sentence, noun: Token, entry: ReportingWord) -> CueMatch | None:
+    """Read "Trump's claim that S": a reporting noun, its possessor and its that-clause."""
     poss = child(sent, noun.index, ("nmod:poss",))
     if poss is None or poss.upos not in ("PROPN", "NOUN", "PRON"):
         return None
-    if clause is not None:
-        ids = subtree_ids(sent, clause.index)
-    elif noun.index + 1 < len(sent.tokens) and sent.tokens[noun.index + 1].text.lower() == "that":
-        ids = _clause_right_after(sent, noun.index)  # the clause hung elsewhere
-    else:
-        ids = ()
+    rule, ids = _noun_clause(sent, noun)
     if not ids:
         return None
     source = contiguous(tuple(k for k in subtree_ids(sent, poss.index)))
     content = contiguous(trim(sent, ids))
-    stance = reporting_verbs().get(noun.lemma.lower())
     return CueMatch(
         sent.index,
         (noun.index,),
         noun.lemma.lower(),
-        stance.stance if stance else "neutral",
-        "speech",
+        entry.stance,
+        entry.kind,
         source,
         poss.index,
         content,
-        "verb",
+        "noun",
+        rule,
     )
 
 
-def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
-    """Read "according to X, S": X is the source, the host clause S the content."""
-    src = sent.tokens[according.head] if according.head >= 0 else None
-    if src is None or src.index == according.index:
-        return None
-    cue = (according.index, according.index + 1)
-    source = tuple(i for i in subtree_ids(sent, src.index) if i not in cue)
-    source = contiguous(trim(sent, source))
-    host = src.head
-    if host < 0:
-        content = tuple(i for i in range(len(sent.tokens)) if i not in source and i not in cue)
-    else:
-        content = subtree_ids(sent, host, exclude=(src.index,))
-    content = contiguous(trim(sent, tuple(i for i in content if i not in cue)))
+def _according_to_spans(
+    sent: Sentence, according: Token, src: Token
+) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Return the source and content words of "according to X" headed by ``src``.
+
+    By the tree: X is the subtree of the preposition's object, the content the
+    host clause it modifies. Sentence-initial "According to X, S" and final "S,
+    according to X." are read off the commas, whatever the parser made of them.
+    """
     toks = sent.tokens
+    cue = (according.index, according.index + 1)
+    source = contiguous(trim(sent, tuple(i for i in subtree_ids(sent, src.index) if i not in cue)))
+    if src.head < 0:
+        content = tuple(i for i in range(len(toks)) if i not in source and i not in cue)
+    else:
+        content = subtree_ids(sent, src.head, exclude=(src.index,))
+    content = contiguous(trim(sent, tuple(i for i in content if i not in cue)))
     first = according.index
     if all(t.upos in ("PUNCT", "CCONJ") for t in toks[:first]):
         # Sentence-initial "According to X, S": the first comma after the head
@@ -522,14 +514,28 @@ def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
         source = trim(sent, tuple(range(first + 2, end)))
         if end == len(toks) or toks[end].text == ";":
             content = trim(sent, tuple(range(0, first - 1)))
+    return source, content
+
+
+def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
+    """Read "according to X, S": X is the source, the host clause S the content.
+
+    "According to" is a complex preposition (Quirk et al. 1985: 9.11) whose object
+    names the source of the clause it modifies.
+    """
+    src = sent.tokens[according.head] if according.head >= 0 else None
+    if src is None or src.index == according.index:
+        return None
+    source, content = _according_to_spans(sent, according, src)
     if not source or not content:
         return None
+    toks = sent.tokens
     heads = [k for k in source if toks[k].head not in source]
     nouns = [k for k in heads if toks[k].upos in ("NOUN", "PROPN", "PRON")]
     src = toks[(nouns or heads or [src.index])[0]]
     return CueMatch(
         sent.index,
-        cue,
+        (according.index, according.index + 1),
         "according to",
         "neutral",
         "speech",
@@ -537,73 +543,186 @@ def _according_to(sent: Sentence, according: Token) -> CueMatch | None:
         src.index,
         content,
         "according_to",
+        "according_to",
     )
 
 
-def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
+# -- where a reporting verb's content is: the content rules --------------------
+
+
+@dataclass(frozen=True, slots=True)
+class VerbFrame:
+    """What the content rules see of one reporting verb.
+
+    ``comp`` is its clausal complement (the first after the verb, else the
+    first), unless the parser put it inside the source; ``subj`` its speaker
+    argument.
+    """
+
+    sent: Sentence
+    verb: Token
+    entry: ReportingWord
+    comps: tuple[Token, ...]
+    comp: Token | None
+    subj: Token | None
+
+
+class CueRule(NamedTuple):
+    """A named content rule: the words of the verb's content, or ``()``."""
+
+    name: str
+    find: Callable[[VerbFrame], tuple[int, ...]]
+
+
+def ccomp_rule(f: VerbFrame) -> tuple[int, ...]:
+    """The clausal complement: "said *that S*" (UD ``ccomp``; Bergler 1992).
+
+    An object before the clause is a misattached subject of it ("said the timing
+    of X and the signing of Y was ...") unless the verb takes an addressee
+    ("told AFP that ...": ``addressee_verbs``).
+    """
+    if f.comp is None:
+        return ()
+    content = subtree_ids(f.sent, f.comp.index)
+    obj = child(f.sent, f.verb.index, OBJECTS)
+    if (
+        obj is not None
+        and obj.index < f.comp.index
+        and f.verb.lemma not in lexicon().addressee_verbs
+    ):
+        content = fill(subtree_ids(f.sent, obj.index) + content)
+    return content
+
+
+def parataxis_host_rule(f: VerbFrame) -> tuple[int, ...]:
+    """The clause the verb interrupts or follows: "S, officials say", "“...,” he said".
+
+    A parenthetical reporting clause (Quirk et al. 1985: 15.53; UD ``parataxis``
+    on the reporting verb) has the reported speech as its host.
+    """
+    if f.verb.deprel not in REPORTED_HOST or f.verb.head < 0:
+        return ()
+    return subtree_ids(f.sent, f.verb.head, exclude=(f.verb.index,))
+
+
+def prepositional_frame_rule(f: VerbFrame) -> tuple[int, ...]:
+    """A clause or phrase marked by a preposition of the verb's frame: "accused X *of* Y".
+
+    The lexicon's ``frames`` list the prepositions each verb takes its content
+    with (Levin 1993 verb classes); the dependent is ``advcl``, ``obl`` or ``xcomp``.
+    """
+    preps = f.entry.frames - {"obj", "xcomp"}
+    for c in children(f.sent, f.verb.index, ("advcl", "obl", "xcomp")):
+        if any(
+            g.deprel in ("mark", "case") and g.text.lower() in preps
+            for g in f.sent.children(c.index)
+        ):
+            return subtree_ids(f.sent, c.index)
+    return ()
+
+
+def stray_that_clause_rule(f: VerbFrame) -> tuple[int, ...]:
+    """A "that"-clause the parser hung on a nominal dependent: "said last week *that S*"."""
+    return _stray_that_clause(f.sent, f.verb.index, f.subj)
+
+
+def clause_right_after_rule(f: VerbFrame) -> tuple[int, ...]:
+    """A finite clause right after a speech verb, hung elsewhere: "began by saying *he would*".
+
+    Speech verbs take a bare content clause ("said he would"; Huddleston and
+    Pullum 2002: 951, "that" omitted), which parsers often attach as ``parataxis``.
+    """
+    if f.entry.kind != "speech":
+        return ()
+    return _clause_right_after(f.sent, f.verb.index)
+
+
+def xcomp_rule(f: VerbFrame) -> tuple[int, ...]:
+    """An open complement for verbs whose frame has one: "urged X *to resign*" (UD ``xcomp``)."""
+    if "xcomp" not in f.entry.frames:
+        return ()
+    x = child(f.sent, f.verb.index, ("xcomp",))
+    return subtree_ids(f.sent, x.index) if x is not None else ()
+
+
+def object_rule(f: VerbFrame) -> tuple[int, ...]:
+    """The direct object with its companions, for verbs whose frame has one.
+
+    "cited *“hostile actions”*", "described X *as Y*", "reported “2,521
+    incidents” *in the city*": the object and its predicative complements or
+    prepositional companions, not other adjuncts.
+    """
+    if "obj" not in f.entry.frames:
+        return ()
+    obj = child(f.sent, f.verb.index, OBJECTS)
+    if obj is None:
+        return ()
+    keep = [obj.index] + [
+        t.index
+        for t in f.sent.children(f.verb.index)
+        if t.index > obj.index and _object_companion(f.sent, t)
+    ]
+    return tuple(sorted(k for c in keep for k in subtree_ids(f.sent, c)))
+
+
+#: The content rules, tried in this order; the first that finds words wins.
+VERB_CONTENT_RULES: tuple[CueRule, ...] = (
+    CueRule("ccomp", ccomp_rule),
+    CueRule("parataxis_host", parataxis_host_rule),
+    CueRule("prepositional_frame", prepositional_frame_rule),
+    CueRule("stray_that_clause", stray_that_clause_rule),
+    CueRule("clause_right_after", clause_right_after_rule),
+    CueRule("xcomp", xcomp_rule),
+    CueRule("object", object_rule),
+)
+#: ``CueMatch.rule`` of a verb kept without content ("“...,” he added.").
+NO_CONTENT = "no_content"
+#: The rule whose content is the host clause: its cue has the "parenthetical" form.
+HOST_RULE = "parataxis_host"
+
+
+def verb_content(frame: VerbFrame) -> tuple[str, tuple[int, ...]]:
+    """Run :data:`VERB_CONTENT_RULES` in order; return the first rule that fires and its words."""
+    for rule in VERB_CONTENT_RULES:
+        content = rule.find(frame)
+        if content:
+            return rule.name, content
+    return NO_CONTENT, ()
+
+
+def _verb_frame(
+    sent: Sentence, verb: Token, entry: ReportingWord
+) -> tuple[VerbFrame, tuple[int, ...]]:
+    """Return the verb's frame and the source words already known.
+
+    "..., a source familiar with the visit told AFP": when the parser took a
+    post-verbal addressee for the subject, the noun phrase right before the verb
+    is the source.
+    """
     i = verb.index
-    content: tuple[int, ...] = ()
-    form: Literal["verb", "according_to", "parenthetical"] = "verb"
     comps = children(sent, i, CLAUSAL_COMPLEMENTS)
     later = [c for c in comps if c.index > i]
     comp = later[0] if later else (comps[0] if comps else None)
     subj = subject_of(sent, i)
+    source: tuple[int, ...] = ()
     pre_np = None
     if subj is not None and subj.index > i and subj.deprel in SUBJECTS:
         pre_np = _pre_verbal_np(sent, i)
-    source: tuple[int, ...] = ()
     if pre_np is not None:
-        # "..., a source familiar with the visit told AFP": the parser took the
-        # addressee for the subject; the noun phrase before the verb is the source.
         subj, source = pre_np
         if comp is not None and comp.index in source:
             comp = None
-    if comp is not None:
-        content = subtree_ids(sent, comp.index)
-        obj = child(sent, i, OBJECTS)
-        if obj is not None and obj.index < comp.index and verb.lemma not in ADDRESSEE_VERBS:
-            # "said the timing of X and the signing of Y was ...": a misattached subject.
-            content = fill(subtree_ids(sent, obj.index) + content)
-    elif verb.deprel in REPORTED_HOST and verb.head >= 0:
-        # "S, officials say" / "“...,” he said": the host clause is the content.
-        host = verb.head
-        content = subtree_ids(sent, host, exclude=(i,))
-        form = "parenthetical"
-    else:
-        preps = entry.frames - {"obj", "xcomp"}
-        for c in children(sent, i, ("advcl", "obl", "xcomp")):
-            if any(
-                g.deprel in ("mark", "case") and g.text.lower() in preps
-                for g in sent.children(c.index)
-            ):
-                content = subtree_ids(sent, c.index)
-                break
-    if not content:
-        content = _stray_that_clause(sent, i, subj)
-    if not content and entry.kind == "speech":
-        content = _clause_right_after(sent, i)
-    if not content and "xcomp" in entry.frames:
-        x = child(sent, i, ("xcomp",))
-        if x is not None:
-            content = subtree_ids(sent, x.index)
-    if not content and "obj" in entry.frames:
-        obj = child(sent, i, OBJECTS)
-        if obj is not None:
-            # The object with its predicative complements ("described X *as Y*",
-            # "reported “2,521 incidents” *in the city*"), not other adjuncts.
-            keep = [obj.index] + [
-                t.index
-                for t in sent.children(i)
-                if t.index > obj.index and _object_companion(sent, t)
-            ]
-            content = tuple(sorted(k for c in keep for k in subtree_ids(sent, c)))
-    if content and form == "verb":
-        content = fill(content + _stranded_conjuncts(sent, verb, content))
-    if not content and entry.kind not in BARE_CUE_KINDS:
-        # A speech verb without content may still introduce a quotation found later.
-        return None
-    if subj is not None and subj.index in content:
-        subj, source = None, ()
+    return VerbFrame(sent, verb, entry, comps, comp, subj), source
+
+
+def _verb_source(f: VerbFrame, subj: Token | None, source: tuple[int, ...]) -> tuple[int, ...]:
+    """Return the source words of the speaker ``subj``.
+
+    "Morocco, which said ...": the source words are "which", the speaker
+    Morocco. "China, Pyongyang's only ally ..., said": an apposition the parser
+    made a clause joins the source.
+    """
+    sent, i = f.sent, f.verb.index
     own = child(sent, i, SUBJECTS)
     if (
         subj is not None
@@ -612,21 +731,54 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
         and own.text.lower() in RELATIVE_PRONOUNS
         and not source
     ):
-        # "Morocco, which said ...": the source words are "which", the speaker Morocco.
         source = (own.index,)
     if subj is not None and not source:
         source = source_ids(sent, subj, avoid=(i,))
-        stray = [c for c in comps if c is not comp and subj.index < c.index < i]
+        stray = [c for c in f.comps if c is not f.comp and subj.index < c.index < i]
         if stray and source:
-            # "China, Pyongyang's only ally ..., said": an apposition parsed as a clause.
             source = fill(source + tuple(k for c in stray for k in subtree_ids(sent, c.index)))
             source = contiguous(trim(sent, tuple(k for k in source if k < i)))
-    cue = cue_ids(sent, i)
+    return source
+
+
+def _clean_content(
+    sent: Sentence,
+    content: tuple[int, ...],
+    source: tuple[int, ...],
+    cue: tuple[int, ...],
+    form: CueForm,
+) -> tuple[int, ...]:
+    """Take the source and cue out of a content and trim it to one contiguous span.
+
+    A parenthetical's host keeps its gap (the cue) filled; a governed content
+    keeps its longest run of words.
+    """
+    content = trim(sent, tuple(c for c in content if c not in source))
+    content = contiguous(content) if form == "verb" else fill(content)
+    content = tuple(c for c in content if c not in cue and c not in source)
+    return lead_trim(sent, contiguous(trim(sent, content)))
+
+
+def _verb_cue(sent: Sentence, verb: Token, entry: ReportingWord) -> CueMatch | None:
+    """Read a reporting verb: its speaker, then its content by the first rule that fires.
+
+    A verb with no content is kept only for speech and writing ("“...,” he
+    added."): it may introduce a quotation found later.
+    """
+    frame, source = _verb_frame(sent, verb, entry)
+    rule, content = verb_content(frame)
+    form: CueForm = "parenthetical" if rule == HOST_RULE else "verb"
+    if content and form == "verb":
+        content = fill(content + _stranded_conjuncts(sent, verb, content))
+    if not content and entry.kind not in BARE_CUE_KINDS:
+        return None
+    subj = frame.subj
+    if subj is not None and subj.index in content:
+        subj, source = None, ()
+    source = _verb_source(frame, subj, source)
+    cue = cue_ids(sent, verb.index)
     if content:
-        content = trim(sent, tuple(c for c in content if c not in source))
-        content = contiguous(content) if form == "verb" else fill(content)
-        content = tuple(c for c in content if c not in cue and c not in source)
-        content = lead_trim(sent, contiguous(trim(sent, content)))
+        content = _clean_content(sent, content, source, cue, form)
     return CueMatch(
         sent.index,
         cue,
@@ -637,4 +789,5 @@ def _verb_cue(sent: Sentence, verb: Token, entry: Verb) -> CueMatch | None:
         subj.index if subj is not None else None,
         content,
         form,
+        rule,
     )

@@ -13,10 +13,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import cache
-from typing import Any, Literal
+from typing import Literal
 
+from attribution.lexicon import lexicon as word_lists
+from attribution.records import ANONYMOUS_TYPES as ANONYMOUS_TYPES
 from attribution.records import SpeakerType
-from attribution.resources import load_yaml
 from attribution.types import Sentence, Token
 
 MentionForm = Literal["name", "pronoun", "possessive", "description"]
@@ -26,14 +27,27 @@ GROUP_PRONOUNS = frozenset({"they", "them", "we", "us"})
 THING_PRONOUNS = frozenset({"it", "this", "that"})
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 NAME_RELS = frozenset({"flat", "flat:name", "compound", "goeswith"})
-ANONYMOUS_TYPES = frozenset({"anonymous_person", "anonymous_group"})
 
 
 @cache
 def lexicon() -> dict[str, frozenset[str]]:
-    """Load ``speakers.yaml`` once, as sets of lower-case entries."""
-    raw: dict[str, Any] = load_yaml("speakers.yaml")
-    return {k: frozenset(str(x).lower() for x in v) for k, v in raw.items()}
+    """Return the speaker-typing lists by their ``speakers.yaml`` names (kept for callers).
+
+    The lists come from :func:`attribution.lexicon.lexicon`; ``media_nouns`` and
+    ``media_names`` are its ``outlet_nouns`` and ``outlet_names``.
+    """
+    lex = word_lists()
+    return {
+        "person_nouns": lex.person_nouns,
+        "group_nouns": lex.group_nouns,
+        "organization_nouns": lex.organization_nouns,
+        "document_nouns": lex.document_nouns,
+        "media_nouns": lex.outlet_nouns,
+        "media_names": lex.outlet_names,
+        "organization_words": lex.organization_words,
+        "places": lex.places,
+        "indefinite_determiners": lex.indefinite_determiners,
+    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,12 +126,12 @@ def text_of(sent: Sentence, doc_text: str, ids: tuple[int, ...]) -> str:
 
 def name_type(name: str) -> SpeakerType:
     """Type a proper name: media, organization (incl. places), else a person."""
-    lex = lexicon()
+    lex = word_lists()
     low = name.lower().strip()
     words = [w.strip(".,'’") for w in low.replace("-", " ").split()]
-    if low in lex["media_names"] or (words and words[-1] in lex["media_nouns"] and len(words) > 1):
+    if low in lex.outlet_names or (words and words[-1] in lex.outlet_nouns and len(words) > 1):
         return "media"
-    if low in lex["places"] or any(w in lex["organization_words"] for w in words):
+    if low in lex.places or any(w in lex.organization_words for w in words):
         return "organization"
     if low.isupper() and len(low) <= 5:
         return "organization"
@@ -126,15 +140,15 @@ def name_type(name: str) -> SpeakerType:
 
 def noun_type(lemma: str, text: str, plural: bool, definite: bool) -> SpeakerType:
     """Type a nameless description by its head noun."""
-    lex = lexicon()
+    lex = word_lists()
     low = lemma.lower()
-    if low in lex["media_nouns"]:
+    if low in lex.outlet_nouns:
         return "media"
-    if low in lex["document_nouns"]:
+    if low in lex.document_nouns:
         return "document"
-    if low in lex["organization_nouns"]:
+    if low in lex.organization_nouns:
         return "organization"
-    if plural or text.lower() in lex["group_nouns"]:
+    if plural or text.lower() in lex.group_nouns:
         return "anonymous_group"
     return "anonymous_person"
 
