@@ -303,6 +303,7 @@ FAMILY_SEED = 10
 # character on either side ("Trump's", "Maddy-Weitzman", "@handle" are no sites).
 FAMILY_WORD_RE = re.compile(r"(?<![\w’'\-.@/&#])[^\W\d_]+(?![\w’'\-@/&])")
 LINK_END_AFTER = frozenset(",.”)")
+MID_SENTENCE_RE = re.compile(r"[a-z,] $")  # a name inside a sentence, as in the issue 3 mix
 HELDOUT_GLOB = "data/polnear/train/text/*.txt"
 HELDOUT_SEED = 10  # fixed before any tuning (issue 10); never tune on this slice
 HELDOUT_SIZE = 100
@@ -344,6 +345,15 @@ def _glue_family(left: str, right: str) -> str | None:
         ("name", "lower"): "name_lower",
         ("name", "name"): "name_name",
     }.get(pair)
+
+
+def _link_host(text: str, word: re.Match[str]) -> str:
+    """Return the shape of a word "link" may follow; a capitalized word opening a
+    sentence counts as lower-case ("The link ..." is no name's artifact)."""
+    shape = _shape(word.group())
+    if shape == "name" and not MID_SENTENCE_RE.search(text, max(0, word.start() - 2), word.start()):
+        return "lower"
+    return shape
 
 
 def _pick(weights: dict[str, float], rng: random.Random) -> str:
@@ -394,14 +404,14 @@ def damage(text: str, rng: random.Random) -> tuple[str, list[Damage]]:
                 removed[a.end()] = family
                 used = i + 2
                 continue
-            host = _shape(a.group())
+            host = _link_host(text, a)
             if host in LINK_HOST_RATES and rng.random() < LINK_HOST_RATES[host]:
                 form = _pick(LINK_FORMS[host], rng)
                 inserts[a.end()] = _LINK_TEXT[form], form
                 if form in ("prefix", "both"):
                     removed[a.end()] = ""  # the space goes; "link" takes its place
                 used = i + 2
-        elif gap[:1] in LINK_END_AFTER and _shape(a.group()) == "name":
+        elif gap[:1] in LINK_END_AFTER and _link_host(text, a) == "name":
             if rng.random() < LINK_END_RATE:
                 form = _pick(LINK_END_FORMS, rng)
                 inserts[a.end()] = _LINK_TEXT[form], form

@@ -20,7 +20,7 @@ from attribution.repair.glue import MAX_TOKEN, Document, find_splits, propose_sp
 def _split(token: str) -> str | None:
     """Return ``token`` as the splitter rewrites it on its own, or None."""
     found = glue.propose_splits(token)
-    unconditional = [p for p in found if not p.evidence and not p.once]
+    unconditional = [p for p in found if not p.evidence]
     if not unconditional:
         return None
     bounds = (0, *unconditional[0].cuts, len(token))

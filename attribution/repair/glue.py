@@ -54,8 +54,9 @@ PART_ZIPF_MID = 3.0  # 4-6 letters
 PART_ZIPF_LONG = 2.0  # 7+ letters
 PART_ZIPF_RARE_LONG = 1.0  # 7+ letters next to a function word
 FUNCTION_ZIPF = 5.5
-# A piece this frequent ("the", "his") is no derivation base: "inthe" is no prefixed word.
-NO_BASE_ZIPF = 6.0
+# A piece this frequent ("the", "again") is no derivation base: "inthe", "overagain"
+# are no prefixed words.
+NO_BASE_ZIPF = 5.5
 LONG_PART = 7
 # Capitalized token split into capitalized word + lowercase word ("Universityprofessor").
 CAP_LEFT_MIN = 4
@@ -70,8 +71,11 @@ CAP_FUNCTION_RIGHT_ZIPF = 4.0
 NAME_WORD_ZIPF = 5.0
 NAME_MAX_ZIPF = 5.0
 NAME_MIN = 3
-# A capitalized function word glued to a name ("OnSunday", "ButMr").
-INITIAL_FUNCTION_ZIPF = 5.5
+# A capitalized function word glued to a name ("OnSunday", "ButMr"; "White" is none).
+INITIAL_FUNCTION_ZIPF = 5.75
+# A surname the document shows alone confirms a first name glued to it
+# ("MichaelMcFaul"); a common word does not ("BlackRock", "InsideSources").
+SURNAME_MAX_ZIPF = 4.0
 # A lone "a" glues only to a real word of at least this length and frequency.
 ARTICLE_RIGHT_MIN = 5
 ARTICLE_RIGHT_ZIPF = 3.0
@@ -162,9 +166,10 @@ def _entry(
 ) -> int | None:
     """Return what ``piece`` requires of the next piece, or None if it cannot stand here."""
     n = len(piece)
-    if not first and last and piece in word_set("suffix_words"):
-        if not (relaxed and prev_function and piece in word_set("loose_suffix_words")):
-            # "statewide", "yearslong"; but "looklike" in a token the model does not know
+    if not first and piece in word_set("suffix_words"):
+        # "statewide", "newsmaker"; but "loanlikean", "looklike" in a token the model does not know
+        loose = relaxed and piece in word_set("loose_suffix_words")
+        if not loose or (last and not prev_function):
             return None
     if n == 1:
         if piece != "a" or (last and not prev_function) or (first and last):
@@ -337,8 +342,8 @@ def _capitalized_proposals(token: str) -> list[Proposal]:
     """Return the splits of a capitalized token ("Universityprofessor", "Obamasaid")."""
     out: list[Proposal] = []
     cut = _cap_split(token)
-    if cut is not None:
-        out.append(Proposal((cut,), "cap", False))
+    if cut is not None:  # a token the document repeats is a name ("Birdthistle")
+        out.append(Proposal((cut,), "cap", False, once=True))
     cuts, names = _name_word_cuts(token)
     for c, name in zip(cuts, names, strict=True):
         if c != cut:
@@ -422,11 +427,14 @@ def _name_pair(token: str) -> Proposal | None:
     zl, zr = zipf(left), zipf(right)
     if zipf(token) == 0.0 and min(zl, zr) >= CAP_PART_ZIPF and len(left) >= 3:
         return Proposal((cut,), "name", False)  # "AmnestyInternational"
-    if zl >= INITIAL_FUNCTION_ZIPF or left.lower() in word_set("short_words"):
-        return Proposal((cut,), "name", False, ("opener", f"pair:{left} {right}"))
     if len(left) < 2:
         return None
-    return Proposal((cut,), "name", False, (f"pair:{left} {right}", f"names:{left} {right}"))
+    evidence = [f"pair:{left} {right}", f"names:{left} {right}"]
+    if zl >= INITIAL_FUNCTION_ZIPF or left.lower() in word_set("short_words"):
+        evidence.append("opener")  # "OnSunday", "ButMr" open a sentence
+    elif zl >= CAP_PART_ZIPF and zr < SURNAME_MAX_ZIPF:
+        evidence.append(f"name:{right}")  # "MichaelMcFaul" where "McFaul" stands alone
+    return Proposal((cut,), "name", False, tuple(evidence))
 
 
 @lru_cache(maxsize=CACHE_SIZE)
@@ -454,7 +462,10 @@ def propose_splits(token: str) -> tuple[Proposal, ...]:
 
 
 def propose_split(token: str) -> tuple[int, str, bool] | None:
-    """Return (first cut, kind, strong) if ``token`` alone shows it is glued words."""
+    """Return (first cut, kind, strong) if ``token`` alone shows it is glued words.
+
+    A split that needs no more than the token appearing once counts.
+    """
     for p in propose_splits(token):
         if not p.evidence:
             return p.cuts[0], p.kind, p.strong
