@@ -210,6 +210,7 @@ def _count_lookups(monkeypatch: pytest.MonkeyPatch) -> list[int]:
         return counted
 
     monkeypatch.setattr(glue, "zipf", wrap(lexicon.zipf))
+    monkeypatch.setattr(glue, "zipf_lower", wrap(lexicon.zipf_lower))
     monkeypatch.setattr(links, "zipf", wrap(lexicon.zipf))
     segment.cache_clear()
     glue.propose_splits.cache_clear()

@@ -26,7 +26,7 @@ from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 
-from attribution.repair.lexicon import word_set, zipf
+from attribution.repair.lexicon import word_set, zipf, zipf_lower
 from attribution.repair.offsets import Edit
 
 # A token is a maximal run of letters; its neighbours decide whether it is prose.
@@ -215,6 +215,7 @@ def segment(token: str) -> tuple[tuple[int, ...], float] | None:
     if n > MAX_TOKEN or n < 2:
         return None
     relaxed = zipf(token) == 0.0  # an unknown token: "in" + word is no prefixed word
+    short = word_set("short_words")
     # best[j][(need, prev_function)] = (log-probability, zipf sum, start of last piece, state)
     State = tuple[int, bool]
     best: list[dict[State, tuple[float, float, int, State]]] = [{} for _ in range(n + 1)]
@@ -226,8 +227,15 @@ def segment(token: str) -> tuple[tuple[int, ...], float] | None:
             if i == 0 and j == n:
                 continue  # the whole token is no split
             piece = token[i:j]
-            z = zipf(piece)
-            if z == 0.0 and len(piece) > 1:
+            z = zipf_lower(piece)
+            size = j - i
+            if z == 0.0 or (size == 1 and piece != "a") or (size == 2 and piece not in short):
+                continue
+            if (
+                size > 2
+                and z < _piece_floor(size)
+                and (size < LONG_PART or z < PART_ZIPF_RARE_LONG)
+            ):
                 continue
             for state, (logp, zsum, _, _) in best[i].items():
                 need, prev_function = state

@@ -31,6 +31,12 @@ def zipf(word: str) -> float:
     return math.log10(freq) + ZIPF_OFFSET if freq else 0.0
 
 
+def zipf_lower(word: str) -> float:
+    """Return the Zipf frequency of lower-case ``word``; 0.0 if unknown (no case folding)."""
+    freq = _frequencies().get(word)
+    return math.log10(freq) + ZIPF_OFFSET if freq else 0.0
+
+
 @cache
 def word_set(name: str) -> frozenset[str]:
     """Return lexicon ``name`` of the repair lexicon file as a set of lowercase words."""
