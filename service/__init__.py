@@ -8,13 +8,14 @@ into a :class:`service.config.ServiceSettings` (or handed in ready-made).
 from __future__ import annotations
 
 import re
+import time
 import uuid
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, g, request
 
-from service import api, auth, config, docs, errors
+from service import api, auth, config, docs, errors, worker
 from service.engine import AnalyzerLike, Engine
 
 __all__ = ["create_app"]
@@ -23,13 +24,20 @@ _SAFE_ID = re.compile(r"[A-Za-z0-9._:-]{1,128}")
 
 
 def _start_request() -> None:
+    g.started = time.monotonic()  # the request's time budget counts from here
     incoming = request.headers.get(errors.REQUEST_ID_HEADER, "")
     g.request_id = incoming if _SAFE_ID.fullmatch(incoming) else uuid.uuid4().hex
+    worker.track(request.environ, g.request_id)
 
 
 def _finish_request(response: Response) -> Response:
     response.headers[errors.REQUEST_ID_HEADER] = errors.request_id()
+    worker.untrack(request.environ)  # the response is ours to send from here
     return response
+
+
+def _end_request(exc: BaseException | None) -> None:
+    worker.untrack(request.environ)
 
 
 def create_app(
@@ -58,6 +66,7 @@ def create_app(
     app.before_request(_start_request)
     auth.init_app(app)  # after the request id, so a 401 carries one too
     app.after_request(_finish_request)
+    app.teardown_request(_end_request)
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(docs.bp)

@@ -6,40 +6,40 @@ import json as stdjson
 import time
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
-from werkzeug.exceptions import BadRequest, RequestEntityTooLarge, UnsupportedMediaType
+from flask import Blueprint, Response, current_app, g, jsonify, request
+from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
 from attribution.document import TextTooLong, analyze_document
-from service.engine import get_engine, rubric_provider
-from service.errors import ArticleTooLong, QueryInvalid, describe, problem
+from attribution.errors import BudgetExceeded
+from service.body import read_body
+from service.engine import Clock, get_engine, request_clock, rubric_provider
+from service.errors import ArticleTooLong, BatchTooLong, QueryInvalid, describe, problem
 from service.schemas import ARTICLE_SCHEMA, BATCH_SCHEMA, MAX_ID
 
 bp = Blueprint("api", __name__)
 
 JSON_TYPES = {"application/json"}
 RAW_TYPES = {"text/plain": "text", "text/html": "html"}
+#: The endpoints that may run an analysis: each takes one of the worker's admission slots.
+WORK_ENDPOINTS = frozenset({"api.attributions", "api.attributions_batch"})
 
 
-def read_body() -> bytes:
-    """Return the request body; 413 past ``MAX_CONTENT_LENGTH``, chunked bodies included.
+@bp.before_request
+def _admit() -> None:
+    """Take an admission slot for an analysis request (503 busy when none is left)."""
+    if request.endpoint in WORK_ENDPOINTS:
+        get_engine().admit()
+        g.admitted = True
 
-    Werkzeug checks a declared Content-Length, but silently truncates a body
-    sent without one (chunked) at the limit; read those here and refuse them.
-    """
-    if request.content_length is not None or not request.environ.get("wsgi.input_terminated"):
-        return request.get_data(cache=False)
-    limit = current_app.config["MAX_CONTENT_LENGTH"]
-    stream = request.environ["wsgi.input"]
-    chunks: list[bytes] = []
-    size = 0
-    while True:
-        chunk = stream.read(64 * 1024 if limit is None else min(64 * 1024, limit + 1 - size))
-        if not chunk:
-            return b"".join(chunks)
-        chunks.append(chunk)
-        size += len(chunk)
-        if limit is not None and size > limit:
-            raise RequestEntityTooLarge()
+
+@bp.teardown_request
+def _leave(exc: BaseException | None) -> None:
+    if g.pop("admitted", False):
+        get_engine().leave()
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a JSON number (RFC 8259 has no NaN or Infinity)")
 
 
 def _read_json() -> Any:
@@ -52,7 +52,7 @@ def _read_json() -> Any:
     if not data.strip():
         raise BadRequest("the request body is empty; send a JSON object")
     try:
-        return stdjson.loads(data)
+        return stdjson.loads(data, parse_constant=_reject_constant)
     except (ValueError, RecursionError) as exc:
         raise BadRequest(f"the body is not valid JSON: {exc}") from None
 
@@ -78,10 +78,8 @@ def _read_article() -> dict[str, Any]:
             "send Content-Type: application/json, text/plain or text/html "
             f"(got {mimetype or 'none'})"
         )
-    query_id = _query_id()
+    _query_id()  # checked, but ignored: a JSON body names itself with "id" (see openapi.yaml)
     loaded = ARTICLE_SCHEMA.load(_read_json())
-    if loaded["id"] is None:
-        loaded["id"] = query_id
     return loaded
 
 
@@ -96,13 +94,13 @@ def _query_id() -> str | None:
     return value
 
 
-def analyze_article(article: dict[str, Any]) -> dict[str, Any]:
-    """Analyse one validated article and return the response document."""
+def analyze_article(article: dict[str, Any], clock: Clock) -> dict[str, Any]:
+    """Analyse one validated article within ``clock``'s budget; return the response document."""
     engine = get_engine()
     options = article["options"]
     try:
         document = analyze_document(
-            lambda text: engine.analyze(text, options),
+            lambda text: engine.analyze(text, options, clock),
             article["text"],
             fmt=article["format"],
             max_chars=current_app.config["MAX_CHARS"],
@@ -116,13 +114,20 @@ def analyze_article(article: dict[str, Any]) -> dict[str, Any]:
 @bp.post("/v1/attributions")
 def attributions() -> Response:
     """Analyse one article."""
-    return jsonify(analyze_article(_read_article()))
+    return jsonify(analyze_article(_read_article(), request_clock()))
 
 
 @bp.post("/v1/attributions:batch")
 def attributions_batch() -> Response:
-    """Analyse several articles; each item gets its own result or its own error."""
+    """Analyse several articles; each item gets its own result or its own error.
+
+    The items share the request's time budget: each is analysed with what is
+    left of it, and an item that runs out of it, or finds it spent, gets a 503
+    error entry of its own. A batch over ``BATCH_MAX`` items or
+    ``BATCH_MAX_CHARS`` characters is refused up front.
+    """
     started = time.perf_counter()
+    clock = request_clock()
     batch = BATCH_SCHEMA.load(_read_json())
     items = batch["items"]
     limit = current_app.config["BATCH_MAX"]
@@ -134,12 +139,23 @@ def attributions_batch() -> Response:
             limit=limit,
             length=len(items),
         )
-    get_engine().ensure_loaded()  # models unavailable: one 503, not N item errors
+    checked: list[dict[str, Any] | BaseException] = []
+    for raw in items:
+        try:
+            checked.append(ARTICLE_SCHEMA.load(raw))
+        except Exception as exc:  # each item fails on its own
+            checked.append(exc)
+    _check_batch_chars(checked)
+    get_engine().ensure_loaded(clock)  # models unavailable: one 503, not N item errors
     results: list[dict[str, Any]] = []
-    for index, raw in enumerate(items):
+    for index, (raw, article) in enumerate(zip(items, checked, strict=True)):
         item_id = raw.get("id") if isinstance(raw, dict) else None
         try:
-            result = analyze_article(ARTICLE_SCHEMA.load(raw))
+            if isinstance(article, BaseException):
+                raise article
+            if clock.remaining() <= 0:
+                raise BudgetExceeded(clock.budget, "an earlier item; this one was not started")
+            result = analyze_article(article, clock)
         except Exception as exc:  # each item fails on its own
             error = describe(exc)
             error["instance"] = f"{request.path}#/items/{index}"
@@ -160,6 +176,35 @@ def attributions_batch() -> Response:
             },
         }
     )
+
+
+def _check_batch_chars(checked: list[dict[str, Any] | BaseException]) -> None:
+    """Refuse the batch (413) when its items hold more than ``BATCH_MAX_CHARS`` characters.
+
+    Counted: the characters each valid item would have analysed (HTML: the
+    extracted text); an item refused on its own (invalid, over ``MAX_CHARS``)
+    adds nothing.
+    """
+    from attribution.html import html_to_text
+
+    limit = current_app.config["BATCH_MAX_CHARS"]
+    max_chars = current_app.config["MAX_CHARS"]
+    total = 0
+    for article in checked:
+        if isinstance(article, BaseException):
+            continue
+        text = article["text"]
+        length = len(html_to_text(text).text) if article["format"] == "html" else len(text)
+        if length <= max_chars:
+            total += length
+    if total > limit:
+        detail = (
+            f"the batch's items hold {total} characters; the limit is {limit} characters per "
+            "batch (ATTRIBUTION_BATCH_MAX_CHARS): send fewer or shorter items per request"
+        )
+        raise BatchTooLong(
+            detail, errors=[{"pointer": "/items", "detail": detail}], limit=limit, length=total
+        )
 
 
 @bp.get("/v1/rubric")

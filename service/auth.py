@@ -2,7 +2,9 @@
 
 Send it as ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``. Keys are
 compared in constant time and never logged. ``/healthz``, ``/readyz``,
-``/openapi.yaml`` and ``/docs`` stay open so probes and newcomers can reach them.
+``/openapi.yaml`` and ``/docs`` (with its assets) stay open so probes and
+newcomers can reach them. A wrong method on a known path is a 405 before any
+key is asked for; an unknown path needs a key (401) like the API.
 """
 
 from __future__ import annotations
@@ -10,10 +12,11 @@ from __future__ import annotations
 import hmac
 
 from flask import Flask, current_app, request
+from werkzeug.exceptions import MethodNotAllowed
 
 from service.errors import Unauthorized
 
-OPEN_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "docs.openapi", "docs.docs"})
+OPEN_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "docs.openapi", "docs.docs", "docs.asset"})
 
 
 def _presented_key() -> str | None:
@@ -40,6 +43,8 @@ def check_api_key() -> None:
     keys: tuple[str, ...] = current_app.config["API_KEYS"]
     if not keys or request.endpoint in OPEN_ENDPOINTS:
         return
+    if isinstance(request.routing_exception, MethodNotAllowed):
+        return  # the method is checked first: 405 (the paths are public in openapi.yaml)
     presented = _presented_key()
     if presented is None:
         raise Unauthorized("this service needs an API key: send it as 'X-API-Key: KEY'")

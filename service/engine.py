@@ -8,6 +8,15 @@ means the next request will not wait. Either way this happens in the process
 that serves requests:
 under gunicorn, in each worker after the fork, never in the master (see
 ``service/gunicorn.conf.py`` for why).
+
+Concurrency (gunicorn ``gthread`` workers, ``WORKER_THREADS`` threads each):
+one analysis runs at a time per worker (a lock: torch keeps its configured
+thread count and the analyses do not fight for the cores); at most
+``WORKER_THREADS - 1`` analysis requests are admitted at once (one running,
+the others waiting for the lock), so at least one thread is always free for
+``/healthz`` and ``/readyz``; one more gets a 503 ``busy`` at once. Waiting
+for the lock (or for the models) counts against the request's time budget
+(:class:`Clock`).
 """
 
 from __future__ import annotations
@@ -15,17 +24,26 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
 from collections.abc import Callable
 from typing import Any, Protocol
 
-from flask import Flask, current_app
+from flask import Flask, current_app, g
 
 from attribution.document import library_version, merged_versions
-from attribution.errors import ModelLoadError, ModelNotFoundError
+from attribution.errors import BudgetExceeded, ModelLoadError, ModelNotFoundError
 from attribution.records import Analysis
-from service.errors import ModelsUnavailable
+from service.errors import ModelsUnavailable, Overloaded
 
-__all__ = ["AnalyzerLike", "Engine", "get_engine", "library_version", "rubric_provider"]
+__all__ = [
+    "AnalyzerLike",
+    "Clock",
+    "Engine",
+    "get_engine",
+    "library_version",
+    "request_clock",
+    "rubric_provider",
+]
 
 log = logging.getLogger("service")
 
@@ -40,9 +58,38 @@ class AnalyzerLike(Protocol):
 
     def load(self) -> None: ...
 
-    def analyze(self, text: str, *, options: Any = None) -> Analysis: ...
+    def analyze(
+        self, text: str, *, options: Any = None, budget: float | None = None
+    ) -> Analysis: ...
 
     def versions(self) -> dict[str, str]: ...
+
+
+class Clock:
+    """A request's time budget: ``budget`` seconds from ``start`` (``time.monotonic()``)."""
+
+    def __init__(self, budget: float, start: float | None = None) -> None:
+        self.budget = budget
+        self.end = (time.monotonic() if start is None else start) + budget
+
+    def remaining(self) -> float:
+        """Return the seconds left (negative once spent)."""
+        return self.end - time.monotonic()
+
+    def check(self, stage: str) -> float:
+        """Return the seconds left; raise :class:`BudgetExceeded` naming ``stage`` if none."""
+        left = self.remaining()
+        if left <= 0:
+            raise BudgetExceeded(self.budget, stage)
+        return left
+
+
+def request_clock() -> Clock:
+    """Return the current request's clock, started when the request came in."""
+    clock: Clock | None = g.get("clock")
+    if clock is None:
+        clock = g.clock = Clock(current_app.config["REQUEST_BUDGET"], g.get("started"))
+    return clock
 
 
 def import_string(spec: str) -> Any:
@@ -81,12 +128,16 @@ class Engine:
         self._versions: dict[str, str] | None = None
         self._load_lock = threading.Lock()
         self._run_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(1)
+        self.max_admitted = 1
         self._factory: Callable[[], AnalyzerLike] | None = None
 
     def init_app(self, app: Flask) -> None:
         """Attach to ``app``; start loading now when ``PRELOAD`` is set."""
         cfg = app.config
         self.preload = bool(cfg["PRELOAD"])
+        self.max_admitted = max(1, int(cfg["WORKER_THREADS"]) - 1)
+        self._slots = threading.BoundedSemaphore(self.max_admitted)
         if self._given is None:
             stanza_dir, threads = cfg["STANZA_DIR"], cfg["THREADS"]
             self._factory = lambda: default_analyzer(stanza_dir, threads)
@@ -110,46 +161,87 @@ class Engine:
         except Exception:  # recorded in self.error and shown by /readyz
             pass
 
-    def ensure_loaded(self) -> AnalyzerLike:
-        """Load the models once; raise :class:`ModelsUnavailable` if that failed."""
+    def admit(self) -> None:
+        """Take one of the ``WORKER_THREADS - 1`` admission slots, or raise :class:`Overloaded`."""
+        if not self._slots.acquire(blocking=False):
+            raise Overloaded(
+                f"this worker is already handling {self.max_admitted} analysis requests; "
+                "retry shortly",
+                limit=self.max_admitted,
+            )
+
+    def leave(self) -> None:
+        """Give back the slot :meth:`admit` took."""
+        self._slots.release()
+
+    def ensure_loaded(self, clock: Clock | None = None) -> AnalyzerLike:
+        """Load the models once; raise :class:`ModelsUnavailable` if that failed.
+
+        With a ``clock``, wait for a load in progress only while its budget
+        lasts, then raise :class:`ModelsUnavailable` (still loading).
+        """
         if self.state == "ready" and self.analyzer is not None:
             return self.analyzer
-        with self._load_lock:
-            if self.state == "ready" and self.analyzer is not None:
-                return self.analyzer
-            if self.state == "failed":
-                raise ModelsUnavailable(self.error or "the models could not be loaded")
-            self.state = "loading"
-            try:
-                if self.analyzer is None:
-                    assert self._factory is not None
-                    self.analyzer = self._factory()
-                if not self.analyzer.is_loaded:
-                    self.analyzer.load()
-                # One tiny analysis: loads whatever the library still loads lazily
-                # and warms caches, so "ready" means a request will not wait.
-                self.analyzer.analyze(WARMUP_TEXT)
-                self._versions = dict(self.analyzer.versions())
-            except (ModelNotFoundError, ModelLoadError) as exc:
-                self._fail(str(exc))
-                raise ModelsUnavailable(str(exc)) from exc
-            except Exception as exc:  # any failure: say so in /readyz, never stay "loading"
-                self._fail(f"the models could not be loaded: {type(exc).__name__}: {exc}")
-                log.exception("model load failed")
-                raise ModelsUnavailable(self.error or "") from exc
-            self.state = "ready"
-            log.info("models loaded (%s)", self.mode)
+        timeout = -1.0 if clock is None else max(0.0, clock.remaining())
+        if not self._load_lock.acquire(timeout=timeout):
+            raise ModelsUnavailable(
+                "the models are still loading; retry shortly", load=self.mode, state=self.state
+            )
+        try:
+            return self._load_locked()
+        finally:
+            self._load_lock.release()
+
+    def _load_locked(self) -> AnalyzerLike:
+        """Load the models (the caller holds the load lock)."""
+        if self.state == "ready" and self.analyzer is not None:
             return self.analyzer
+        if self.state == "failed":
+            raise ModelsUnavailable(self.error or "the models could not be loaded")
+        self.state = "loading"
+        try:
+            if self.analyzer is None:
+                assert self._factory is not None
+                self.analyzer = self._factory()
+            if not self.analyzer.is_loaded:
+                self.analyzer.load()
+            # One tiny analysis: loads whatever the library still loads lazily
+            # and warms caches, so "ready" means a request will not wait.
+            self.analyzer.analyze(WARMUP_TEXT)
+            self._versions = dict(self.analyzer.versions())
+        except (ModelNotFoundError, ModelLoadError) as exc:
+            self._fail(str(exc))
+            raise ModelsUnavailable(str(exc)) from exc
+        except Exception as exc:  # any failure: say so in /readyz, never stay "loading"
+            self._fail(f"the models could not be loaded: {type(exc).__name__}: {exc}")
+            log.exception("model load failed")
+            raise ModelsUnavailable(self.error or "") from exc
+        self.state = "ready"
+        log.info("models loaded (%s)", self.mode)
+        return self.analyzer
 
     def _fail(self, message: str) -> None:
         self.state = "failed"
         self.error = message
 
-    def analyze(self, text: str, options: Any = None) -> Analysis:
-        """Run the analyzer on ``text`` (one at a time per worker)."""
-        analyzer = self.ensure_loaded()
-        with self._run_lock:
-            return analyzer.analyze(text, options=options)
+    def analyze(self, text: str, options: Any = None, clock: Clock | None = None) -> Analysis:
+        """Run the analyzer on ``text``, one at a time per worker, within ``clock``'s budget.
+
+        Waiting for the models or for the analysis running before this one
+        counts against the budget; what is left goes to the library as its
+        ``budget``. Raise :class:`BudgetExceeded` when it is spent.
+        """
+        analyzer = self.ensure_loaded(clock)
+        if clock is None:
+            with self._run_lock:
+                return analyzer.analyze(text, options=options)
+        waiting = "waiting for the analysis before it"
+        if not self._run_lock.acquire(timeout=max(0.0, clock.check(waiting))):
+            raise BudgetExceeded(clock.budget, waiting)
+        try:
+            return analyzer.analyze(text, options=options, budget=clock.check(waiting))
+        finally:
+            self._run_lock.release()
 
     def versions(self) -> dict[str, str]:
         """Return the library and model versions (library only until loaded)."""

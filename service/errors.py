@@ -5,19 +5,27 @@ This is the one place where exceptions become HTTP statuses:
 ==========================================  ======  ===============================
 raised                                      status  problem ``type``
 ==========================================  ======  ===============================
-malformed JSON, undecodable body            400     about:blank
+malformed JSON (NaN too), undecodable or   400     about:blank
+incomplete body
 missing or wrong API key                    401     urn:attribution:problem:unauthorized
 unknown path                                404     about:blank
-wrong method                                405     about:blank
+wrong method (checked before the API key)   405     about:blank
+body not sent within ATTRIBUTION_BODY_...   408     about:blank
 body over ATTRIBUTION_MAX_BODY_BYTES        413     about:blank
-:class:`ArticleTooLong`                     413     urn:attribution:problem:too-long
+:class:`ArticleTooLong` (article, batch)    413     urn:attribution:problem:too-long
 wrong or missing Content-Type               415     about:blank
 marshmallow ``ValidationError``,            422     urn:attribution:problem:validation
 :class:`QueryInvalid` (bad ?id, batch big)
 :class:`attribution.errors.InputError`      422     urn:attribution:problem:input
 models missing, failed or still loading     503     urn:attribution:problem:models-unavailable
+:class:`BudgetExceeded` (request budget)    503     urn:attribution:problem:budget-exceeded
+:class:`Overloaded` (no thread to wait in)  503     urn:attribution:problem:busy
 anything else                               500     about:blank (request id, no trace)
 ==========================================  ======  ===============================
+
+Every 503 has ``Retry-After``. Errors gunicorn answers itself (a malformed
+request line, a worker stopped mid-request) are written as problem documents
+too, by :mod:`service.worker`.
 """
 
 from __future__ import annotations
@@ -33,11 +41,13 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
-from attribution.errors import InputError, ModelLoadError, ModelNotFoundError
+from attribution.errors import BudgetExceeded, InputError, ModelLoadError, ModelNotFoundError
 
 PROBLEM_JSON = "application/problem+json"
 REQUEST_ID_HEADER = "X-Request-ID"
 TYPE_PREFIX = "urn:attribution:problem:"
+#: Seconds a client should wait before retrying, by problem type (every 503 has one).
+RETRY_AFTER = {"models-unavailable": "5", "busy": "2", "budget-exceeded": "30"}
 
 log = logging.getLogger("service")
 
@@ -63,6 +73,12 @@ class ArticleTooLong(ServiceError):
     title = "Article too long"
 
 
+class BatchTooLong(ArticleTooLong):
+    """The batch's items hold more characters than ``BATCH_MAX_CHARS``."""
+
+    title = "Batch too long"
+
+
 class QueryInvalid(ServiceError):
     """The request is invalid in a way the schemas cannot see (bad query, batch too big)."""
 
@@ -77,6 +93,14 @@ class ModelsUnavailable(ServiceError):
     status = 503
     slug = "models-unavailable"
     title = "Models unavailable"
+
+
+class Overloaded(ServiceError):
+    """Every thread this worker may give to analyses is taken; the probes keep the rest."""
+
+    status = 503
+    slug = "busy"
+    title = "Service busy"
 
 
 class Unauthorized(ServiceError):
@@ -169,6 +193,17 @@ def describe(exc: BaseException) -> dict[str, Any]:
         )
     if isinstance(exc, InputError):
         return problem_body(422, str(exc), slug="input", title="Unprocessable article")
+    if isinstance(exc, BudgetExceeded):
+        budget = current_app.config.get("REQUEST_BUDGET", exc.budget)
+        return problem_body(
+            503,
+            f"the request ran past its time budget of {budget:g} s (during {exc.stage}); "
+            "retry later or send a shorter text",
+            slug="budget-exceeded",
+            title="Time budget exceeded",
+            budget=budget,
+            stage=exc.stage,
+        )
     if isinstance(exc, ModelNotFoundError | ModelLoadError):
         return problem_body(503, str(exc), slug="models-unavailable", title="Models unavailable")
     if isinstance(exc, HTTPException) and exc.code and exc.code < 500:
@@ -193,8 +228,14 @@ def _respond(exc: BaseException) -> Response:
     if isinstance(exc, Unauthorized):
         response.headers["WWW-Authenticate"] = 'Bearer realm="attribution"'
     if body["status"] == 503:
-        response.headers["Retry-After"] = "5"
+        response.headers["Retry-After"] = retry_after(body)
     return response
+
+
+def retry_after(body: Mapping[str, Any]) -> str:
+    """Return the ``Retry-After`` seconds for a 503 problem document."""
+    slug = str(body.get("type", "")).removeprefix(TYPE_PREFIX)
+    return RETRY_AFTER.get(slug, "5")
 
 
 def init_app(app: Flask) -> None:
@@ -206,7 +247,11 @@ def init_app(app: Flask) -> None:
             return _respond(exc.original_exception or exc)
         return _respond(exc)
 
-    for cls in (ServiceError, ValidationError, InputError, ModelNotFoundError, ModelLoadError):
+    handled = (
+        ServiceError, ValidationError, InputError, BudgetExceeded, ModelNotFoundError,
+        ModelLoadError,
+    )  # fmt: skip
+    for cls in handled:
         app.register_error_handler(cls, _respond)
 
     @app.errorhandler(Exception)

@@ -12,6 +12,21 @@ forked children (its OpenMP/MKL thread pools do not survive ``fork``). So:
 * torch gets ``ATTRIBUTION_THREADS`` threads per worker (default 1 here), so
   ``workers x threads`` stays within the CPU cores and workers do not fight.
 
+Worker model: ``gthread`` workers with ``ATTRIBUTION_WORKER_THREADS`` threads
+(8). One analysis runs at a time per worker (a lock in ``service.engine``);
+at most threads - 1 analysis requests are admitted (the rest get a 503
+``busy``), so a thread is always free for ``/healthz`` and ``/readyz`` however
+busy the worker is. The main thread only accepts connections and tells the
+master it is alive, so a long analysis never looks like a hung worker:
+``timeout`` (``ATTRIBUTION_TIMEOUT``) is only a backstop for a worker that
+stops answering; every request is bounded first by its body deadline
+(``ATTRIBUTION_BODY_TIMEOUT``, 408) and its time budget
+(``ATTRIBUTION_REQUEST_BUDGET``, 503), which must be below the timeout.
+
+Errors gunicorn answers itself (a malformed request, a worker stopped with
+requests in flight) are problem documents with an ``X-Request-ID`` too: see
+:mod:`service.worker` and the hooks below.
+
 Every value comes from the service settings (``service.config.ServiceSettings``:
 ``ATTRIBUTION_BIND``, ``ATTRIBUTION_WORKERS``, ``ATTRIBUTION_TIMEOUT``,
 ``ATTRIBUTION_MAX_REQUESTS``, ``ATTRIBUTION_LOG_LEVEL``, ...); gunicorn's own
@@ -29,11 +44,12 @@ _settings = ServiceSettings.from_env()
 
 bind = _settings.bind
 workers = _settings.workers
-worker_class = "sync"  # analysis is CPU-bound: one request per worker at a time
-threads = 1
+worker_class = "gthread"  # one analysis at a time per worker, probes on the other threads
+threads = _settings.worker_threads
 preload_app = False  # never import torch in the master: see the docstring
-timeout = _settings.timeout  # a long batch on CPU
-graceful_timeout = 30
+timeout = _settings.timeout  # backstop only: the request budget answers first
+# On shutdown, a request in flight may use its whole budget before the worker goes.
+graceful_timeout = int(_settings.budget) + 5
 keepalive = 5
 max_requests = _settings.max_requests  # 0: never recycle
 max_requests_jitter = max_requests // 10
@@ -59,3 +75,28 @@ def post_fork(server: object, worker: object) -> None:
     """Cap native thread pools in the worker before anything imports torch."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, _threads_per_worker)
+
+
+def post_worker_init(worker: object) -> None:
+    """Make gunicorn's own error answers problem documents in this worker."""
+    from service import worker as hooks
+
+    hooks.install(worker)
+
+
+def worker_abort(worker: object) -> None:
+    """SIGABRT (gunicorn's timeout backstop): answer the requests in flight, then exit at once
+    (a normal exit would wait for the stuck request's thread)."""
+    from service import worker as hooks
+
+    hooks.answer_in_flight(500, "the worker serving this request stopped answering and was stopped")
+    hooks.exit_now(1)
+
+
+def worker_exit(server: object, worker: object) -> None:
+    """The worker is going (shutdown, restart): answer what is still in flight."""
+    from service import worker as hooks
+
+    hooks.answer_in_flight(
+        503, "the worker serving this request shut down; retry", headers={"Retry-After": "5"}
+    )

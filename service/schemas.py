@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from typing import Any
+
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
 MAX_ID = 256
@@ -17,10 +20,38 @@ def _valid_unicode(value: str) -> None:
         ) from None
 
 
+#: Blank: Python's whitespace (``str.isspace``) and the BOM. openapi.yaml says the same
+#: with ``pattern: "[^\\s\\x1c-\\x1f\\x85\\ufeff]"``, read alike by Python's and
+#: ECMAScript's regular expressions.
+_BLANK = re.compile(r"[\s\x1c-\x1f\x85\ufeff]*")
+
+
 def _not_blank(value: str) -> None:
-    if not value.strip():
+    if _BLANK.fullmatch(value):
         raise ValidationError("must contain some non-whitespace text")
     _valid_unicode(value)
+
+
+class StrictBoolean(fields.Field):  # type: ignore[type-arg]
+    """``true`` or ``false`` only: no ``"false"`` string, no ``0``/``1``."""
+
+    default_error_messages = {"invalid": "Not a boolean: send true or false."}
+
+    def _deserialize(self, value: Any, attr: str | None, data: Any, **kwargs: Any) -> bool:
+        if value is True or value is False:
+            return value
+        raise self.make_error("invalid")
+
+
+class OptionsSchema(Schema):
+    """The engine options a client may set; anything else is a 422 naming the member."""
+
+    class Meta:
+        unknown = RAISE
+
+    repair = StrictBoolean(
+        metadata={"description": "Repair scraping damage before parsing (default true)."}
+    )
 
 
 class ArticleSchema(Schema):
@@ -36,7 +67,7 @@ class ArticleSchema(Schema):
         validate=[validate.Length(min=1, max=MAX_ID), _valid_unicode],
     )
     format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
-    options = fields.Dict(keys=fields.String(), load_default=None, allow_none=True)
+    options = fields.Nested(OptionsSchema, load_default=None, allow_none=True)
 
 
 class BatchSchema(Schema):

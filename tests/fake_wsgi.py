@@ -6,6 +6,8 @@ from the repository root. Test-only: production serves ``service.wsgi:app``.
 
 from __future__ import annotations
 
+import os
+
 from flask import Flask
 
 from service import create_app
@@ -16,6 +18,15 @@ from tests.fakes import FakeAnalyzer, TorchAnalyzer
 def fake() -> Flask:
     """Return the app over :class:`FakeAnalyzer`."""
     return create_app(analyzer=FakeAnalyzer())
+
+
+def slow() -> Flask:
+    """Return the app over a fake that takes ``ATTRIBUTION_FAKE_SLOW`` seconds (default 30)
+    on any text containing "SLOW", checking its budget like the library; with
+    ``ATTRIBUTION_FAKE_CPU=1`` it computes in Python (holding the GIL) instead of sleeping."""
+    seconds = float(os.environ.get("ATTRIBUTION_FAKE_SLOW", "30"))
+    cpu = os.environ.get("ATTRIBUTION_FAKE_CPU") == "1"
+    return create_app(analyzer=FakeAnalyzer(slow_on="SLOW", slow_seconds=seconds, slow_cpu=cpu))
 
 
 def torch() -> Flask:

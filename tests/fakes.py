@@ -12,7 +12,7 @@ import re
 import time
 from typing import Any
 
-from attribution.errors import InputError
+from attribution.errors import BudgetExceeded, InputError
 from attribution.records import (
     Analysis,
     Attribution,
@@ -39,13 +39,24 @@ class FakeAnalyzer:
         threads: int | None = None,
         load_seconds: float = 0.0,
         fail_on: str | None = None,
+        slow_on: str | None = None,
+        slow_seconds: float = 0.0,
+        slow_cpu: bool = False,
+        honour_budget: bool = True,
     ) -> None:
         self.stanza_dir = stanza_dir
         self.threads = threads
         self.load_seconds = load_seconds
         self.fail_on = fail_on
+        self.slow_on = slow_on
+        self.slow_seconds = slow_seconds
+        self.slow_cpu = slow_cpu
+        self.honour_budget = honour_budget
         self.load_calls = 0
         self.analyze_calls = 0
+        self.budgets: list[float | None] = []
+        self.running = 0
+        self.most_running = 0
         self._loaded = False
 
     @property
@@ -64,8 +75,13 @@ class FakeAnalyzer:
         """Return fixed version strings."""
         return {"attribution": "0.0.0-fake", "models": "fake"}
 
-    def analyze(self, text: str, *, options: Any = None) -> Analysis:
-        """Return one attribution per quoted stretch; raise InputError on blank text."""
+    def analyze(self, text: str, *, options: Any = None, budget: float | None = None) -> Analysis:
+        """Return one attribution per quoted stretch; raise InputError on blank text.
+
+        A text containing ``slow_on`` takes ``slow_seconds`` ("parsing": asleep, or
+        busy in Python holding the GIL like the real engine with ``slow_cpu``),
+        checking ``budget`` like the library and raising BudgetExceeded past it.
+        """
         if not isinstance(text, str) or not text.strip():
             raise InputError("the text is empty: send an article with some words in it")
         if self.fail_on is not None and self.fail_on in text:
@@ -73,6 +89,15 @@ class FakeAnalyzer:
         if not self._loaded:
             self.load()
         self.analyze_calls += 1
+        self.budgets.append(budget)
+        self.running += 1
+        self.most_running = max(self.most_running, self.running)
+        try:
+            if self.slow_on is not None and self.slow_on in text:
+                limit = budget if self.honour_budget else None
+                _work(self.slow_seconds, limit, cpu=self.slow_cpu)
+        finally:
+            self.running -= 1
         said = _SAID.search(text)
         speaker = Speaker(
             id="s1",
@@ -107,6 +132,18 @@ class FakeAnalyzer:
         )
 
 
+def _work(seconds: float, budget: float | None, *, cpu: bool = False) -> None:
+    """Take ``seconds`` (asleep, or computing with ``cpu``); raise BudgetExceeded past budget."""
+    started = time.monotonic()
+    while (elapsed := time.monotonic() - started) < seconds:
+        if budget is not None and elapsed > budget:
+            raise BudgetExceeded(budget, "parse")
+        if cpu:
+            sum(i * i for i in range(20_000))  # a few ms of pure Python
+        else:
+            time.sleep(min(0.01, seconds - elapsed))
+
+
 def fake_rubric() -> dict[str, Any]:
     """Return a small rubric shaped like ``attribution.scoring.rubric()``."""
     return {"version": "fake", "rules": [{"rule": "anonymous_source", "points": -20}]}
@@ -133,13 +170,17 @@ class TorchAnalyzer(FakeAnalyzer):
         self._model.eval()
         super().load()
 
-    def analyze(self, text: str, *, options: Any = None) -> Analysis:
+    def analyze(self, text: str, *, options: Any = None, budget: float | None = None) -> Analysis:
         """Run the model once (real intra-op work), then answer like the fake."""
-        result = super().analyze(text, options=options)
+        result = super().analyze(text, options=options, budget=budget)
         with self._torch.no_grad():
             self._model(self._torch.randn(256, 256)).sum().item()
         return result
 
     def versions(self) -> dict[str, str]:
-        """Report the torch version too."""
-        return {**super().versions(), "torch": str(self._torch.__version__)}
+        """Report the torch version and its intra-op thread count too."""
+        return {
+            **super().versions(),
+            "torch": str(self._torch.__version__),
+            "torch_threads": str(self._torch.get_num_threads()),
+        }

@@ -78,9 +78,9 @@ def test_options_reach_the_analyzer(fake: FakeAnalyzer) -> None:
     seen = {}
     original = fake.analyze
 
-    def spy(text: str, *, options: object = None) -> object:
+    def spy(text: str, *, options: object = None, budget: float | None = None) -> object:
         seen["options"] = options
-        return original(text, options=options)
+        return original(text, options=options, budget=budget)
 
     fake.analyze = spy  # type: ignore[method-assign]
     app = create_app(analyzer=fake)
@@ -173,6 +173,32 @@ def test_docs_page_points_at_the_spec(client: FlaskClient) -> None:
     response = client.get("/docs")
     assert response.mimetype == "text/html"
     assert b"openapi.yaml" in response.data
+
+
+def test_docs_load_nothing_from_the_network(client: FlaskClient) -> None:
+    """Every asset the page names is served by the app itself (Swagger UI 5, OpenAPI 3.1)."""
+    import re
+
+    page = client.get("/docs").get_data(as_text=True)
+    assert not re.search(r"(https?:)?//", page), "the page must not load anything from another host"
+    refs = re.findall(r'(?:src|href)="([^"]+)"', page)
+    assert {"docs/swagger-ui.css", "docs/swagger-ui-bundle.js"} <= set(refs)
+    for ref in refs:
+        asset = client.get("/" + ref)
+        assert asset.status_code == 200, ref
+        assert asset.data and asset.headers["X-Request-ID"]
+    bundle = client.get("/docs/swagger-ui-bundle.js")
+    assert bundle.mimetype == "text/javascript" and b"SwaggerUIBundle" in bundle.data
+    assert client.get("/docs/swagger-ui.css").mimetype == "text/css"
+    assert client.get("/docs/VERSION").get_data(as_text=True).strip().startswith("v5.")
+    assert b"Apache License" in client.get("/docs/LICENSE").data
+
+
+@pytest.mark.parametrize("asset", ["index.html", "..%2Fflask_swagger_ui.py", "nothing.js"])
+def test_docs_serve_only_the_listed_assets(client: FlaskClient, asset: str) -> None:
+    response = client.get("/docs/" + asset)
+    assert response.status_code == 404
+    assert response.mimetype == "application/problem+json"
 
 
 def test_config_from_env() -> None:

@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -46,7 +48,7 @@ def gunicorn(
         cwd=ROOT, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
     )  # fmt: skip
     url = f"http://127.0.0.1:{port}"
-    log: list[str] = []
+    log: list[str] = [f"master pid {proc.pid}"]
     try:
         deadline = time.monotonic() + ready_timeout
         while True:
@@ -89,14 +91,43 @@ def _post(url: str, body: bytes, content_type: str, timeout: float = 120) -> tup
         return exc.code, {"rid": exc.headers["X-Request-ID"], **json.load(exc)}
 
 
-def _raw(url: str, data: bytes) -> bytes:
+def _raw(url: str, data: bytes, *, end_body: bool = False, timeout: float = 10) -> bytes:
+    """Send ``data`` on a new connection, read the answer until the server closes it."""
     host, port = url.removeprefix("http://").split(":")
-    with socket.create_connection((host, int(port)), timeout=10) as sock:
+    with socket.create_connection((host, int(port)), timeout=timeout) as sock:
         sock.sendall(data)
+        if end_body:
+            sock.shutdown(socket.SHUT_WR)
         chunks = []
         while chunk := sock.recv(65536):
             chunks.append(chunk)
     return b"".join(chunks)
+
+
+def _problem(answer: bytes, status: int) -> dict:
+    """Check ``answer`` is a problem+json response with an X-Request-ID; return its body."""
+    head, _, body = answer.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d" % status), answer[:300]
+    headers = {
+        k.strip().lower(): v.strip()
+        for k, _, v in (line.partition(":") for line in head.decode("latin-1").split("\r\n")[1:])
+    }
+    assert headers["content-type"] == "application/problem+json", head
+    document = json.loads(body[: int(headers["content-length"])])
+    assert headers["x-request-id"] == document["request_id"]
+    assert document["status"] == status
+    return document
+
+
+def _post_head(length: int, extra: str = "") -> bytes:
+    return (
+        "POST /v1/attributions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
+        f"Content-Length: {length}\r\n{extra}\r\n"
+    ).encode()
+
+
+def _children(pid: int) -> list[int]:
+    return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
 
 
 def _concurrent(url: str, text: str, requests: int, clients: int = 4) -> list[tuple[int, dict]]:
@@ -135,19 +166,137 @@ def test_two_workers_serve_concurrent_requests_and_survive_bad_input() -> None:
             status, _ = _post(url + path, body, "application/json")
             assert 400 <= status < 500
         assert _get(url + "/healthz")[0] == 200
+        # gunicorn's own answers to requests too broken for the app are problem documents.
+        _problem(_raw(url, b"GARBAGE\r\n\r\n"), 400)
+        _problem(_raw(url, b"GET /healthz HTTP/1.1\r\nHost: x\r\nBad Header: 1\r\n\r\n"), 400)
+        _problem(_raw(url, b"GET /" + b"a" * 10000 + b" HTTP/1.1\r\n\r\n"), 414)
     # A worker that crashed or timed out would have been replaced: still exactly 2 boots.
     booted = [line for line in log if "Booting worker" in line]
     assert len(booted) == 2, "\n".join(log)
     assert not [line for line in log if "WORKER TIMEOUT" in line or "Traceback" in line]
 
 
+SLOW_ENV = {
+    "ATTRIBUTION_REQUEST_BUDGET": "2",
+    "ATTRIBUTION_BODY_TIMEOUT": "1.5",
+    "ATTRIBUTION_TIMEOUT": "30",
+    "ATTRIBUTION_FAKE_SLOW": "60",  # "SLOW" texts never finish within the budget
+}
+
+
+def test_budget_body_deadline_and_incomplete_bodies_under_gunicorn() -> None:
+    """Issue 10: no long request reaches gunicorn's timeout; no partial body is analysed."""
+    with gunicorn("tests.fake_wsgi:slow()", SLOW_ENV) as (url, log):
+        # Over budget: a 503 problem with Retry-After and the client's request id, in time.
+        body = json.dumps({"text": 'SLOW: they said "x"'}).encode()
+        started = time.monotonic()
+        answer = _raw(
+            url, _post_head(len(body), "X-Request-ID: slow-1\r\nConnection: close\r\n") + body
+        )
+        assert time.monotonic() - started < 15
+        problem = _problem(answer, 503)
+        assert problem["type"] == "urn:attribution:problem:budget-exceeded"
+        assert problem["request_id"] == "slow-1" and b"\r\nRetry-After: " in answer
+        # Declares 1000 bytes, sends 3 and waits: 408 at the body deadline, not a held worker.
+        started = time.monotonic()
+        problem = _problem(_raw(url, _post_head(1000) + b'{"t', timeout=20), 408)
+        assert 1.4 < time.monotonic() - started < 10
+        # A trickle (a byte every 0.2 s) is cut at the same absolute deadline.
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=20) as sock:
+            sock.sendall(_post_head(1000))
+            started = time.monotonic()
+            answer = b""
+            try:
+                while time.monotonic() - started < 12:
+                    sock.sendall(b" ")
+                    sock.settimeout(0.2)
+                    try:
+                        answer += sock.recv(65536)
+                    except TimeoutError:
+                        continue
+                    if answer:
+                        break
+            except OSError:
+                pass
+        assert time.monotonic() - started < 10
+        _problem(answer, 408)
+        # Sends 3 of 1000 bytes and closes its side: 400, never analysed.
+        problem = _problem(_raw(url, _post_head(1000) + b'{"t', end_body=True), 400)
+        assert "3 of the 1000 bytes" in problem["detail"]
+        assert _get(url + "/healthz")[0] == 200
+    assert not [line for line in log if "WORKER TIMEOUT" in line or "Traceback" in line]
+    assert len([line for line in log if "Booting worker" in line]) == 2, "\n".join(log)
+
+
+def test_probes_stay_fast_while_every_worker_is_busy() -> None:
+    """8 clients keep both workers computing (in Python, holding the GIL like the engine);
+    /healthz and /readyz still answer at once. Bound generously for a loaded CI machine;
+    benchmarks/bench_load.py measures the real figures."""
+    env = {**SLOW_ENV, "ATTRIBUTION_FAKE_SLOW": "0.5", "ATTRIBUTION_FAKE_CPU": "1"}
+    with gunicorn("tests.fake_wsgi:slow()", env) as (url, log):
+        stop = threading.Event()
+        statuses: list[int] = []
+        body = json.dumps({"text": 'SLOW: they said "x"'}).encode()
+
+        def client() -> None:
+            while not stop.is_set():
+                statuses.append(_post(url + "/v1/attributions", body, "application/json")[0])
+
+        clients = [threading.Thread(target=client) for _ in range(8)]
+        for thread in clients:
+            thread.start()
+        try:
+            time.sleep(1.5)
+            latencies = []
+            for path in ["/healthz", "/readyz"] * 10:
+                started = time.perf_counter()
+                assert _get(url + path)[0] == 200
+                latencies.append(time.perf_counter() - started)
+                time.sleep(0.05)
+        finally:
+            stop.set()
+            for thread in clients:
+                thread.join()
+        latencies.sort()
+        assert latencies[len(latencies) // 2] < 0.5 and latencies[-1] < 2.0, latencies
+        assert statuses and set(statuses) <= {200, 503}, statuses
+        assert statuses.count(200) >= len(statuses) // 2
+    assert not [line for line in log if "WORKER TIMEOUT" in line or "Traceback" in line]
+
+
+def test_a_worker_stopped_mid_request_answers_with_a_problem() -> None:
+    """SIGABRT is what gunicorn's timeout backstop sends: the request in flight still gets
+    a problem document with its request id, not a cut connection or an HTML page."""
+    with gunicorn("tests.fake_wsgi:slow()", SLOW_ENV) as (url, log):
+        master = int(log[0].split()[-1])
+        body = json.dumps({"text": "SLOW"}).encode()
+        host, port = url.removeprefix("http://").split(":")
+        with socket.create_connection((host, int(port)), timeout=20) as sock:
+            sock.sendall(_post_head(len(body), "X-Request-ID: abort-1\r\n") + body)
+            time.sleep(0.5)  # the request is being analysed, by one worker or the other
+            for pid in _children(master):
+                os.kill(pid, signal.SIGABRT)
+            answer = b""
+            while chunk := sock.recv(65536):
+                answer += chunk
+        problem = _problem(answer, 500)
+        assert problem["request_id"] == "abort-1" and "abort-1" in problem["detail"]
+        deadline = time.monotonic() + 30  # the master replaces the stopped workers
+        while time.monotonic() < deadline and _get(url + "/healthz")[0] != 200:
+            time.sleep(0.2)
+        assert _get(url + "/healthz")[0] == 200
+
+
 def test_torch_in_two_workers_under_concurrent_requests() -> None:
-    """Each worker imports torch after the fork, with a 2-thread pool; nothing hangs."""
+    """Each worker imports torch after the fork, with a 2-thread pool; nothing hangs, and
+    the request threads of the gthread workers leave torch at its configured threads."""
     env = {"ATTRIBUTION_THREADS": "2"}
     with gunicorn("tests.fake_wsgi:torch()", env, ready_timeout=120) as (url, log):
         results = _concurrent(url, 'Officials said "we will go" today.', requests=24)
         assert [status for status, _ in results] == [200] * 24
         assert all(body["meta"]["versions"]["torch"] for _, body in results)
+        assert {body["meta"]["versions"]["torch_threads"] for _, body in results} == {"2"}
     assert len([line for line in log if "Booting worker" in line]) == 2, "\n".join(log)
     assert not [line for line in log if "WORKER TIMEOUT" in line]
 
