@@ -199,6 +199,10 @@ def _meets(need: int, piece: str, z: float) -> bool:
     return True
 
 
+_State = tuple[int, bool]  # (what the next piece must be, last piece is a function word)
+_Cell = dict[_State, tuple[float, float, int, _State]]
+
+
 @lru_cache(maxsize=CACHE_SIZE)
 def segment(token: str) -> tuple[tuple[int, ...], float] | None:
     """Return (cuts, sum of piece Zipf values) of the best reading of lower-case ``token``.
@@ -217,8 +221,7 @@ def segment(token: str) -> tuple[tuple[int, ...], float] | None:
     relaxed = zipf(token) == 0.0  # an unknown token: "in" + word is no prefixed word
     short = word_set("short_words")
     # best[j][(need, prev_function)] = (log-probability, zipf sum, start of last piece, state)
-    State = tuple[int, bool]
-    best: list[dict[State, tuple[float, float, int, State]]] = [{} for _ in range(n + 1)]
+    best: list[_Cell] = [{} for _ in range(n + 1)]
     best[0][(_FREE, False)] = (0.0, 0.0, -1, (_FREE, False))
     for i in range(n):
         if not best[i]:
@@ -249,6 +252,12 @@ def segment(token: str) -> tuple[tuple[int, ...], float] | None:
                 old = best[j].get(new_state)
                 if old is None or score > old[0]:
                     best[j][new_state] = (score, zsum + z, i, state)
+    return _best_reading(best)
+
+
+def _best_reading(best: list[_Cell]) -> tuple[tuple[int, ...], float] | None:
+    """Return (cuts, Zipf sum) of the most probable complete reading in the table ``best``."""
+    n = len(best) - 1
     finals = [(v, s) for s, v in best[n].items() if s[0] in (_FREE, _BASE)]
     if not finals:
         return None
