@@ -32,6 +32,14 @@ def _admit() -> None:
         g.admitted = True
 
 
+@bp.after_request
+def _leave_before_sending(response: Response) -> Response:
+    """Give the slot back as soon as the answer is ready: the client may send its next
+    request the moment it has read this one."""
+    _leave(None)
+    return response
+
+
 @bp.teardown_request
 def _leave(exc: BaseException | None) -> None:
     if g.pop("admitted", False):

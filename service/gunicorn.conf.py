@@ -13,10 +13,11 @@ forked children (its OpenMP/MKL thread pools do not survive ``fork``). So:
   ``workers x threads`` stays within the CPU cores and workers do not fight.
 
 Worker model: ``gthread`` workers with ``ATTRIBUTION_WORKER_THREADS`` threads
-(8). One analysis runs at a time per worker (a lock in ``service.engine``);
-at most threads - 1 analysis requests are admitted (the rest get a 503
-``busy``), so a thread is always free for ``/healthz`` and ``/readyz`` however
-busy the worker is. The main thread only accepts connections and tells the
+(8), the least busy accepting new connections first (``service/gworker.py``).
+One analysis runs at a time per worker (a lock in ``service.engine``); at most
+threads - 1 analysis requests are admitted (the rest get a 503 ``busy``), so
+a thread is always free for ``/healthz`` and ``/readyz`` however busy the
+worker is. The main thread only accepts connections and tells the
 master it is alive, so a long analysis never looks like a hung worker:
 ``timeout`` (``ATTRIBUTION_TIMEOUT``) is only a backstop for a worker that
 stops answering; every request is bounded first by its body deadline
@@ -44,7 +45,9 @@ _settings = ServiceSettings.from_env()
 
 bind = _settings.bind
 workers = _settings.workers
-worker_class = "gthread"  # one analysis at a time per worker, probes on the other threads
+# gthread, where the least busy worker accepts first (service/gworker.py): one analysis
+# at a time per worker, probes on the other threads.
+worker_class = "service.gworker.ThreadWorker"
 threads = _settings.worker_threads
 preload_app = False  # never import torch in the master: see the docstring
 timeout = _settings.timeout  # backstop only: the request budget answers first
