@@ -13,6 +13,7 @@ the end of its paragraph with a warning; unbalanced marks never raise.
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Literal
 
@@ -137,6 +138,55 @@ class _Open:
     piece_start: int
 
 
+class _Stack:
+    """The open quotations, innermost last, indexed by family and mark.
+
+    Every question the rules ask of it takes constant time, so a flood of
+    opening marks costs linear time, not quadratic.
+    """
+
+    def __init__(self) -> None:
+        self.items: list[_Open] = []
+        self.by_family: dict[str, list[int]] = {}
+        self.marks: Counter[str] = Counter()
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    @property
+    def bottom(self) -> _Open:
+        return self.items[0]
+
+    @property
+    def top_mark(self) -> str:
+        """Return the innermost open mark, or "" when none is open."""
+        return self.items[-1].mark if self.items else ""
+
+    def has(self, family: str) -> bool:
+        return bool(self.by_family.get(family))
+
+    def has_mark(self, mark: str) -> bool:
+        return self.marks[mark] > 0
+
+    def push(self, o: _Open) -> None:
+        self.by_family.setdefault(o.family, []).append(len(self.items))
+        self.marks[o.mark] += 1
+        self.items.append(o)
+
+    def innermost(self, family: str) -> int:
+        """Return the position of the innermost open quotation of ``family``."""
+        return self.by_family[family][-1]
+
+    def pop_from(self, k: int) -> list[_Open]:
+        """Remove and return the quotations open from position ``k`` inwards."""
+        out = self.items[k:]
+        del self.items[k:]
+        for o in out:
+            self.by_family[o.family].pop()
+            self.marks[o.mark] -= 1
+        return out
+
+
 @dataclass(frozen=True, slots=True)
 class _Around:
     """What surrounds a quote mark: the characters either side and the quotations open."""
@@ -144,11 +194,7 @@ class _Around:
     mark: str
     prev: str
     nxt: str
-    stack: list[_Open]
-
-    @property
-    def families(self) -> list[str]:
-        return [o.family for o in self.stack]
+    stack: _Stack
 
     @property
     def after_space(self) -> bool:
@@ -171,42 +217,42 @@ def _opener(a: _Around) -> str:
 
 def _ascii_closer(a: _Around) -> str:
     """'' closes an open double quotation (LaTeX/PTB style)."""
-    return "close" if "double" in a.families else "none"
+    return "close" if a.stack.has("double") else "none"
 
 
 def _guillemet_closer(a: _Around) -> str:
     """» and › close the guillemet that opened them."""
-    return "close" if OPENERS.get("«" if a.mark == "»" else "‹") in a.families else "none"
+    return "close" if a.stack.has(OPENERS["«" if a.mark == "»" else "‹"]) else "none"
 
 
 def _left_double(a: _Around) -> str:
     """“ opens, except after „ (German) or glued to a word inside a double quotation."""
-    if a.stack and a.stack[-1].mark == "„":
+    if a.stack.top_mark == "„":
         return "close"
-    if "double" in a.families and not a.after_space and a.before_space:
+    if a.stack.has("double") and not a.after_space and a.before_space:
         return "close"
     return "open"
 
 
 def _right_double(a: _Around) -> str:
     """” closes; outside a quotation it opens only when glued to the next word."""
-    if "double" in a.families:
+    if a.stack.has("double"):
         return "close"
     return "open" if a.after_space and not a.before_space else "none"
 
 
 def _straight_double(a: _Around) -> str:
     """A straight " closes an open one (or a curly one, in mixed styles), else opens."""
-    if any(o.mark == '"' for o in a.stack):
+    if a.stack.has_mark('"'):
         return "close"
-    if "double" in a.families and not a.after_space and (a.before_space or a.nxt in "\"'”’"):
+    if a.stack.has("double") and not a.after_space and (a.before_space or a.nxt in "\"'”’"):
         return "close"  # “mixed styles"
     return a.opens_word
 
 
 def _left_single(a: _Around) -> str:
     """‘ and ‚ open a single quotation unless glued to a word before them."""
-    if a.mark == "‘" and a.stack and a.stack[-1].mark == "‚":
+    if a.mark == "‘" and a.stack.top_mark == "‚":
         return "close"
     if _is_word_char(a.prev):
         return "none"
@@ -216,14 +262,14 @@ def _left_single(a: _Around) -> str:
 def _right_single(a: _Around) -> str:
     """’ closes a single quotation at a word's end; otherwise it is an apostrophe."""
     closes = not _is_word_char(a.nxt) and bool(a.prev) and not a.prev.isspace()
-    return "close" if "single" in a.families and closes else "none"
+    return "close" if a.stack.has("single") and closes else "none"
 
 
 def _straight_single(a: _Around) -> str:
     """' inside a word is an apostrophe; it opens before a word and closes after one."""
     if _is_word_char(a.prev) and _is_word_char(a.nxt):
         return "none"
-    if "single" in a.families and a.prev and not a.prev.isspace() and not _is_word_char(a.nxt):
+    if a.stack.has("single") and a.prev and not a.prev.isspace() and not _is_word_char(a.nxt):
         return "close"
     return "open" if a.after_space and _is_word_char(a.nxt) else "none"
 
@@ -246,7 +292,7 @@ _ROLES = {
 }
 
 
-def _role(mark: str, prev: str, nxt: str, stack: list[_Open]) -> str:
+def _role(mark: str, prev: str, nxt: str, stack: _Stack) -> str:
     """Return ``open``, ``close`` or ``none`` for ``mark`` between ``prev`` and ``nxt``."""
     rule = _ROLES.get(mark)
     return "none" if rule is None else rule(_Around(mark, prev, nxt, stack))
@@ -273,7 +319,7 @@ class _Scanner:
         self.paras = paragraphs(text)
         self.quotes: list[QuoteSpan] = []
         self.warnings: list[AnalysisWarning] = []
-        self.stack: list[_Open] = []
+        self.stack = _Stack()
 
     def scan(self) -> QuoteScan:
         for pi, (ps, pe) in enumerate(self.paras):
@@ -289,9 +335,9 @@ class _Scanner:
         if self.stack:
             # A continued quotation: consume the paragraph's opening mark.
             mark = _mark_at(text, ps) if ps < pe else ""
-            if mark in OPENERS and OPENERS[mark] == self.stack[0].family:
+            if mark in OPENERS and OPENERS[mark] == self.stack.bottom.family:
                 i += len(mark)
-            self.stack[0].piece_start = i
+            self.stack.bottom.piece_start = i
         while i < pe:
             if text[i] not in QUOTE_CHARS:
                 i += 1
@@ -306,14 +352,11 @@ class _Scanner:
     def _mark(self, mark: str, i: int, role: str) -> None:
         """Open a quotation at ``i``, or close the innermost open one of the mark's family."""
         if role == "open":
-            self.stack.append(_Open(mark, OPENERS[mark], i, [], i + len(mark)))
+            self.stack.push(_Open(mark, OPENERS[mark], i, [], i + len(mark)))
         elif role == "close":
-            fam = CLOSERS[mark]
-            k = max(n for n, o in enumerate(self.stack) if o.family == fam)
-            for inner in self.stack[k + 1 :]:
-                self.warnings.append(_unclosed(inner, "unclosed_inner_quote", "inside a quotation"))
-            opened = self.stack[k]
-            del self.stack[k:]
+            opened, *inner = self.stack.pop_from(self.stack.innermost(CLOSERS[mark]))
+            for o in inner:
+                self.warnings.append(_unclosed(o, "unclosed_inner_quote", "inside a quotation"))
             if not self.stack:
                 opened.pieces.append((opened.piece_start, i))
                 self.quotes.append(_span(self.text, opened, i + len(mark), closed=True))
@@ -322,7 +365,7 @@ class _Scanner:
         """Tell whether the one open quotation reopens with the next paragraph (news style)."""
         if pi + 1 >= len(self.paras) or len(self.stack) != 1:
             return False
-        bottom = self.stack[0]
+        bottom = self.stack.bottom
         mark = _mark_at(self.text, self.paras[pi + 1][0])
         # The same mark must reopen the next paragraph ('"' then '"', “ then “).
         same = mark == bottom.mark or {mark, bottom.mark} <= {"“", "„", "”"}
@@ -330,17 +373,16 @@ class _Scanner:
 
     def _paragraph_end(self, pi: int, pe: int) -> None:
         """Carry an open quotation into the next paragraph, or close it here with a warning."""
-        bottom = self.stack[0]
+        bottom = self.stack.bottom
         bottom.pieces.append((bottom.piece_start, pe))
         if self._continues(pi):
             return
-        for o in self.stack[1:]:
+        for o in self.stack.pop_from(0)[1:]:
             self.warnings.append(_unclosed(o, "unclosed_inner_quote", "inside a quotation"))
         self.warnings.append(
             _unclosed(bottom, "unclosed_quote", "closed at the end of its paragraph")
         )
         self.quotes.append(_span(self.text, bottom, pe, closed=False))
-        self.stack = []
 
 
 def find_quotes(text: str) -> QuoteScan:
