@@ -9,10 +9,10 @@ source is resolved to a speaker like any other.
 
 from __future__ import annotations
 
-from attribution.extract.common import Draft, claim_clause, mention_of_span
+from attribution.extract.common import Claimed, Draft, Positions, claim_clause, mention_of_span
 from attribution.hedges import DECLINED_TO_COMMENT, Lexicon, declines, lexicon
 from attribution.records import Attribution, Cue, Hedge, SieveName, TextSpan
-from attribution.spans import NEGATORS, char_span, lemma_of, overlaps, subtree_span, tokens_span
+from attribution.spans import NEGATORS, char_span, lemma_of, subtree_span, tokens_span
 from attribution.types import ParsedDocument, Sentence, Token
 
 SIEVE: SieveName = "declined_comment"
@@ -27,7 +27,9 @@ def _cue_words(sent: Sentence, tok: Token, lex: Lexicon) -> list[Token]:
     return [t for t in words if t.base_deprel != "advmod" or lemma_of(t) in NEGATORS]
 
 
-def _declined(doc: ParsedDocument, sent: Sentence, tok: Token, subject: Token, n: int) -> Draft:
+def _declined(
+    doc: ParsedDocument, sent: Sentence, tok: Token, subject: Token, n: int, where: Positions
+) -> Draft:
     """Return the draft for the declining verb ``tok`` with its subject."""
     source = subtree_span(doc, sent, subject.index)
     cue_span = tokens_span(doc, _cue_words(sent, tok, lexicon()))
@@ -46,15 +48,18 @@ def _declined(doc: ParsedDocument, sent: Sentence, tok: Token, subject: Token, n
         hedges=(Hedge(cue_span, DECLINED_TO_COMMENT),),
         sieve=SIEVE,
     )
-    return Draft(att, mention_of_span(doc, source))
+    return Draft(att, mention_of_span(doc, source, where))
 
 
 def declined_drafts(doc: ParsedDocument, earlier: tuple[Draft, ...]) -> tuple[Draft, ...]:
     """Return a draft per declined comment whose content no earlier attribution covers."""
     lex = lexicon()
-    taken = [(d.attribution.content.start, d.attribution.content.end) for d in earlier]
+    taken = Claimed(
+        len(doc.text), ((d.attribution.content.start, d.attribution.content.end) for d in earlier)
+    )
     out: list[Draft] = []
     n = 0
+    where: Positions | None = None
     for sent in doc.sentences:
         for tok in sent.tokens:
             if not declines(sent, tok, lex):
@@ -63,8 +68,9 @@ def declined_drafts(doc: ParsedDocument, earlier: tuple[Draft, ...]) -> tuple[Dr
             if subject is None:
                 continue
             n += 1
-            draft = _declined(doc, sent, tok, subject, n)
+            where = where or Positions.of(doc, (), ())
+            draft = _declined(doc, sent, tok, subject, n, where)
             content = draft.attribution.content
-            if not overlaps(content.start, content.end, taken):
+            if not taken.overlaps(content.start, content.end):
                 out.append(draft)
     return tuple(out)

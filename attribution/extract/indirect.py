@@ -8,10 +8,12 @@ or cuts through a quotation without holding it whole, is left alone.
 
 from __future__ import annotations
 
+import bisect
+
 from attribution.cues import CueMatch
-from attribution.extract.common import Context, Draft, cue_mention, cue_record
+from attribution.extract.common import Claimed, Context, Draft, cue_mention, cue_record
 from attribution.records import Attribution, SieveName, TextSpan
-from attribution.spans import overlaps, span_of
+from attribution.spans import span_of
 
 INDIRECT: SieveName = "indirect_speech"
 ACCORDING_TO: SieveName = "according_to"
@@ -19,10 +21,18 @@ ACCORDING_TO: SieveName = "according_to"
 
 def _cuts_a_quotation(ctx: Context, span: TextSpan) -> bool:
     """Tell whether ``span`` overlaps a full quotation without containing it."""
+    w = ctx.where
+    quotations = w.quotations
+    if w.ordered:
+        # In order and disjoint: only the first and last quotation overlapping the
+        # span can stick out of it.
+        lo = bisect.bisect_right(w.quotation_ends, span.start)
+        hi = bisect.bisect_left(w.quotation_starts, span.end)
+        quotations = (quotations[lo], quotations[hi - 1]) if lo < hi else ()
     return any(
         q.start < span.end and span.start < q.end
-        for q in ctx.quotes
-        if q.form == "quotation" and not (span.start <= q.start and q.end <= span.end)
+        for q in quotations
+        if not (span.start <= q.start and q.end <= span.end)
     )
 
 
@@ -43,15 +53,18 @@ def _draft(ctx: Context, c: CueMatch, content: TextSpan, n: int) -> Draft:
 def indirect_drafts(ctx: Context, earlier: tuple[Draft, ...]) -> tuple[Draft, ...]:
     """Return an attribution for each unclaimed cue with a source and a reported clause."""
     used = {d.cue_key for d in earlier if d.cue_key is not None}
-    taken = [(d.attribution.content.start, d.attribution.content.end) for d in earlier]
+    taken = Claimed(
+        len(ctx.doc.text),
+        ((d.attribution.content.start, d.attribution.content.end) for d in earlier),
+    )
     out: list[Draft] = []
     for c in (c for cs in ctx.cues for c in cs):
         if (c.sentence, c.cue) in used or not c.content or c.source_head is None:
             continue
         cspan = span_of(ctx.doc, ctx.doc.sentences[c.sentence], c.content)
         assert cspan is not None
-        if overlaps(cspan.start, cspan.end, taken) or _cuts_a_quotation(ctx, cspan):
+        if taken.overlaps(cspan.start, cspan.end) or _cuts_a_quotation(ctx, cspan):
             continue
-        taken.append((cspan.start, cspan.end))
+        taken.add(cspan.start, cspan.end)
         out.append(_draft(ctx, c, cspan, len(out) + 1))
     return tuple(out)

@@ -50,21 +50,20 @@ def _looks_like_label(head_part: str, rest: str) -> bool:
 
 def _label_words(ctx: Context, ls: int, cpos: int) -> tuple[Sentence, Token, list[int]] | None:
     """Return the colon's sentence and token, and the label's word ids, if all are in it."""
-    doc = ctx.doc
-    toks = [(s, t) for s in doc.sentences for t in s.tokens if ls <= t.start and t.end <= cpos]
-    colon = next(
-        ((s, t) for s in doc.sentences for t in s.tokens if t.start == cpos and t.text == ":"),
-        None,
-    )
-    if not toks or colon is None or any(s is not colon[0] for s, _ in toks):
+    size = len(ctx.doc.text)
+    toks = [t for t in ctx.words_from(ls, cpos + 1, size) or () if t.end <= cpos]
+    colon = next((t for t in ctx.words_from(cpos, cpos + 1, size) or () if t.text == ":"), None)
+    if not toks or colon is None:
         return None
-    sent = colon[0]
-    ids = [t.index for _, t in toks if t.upos != "PUNCT"]
+    sent = ctx.sentence_of(colon)
+    if any(ctx.sentence_of(t) is not sent for t in toks):
+        return None
+    ids = [t.index for t in toks if t.upos != "PUNCT"]
     if not ids or any(sent.tokens[i].upos in CLAUSE_POS for i in ids):
         return None
     if any(sent.tokens[i].text.lower() in LABEL_STOPWORDS for i in ids):
         return None
-    return sent, colon[1], ids
+    return sent, colon, ids
 
 
 def _rest_of_line(ctx: Context, cpos: int, le: int) -> TextSpan:

@@ -14,11 +14,11 @@ import re
 from dataclasses import dataclass, replace
 
 from attribution.cues import CueMatch
-from attribution.extract.common import Context, CueKey, Draft, cue_record
+from attribution.extract.common import Claimed, Context, CueKey, Draft, cue_record
 from attribution.extract.sieves import Link
 from attribution.quotes import QuoteSpan
 from attribution.records import Attribution, AttributionKind, SieveName, TextSpan
-from attribution.spans import char_span, overlaps, span_of
+from attribution.spans import char_span, span_of
 from attribution.types import ParsedDocument
 
 #: Words besides cue and source allowed between the two halves of a split quotation.
@@ -44,9 +44,10 @@ def _plan(ctx: Context, links: dict[int, Link], taken: list[tuple[int, int]]) ->
     cues = {(c.sentence, c.cue): c for cs in ctx.cues for c in cs}
     cues |= {(lk.cue.sentence, lk.cue.cue): lk.cue for lk in links.values() if lk.cue is not None}
     plan = _Plan([], {}, cues)
+    claimed = Claimed(len(ctx.doc.text), taken)
     for qi, q in enumerate(ctx.quotes):
         link = links.get(qi)
-        if overlaps(q.content_start, q.content_end, taken):
+        if claimed.overlaps(q.content_start, q.content_end):
             continue  # a transcript label already holds this line
         if link is None or link.cue is None:
             if link is not None or q.form == "quotation":

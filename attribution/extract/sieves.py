@@ -15,6 +15,7 @@ adjacent_sentence, previous_sentence, same_paragraph, previous_speaker.
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
@@ -29,7 +30,6 @@ from attribution.extract.common import (
     np_between,
     np_head,
     outside_dependents,
-    sentence_of,
 )
 from attribution.quotes import QuoteSpan
 from attribution.records import SieveName
@@ -58,6 +58,38 @@ class Link:
 
 Sieve = Callable[[Context, int, dict[int, Link]], Link | None]
 Sieves = tuple[tuple[SieveName, Sieve], ...]
+
+
+class Links(dict[int, Link]):
+    """The links found so far by quotation index, and the quotations that have a speaker.
+
+    ``speaking`` lists, in order, the quotations whose link leads to a source
+    (its own or, through ``inherit``, an earlier quotation's), so the sieves
+    that continue a speaker find the nearest one by bisection instead of
+    walking back over every quotation of a paragraph (quadratic in a paragraph
+    of thousands of quotations). A link only ever inherits from a quotation
+    already linked, so a link's answer is known when it is added and never
+    changes.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.speaking: list[int] = []
+        self._speaking: set[int] = set()
+
+    def __setitem__(self, qi: int, link: Link) -> None:
+        super().__setitem__(qi, link)
+        if link.source is not None or (link.inherit is not None and self.has_speaker(link.inherit)):
+            bisect.insort(self.speaking, qi)
+            self._speaking.add(qi)
+
+    def has_speaker(self, qi: int) -> bool:
+        return qi in self._speaking
+
+    def nearest_speaker(self, qi: int) -> int | None:
+        """Return the last quotation before ``qi`` that has a speaker."""
+        k = bisect.bisect_left(self.speaking, qi)
+        return self.speaking[k - 1] if k else None
 
 
 def _cue_for(ctx: Context, sent: Sentence, verb: Token) -> CueMatch:
@@ -120,7 +152,7 @@ def _outside_cues(ctx: Context, q: QuoteSpan) -> list[CueMatch]:
             toks = [sent.tokens[i] for i in c.cue]
             if any(is_inside(t, q) for t in toks):
                 continue
-            if any(is_inside(t, o) for t in toks for o in ctx.quotes if o.form == "quotation"):
+            if any(ctx.in_quotation(t) for t in toks):
                 continue
             out.append(c)
     return out
@@ -171,12 +203,12 @@ def _verb_after(ctx: Context, q: QuoteSpan) -> tuple[bool, Link | None]:
     """
     doc, verbs = ctx.doc, reporting_verbs()
     para = ctx.para_of(q.end - 1)
-    after = [t for s in doc.sentences for t in s.tokens if t.start >= q.end][:MAX_PATTERN_GAP]
+    after = ctx.words_after(q.end, MAX_PATTERN_GAP)
     for n, t in enumerate(after):
         if t.upos == "VERB" and t.lemma.lower() in verbs:
             if ctx.para_of(t.start) != para:
                 return True, None
-            sent = sentence_of(doc, t)
+            sent = ctx.sentence_of(t)
             subj = subject_of(sent, t.index)
             if subj is not None and not (q.end <= subj.start and subj.start - t.end < 60):
                 subj = None
@@ -186,7 +218,7 @@ def _verb_after(ctx: Context, q: QuoteSpan) -> tuple[bool, Link | None]:
                 return True, None
             in_np = set(source_ids(sent, subj, avoid=(t.index,)))
             gap = [g for g in after[:n] if g.upos != "PUNCT"]
-            if any(g.index not in in_np or sentence_of(doc, g) is not sent for g in gap):
+            if any(g.index not in in_np or ctx.sentence_of(g) is not sent for g in gap):
                 return True, None
             return True, Link(_cue_for(ctx, sent, t), mention(doc, sent, subj, (t.index,)))
         if t.upos in ("VERB", "AUX") or t.text in ("“", '"', "«"):
@@ -197,7 +229,7 @@ def _verb_after(ctx: Context, q: QuoteSpan) -> tuple[bool, Link | None]:
 def _verb_before(ctx: Context, q: QuoteSpan) -> Link | None:
     """Match "X said, “...”": a reporting verb just before the quotation."""
     doc, verbs = ctx.doc, reporting_verbs()
-    before = [t for s in doc.sentences for t in s.tokens if t.end <= q.start][-MAX_PATTERN_GAP:]
+    before = ctx.words_before(q.start, MAX_PATTERN_GAP)
     for n, t in enumerate(reversed(before)):
         if t.upos == "VERB" and t.lemma.lower() in verbs:
             if ctx.para_of(t.start) != ctx.para_of(q.start):
@@ -205,7 +237,7 @@ def _verb_before(ctx: Context, q: QuoteSpan) -> Link | None:
             gap = [g for g in before[len(before) - n :] if g.upos != "PUNCT"]
             if gap and (t.lemma.lower() not in ADDRESSEE_VERBS or len(gap) > 3):
                 return None
-            sent = sentence_of(doc, t)
+            sent = ctx.sentence_of(t)
             subj = subject_of(sent, t.index)
             if subj is None:
                 return None
@@ -231,10 +263,10 @@ def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     """Match 'X: “...”', a noun phrase and a colon right before the quotation."""
     q = ctx.quotes[qi]
     doc = ctx.doc
-    before = [t for s in doc.sentences for t in s.tokens if t.end <= q.start]
+    before = ctx.words_before(q.start, 1)
     if not before or before[-1].text != ":":
         return None
-    sent = sentence_of(doc, before[-1])
+    sent = ctx.sentence_of(before[-1])
     np = [t for t in sent.tokens if t.end <= before[-1].start]
     if not np or len(np) > 8 or any(t.upos in ("VERB", "AUX") for t in np):
         return None
@@ -254,21 +286,21 @@ def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     q = ctx.quotes[qi]
     doc = ctx.doc
     para = ctx.paragraphs[ctx.para_of(q.end - 1)]
-    line_end = doc.text.find("\n", q.end, para[1])
+    line_end = ctx.newline_in(q.end, para[1])
     stop = para[1] if line_end < 0 else line_end
-    after = [t for s in doc.sentences for t in s.tokens if q.end <= t.start < stop]
-    if len(after) < 2 or after[0].text not in DASHES or len(after) > 8:
+    after = ctx.words_from(q.end, stop, 8)
+    if after is None or len(after) < 2 or after[0].text not in DASHES:
         return None
     rest = [t for t in after[1:] if t.upos != "PUNCT"]
     if not rest or any(t.upos in ("VERB", "AUX") for t in rest):
         return None
-    sent = sentence_of(doc, rest[0])
-    ids = [t.index for t in rest if sentence_of(doc, t) is sent]
+    sent = ctx.sentence_of(rest[0])
+    ids = [t.index for t in rest if ctx.sentence_of(t) is sent]
     head = np_head(sent, ids)
     if head is None:
         return None
     m = mention(doc, sent, head, outside_dependents(sent, head, ids))
-    dash_sent = sentence_of(doc, after[0])
+    dash_sent = ctx.sentence_of(after[0])
     cue = None
     if dash_sent is sent:
         src = tuple(i for i in ids if m.span.start <= sent.tokens[i].start < m.span.end)
@@ -317,7 +349,7 @@ def previous_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Lin
     opens = ctx.paragraphs[p][0] == q.start
     if ctx.para_of(prev.start) != p and not (opens and ctx.para_of(prev.start) == p - 1):
         return None
-    if any(o.start < prev.end and prev.start < o.end for o in ctx.quotes if o is not q):
+    if ctx.quote_overlaps(prev.start, prev.end, qi):
         return None
     cands = [c for c in ctx.cues[prev.index] if c.source_head is not None and c.content]
     if not cands:
@@ -331,6 +363,12 @@ def same_paragraph_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link |
     if q.form != "quotation":
         return None
     p = ctx.para_of(q.start)
+    if isinstance(done, Links) and ctx.where.ordered:
+        # Quotations in text order: the nearest one with a speaker, if in this paragraph.
+        pj = done.nearest_speaker(qi)
+        if pj is not None and ctx.para_of(ctx.quotes[pj].start) == p:
+            return Link(None, None, inherit=pj)
+        return None
     for pj in range(qi - 1, -1, -1):
         o = ctx.quotes[pj]
         if ctx.para_of(o.start) != p:
@@ -361,6 +399,8 @@ def previous_speaker_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link
 
 
 def _has_speaker(qi: int, done: dict[int, Link]) -> bool:
+    if isinstance(done, Links):
+        return done.has_speaker(qi)
     seen = set()
     while qi in done and qi not in seen:
         seen.add(qi)
@@ -391,7 +431,7 @@ def run_sieves(
     ctx: Context, sieves: tuple[tuple[SieveName, Sieve], ...] = SIEVES
 ) -> dict[int, Link]:
     """Run each sieve over the quotations the earlier ones left unresolved."""
-    done: dict[int, Link] = {}
+    done = Links()
     for name, sieve in sieves:
         for qi in range(len(ctx.quotes)):
             if qi in done:

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 
-from attribution.extract.common import claim_clause
+from attribution.extract.common import Claimed, claim_clause
 from attribution.hedges import BARE_HEDGE, Lexicon, lexicon
 from attribution.records import UNATTRIBUTED_ID, Attribution, Cue, Hedge, SieveName, TextSpan
-from attribution.spans import char_span, has_case, lemma_of, token_inside
+from attribution.spans import char_span, has_case, lemma_of
 from attribution.types import ParsedDocument, Sentence, Token
 
 SIEVE: SieveName = "unattributed_claim"
@@ -36,13 +36,20 @@ def _passive_hedge(sent: Sentence, tok: Token, lex: Lexicon) -> bool:
     return passive and complement and not agent
 
 
-def _covered(tok: Token, attributions: Sequence[Attribution]) -> bool:
+def _claimed(doc: ParsedDocument, attributions: Sequence[Attribution]) -> Claimed:
+    """Return the contents, cues and sources of ``attributions``."""
+    spans = (
+        s
+        for att in attributions
+        for s in (att.content, att.cue.span if att.cue else None, att.source)
+        if s is not None
+    )
+    return Claimed(len(doc.text), ((s.start, s.end) for s in spans))
+
+
+def _covered(tok: Token, claimed: Claimed) -> bool:
     """Return whether ``tok`` sits inside an existing attribution's content, cue or source."""
-    for att in attributions:
-        spans = (att.content, att.cue.span if att.cue else None, att.source)
-        if any(token_inside(tok, s) for s in spans):
-            return True
-    return False
+    return claimed.covers(tok.start, tok.end)
 
 
 def _bare_hedges(sent: Sentence, lex: Lexicon) -> Iterable[tuple[Token, Token]]:
@@ -76,10 +83,11 @@ def unattributed_claims(
 ) -> tuple[Attribution, ...]:
     """Return the claims of bare hedges outside every attribution in ``attributions``."""
     lex = lexicon()
+    claimed = _claimed(doc, attributions)
     out: list[Attribution] = []
     for sent in doc.sentences:
         for hedge_tok, verb in _bare_hedges(sent, lex):
-            if _covered(hedge_tok, attributions) or _covered(verb, attributions):
+            if _covered(hedge_tok, claimed) or _covered(verb, claimed):
                 continue
             content = claim_clause(doc, sent, verb, hedge_tok.end)
             if content is None:
