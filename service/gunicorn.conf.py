@@ -75,9 +75,13 @@ _threads_per_worker = str(_settings.threads or 1)
 
 
 def post_fork(server: object, worker: object) -> None:
-    """Cap native thread pools in the worker before anything imports torch."""
+    """Cap native thread pools in the worker before anything imports torch, and malloc's
+    arenas before the request threads start (see ``service.worker.limit_malloc_arenas``)."""
     for name in ("OMP_NUM_THREADS", "MKL_NUM_THREADS", "OPENBLAS_NUM_THREADS"):
         os.environ.setdefault(name, _threads_per_worker)
+    from service import worker as hooks
+
+    hooks.limit_malloc_arenas(2)
 
 
 def post_worker_init(worker: object) -> None:

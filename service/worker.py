@@ -23,6 +23,7 @@ reads the config file, and the app imports :func:`track` under any server.
 
 from __future__ import annotations
 
+import ctypes
 import json
 import os
 import socket
@@ -36,6 +37,7 @@ __all__ = [
     "answer_in_flight",
     "exit_now",
     "install",
+    "limit_malloc_arenas",
     "problem_bytes",
     "track",
     "untrack",
@@ -139,3 +141,25 @@ def exit_now(code: int) -> None:
         except (OSError, ValueError):
             pass
     os._exit(code)
+
+
+M_ARENA_MAX = -8  # glibc's mallopt parameter
+
+
+def limit_malloc_arenas(count: int = 2) -> bool:
+    """Cap glibc's malloc arenas in this process (call in the worker, before its threads).
+
+    glibc gives each thread that allocates its own arena, up to 8 per core, and
+    keeps what each one grew to: with analyses taking turns on the worker's
+    request threads, a worker held 150-200 MiB more after a load test than with
+    two arenas. ``MALLOC_ARENA_MAX`` in the environment wins; elsewhere than
+    glibc this does nothing. Return whether the cap was set.
+    """
+    if os.environ.get("MALLOC_ARENA_MAX"):
+        return False
+    try:
+        mallopt = ctypes.CDLL(None).mallopt
+    except (OSError, AttributeError):
+        return False
+    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    return bool(mallopt(M_ARENA_MAX, count))

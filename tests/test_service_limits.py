@@ -333,3 +333,26 @@ def test_budget_entries_in_a_batch_match_the_problem_schema() -> None:
             problem
         )
         json.dumps(problem)
+
+
+def test_the_library_analyzer_heap_is_frozen_after_loading(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """The models' objects leave the cyclic GC's sight once loaded (production only:
+    an analyzer handed in by a test is left alone)."""
+    import gc
+
+    import service.engine
+
+    monkeypatch.setattr(service.engine, "default_analyzer", lambda *args: FakeAnalyzer())
+    gc.unfreeze()
+    try:
+        create_app(analyzer=FakeAnalyzer()).test_client().post(
+            "/v1/attributions", json={"text": "x"}
+        )
+        assert gc.get_freeze_count() == 0
+        client = create_app().test_client()  # the engine builds its own analyzer
+        assert client.post("/v1/attributions", json={"text": "x"}).status_code == 200
+        assert gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

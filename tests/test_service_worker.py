@@ -67,3 +67,16 @@ def test_requests_in_flight_are_answered_when_the_worker_stops() -> None:
 def test_requests_without_a_gunicorn_socket_are_not_tracked() -> None:
     worker.track({"PATH_INFO": "/"}, "dev-server")
     assert worker.answer_in_flight(500, "x") == 0
+
+
+def test_malloc_arenas_are_capped_unless_the_environment_says(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import platform
+
+    monkeypatch.setenv("MALLOC_ARENA_MAX", "4")
+    assert worker.limit_malloc_arenas(2) is False  # the operator's setting wins
+    monkeypatch.delenv("MALLOC_ARENA_MAX")
+    if platform.libc_ver()[0] != "glibc":
+        pytest.skip("mallopt is glibc's")
+    assert worker.limit_malloc_arenas(8) is True  # 8: glibc's own cap on a small machine
