@@ -30,14 +30,13 @@ from dataclasses import dataclass, field, replace
 
 from attribution.cues import RELATIVE_PRONOUNS
 from attribution.extract.common import Draft, Mention
-from attribution.records import Attribution, Speaker, SpeakerType, TextSpan
+from attribution.lexicon import lexicon
+from attribution.records import ANONYMOUS_TYPES, Attribution, Speaker, SpeakerType, TextSpan
 from attribution.speakers import (
-    ANONYMOUS_TYPES,
     GROUP_PRONOUNS,
     PERSON_PRONOUNS,
     Description,
     describe,
-    lexicon,
     name_ids,
     name_type,
     text_of,
@@ -349,7 +348,7 @@ def role_pass(table: EntityTable, mc: MentionContext) -> int | None:
     desc = mc.desc
     if desc.form != "description" or not desc.definite or desc.plural:
         return None
-    if desc.head_lemma not in lexicon()["person_nouns"]:
+    if desc.head_lemma not in lexicon().person_nouns:
         return None
     target = table.recent(mc.pos, frozenset({"named_person"}))
     if target is None:

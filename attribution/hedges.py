@@ -1,7 +1,8 @@
 """Hedges and anonymity signals on attributions.
 
 Signals are found on lemmas and dependency relations (UD v2), never on surface
-strings; the word lists live in ``attribution/data/hedges.yaml``. What is looked
+strings; the word lists live in ``attribution/data/hedges.yaml`` and ``speakers.yaml``,
+loaded once by :mod:`attribution.lexicon`. What is looked
 for follows the newsroom rules on anonymous sourcing that the score is built
 on (AP News Values and Principles, Reuters Handbook of Journalism, NYT
 Confidential News Sources, BBC Editorial Guidelines 3.3, NPR Ethics Handbook):
@@ -54,8 +55,6 @@ from attribution.spans import (
     tokens_span,
 )
 from attribution.types import ParsedDocument, Sentence, Token
-
-LEXICON_FILE = "hedges.yaml"
 
 VAGUE_GROUP: HedgeKind = "vague_group"
 ANONYMOUS_FORMULA: HedgeKind = "anonymous_formula"

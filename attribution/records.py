@@ -8,7 +8,7 @@ the user submitted, with the repair stage's offset map, before dumping.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 AttributionKind = Literal["direct", "partial", "indirect", "according_to"]
 SpeakerType = Literal[
@@ -56,11 +56,13 @@ SieveName = Literal[
     "unattributed_claim",
 ]
 RepairKind = Literal["link", "split", "space", "char", "segment"]
-WarningCode = Literal["unclosed_quote", "unclosed_inner_quote", "not_english"]
+WarningCode = Literal["unclosed_quote", "unclosed_inner_quote", "not_english", "long_sentence"]
 #: Speaker types a reader cannot identify.
 ANONYMOUS_TYPES: frozenset[SpeakerType] = frozenset(
     {"anonymous_person", "anonymous_group", "unattributed"}
 )
+#: Speaker types a reader can identify (the rubric's ``named_types``).
+NAMED_TYPES: frozenset[SpeakerType] = frozenset(get_args(SpeakerType)) - ANONYMOUS_TYPES
 
 
 @dataclass(frozen=True, slots=True)

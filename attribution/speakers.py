@@ -12,10 +12,9 @@ Morocco*") or the title before the name ("*Polisario head* Brahim Ghali").
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import cache
 from typing import Literal
 
-from attribution.lexicon import lexicon as word_lists
+from attribution.lexicon import lexicon
 from attribution.records import ANONYMOUS_TYPES as ANONYMOUS_TYPES
 from attribution.records import SpeakerType
 from attribution.types import Sentence, Token
@@ -27,27 +26,6 @@ GROUP_PRONOUNS = frozenset({"they", "them", "we", "us"})
 THING_PRONOUNS = frozenset({"it", "this", "that"})
 DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those"})
 NAME_RELS = frozenset({"flat", "flat:name", "compound", "goeswith"})
-
-
-@cache
-def lexicon() -> dict[str, frozenset[str]]:
-    """Return the speaker-typing lists by their ``speakers.yaml`` names (kept for callers).
-
-    The lists come from :func:`attribution.lexicon.lexicon`; ``media_nouns`` and
-    ``media_names`` are its ``outlet_nouns`` and ``outlet_names``.
-    """
-    lex = word_lists()
-    return {
-        "person_nouns": lex.person_nouns,
-        "group_nouns": lex.group_nouns,
-        "organization_nouns": lex.organization_nouns,
-        "document_nouns": lex.document_nouns,
-        "media_nouns": lex.outlet_nouns,
-        "media_names": lex.outlet_names,
-        "organization_words": lex.organization_words,
-        "places": lex.places,
-        "indefinite_determiners": lex.indefinite_determiners,
-    }
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,7 +104,7 @@ def text_of(sent: Sentence, doc_text: str, ids: tuple[int, ...]) -> str:
 
 def name_type(name: str) -> SpeakerType:
     """Type a proper name: media, organization (incl. places), else a person."""
-    lex = word_lists()
+    lex = lexicon()
     low = name.lower().strip()
     words = [w.strip(".,'’") for w in low.replace("-", " ").split()]
     if low in lex.outlet_names or (words and words[-1] in lex.outlet_nouns and len(words) > 1):
@@ -140,7 +118,7 @@ def name_type(name: str) -> SpeakerType:
 
 def noun_type(lemma: str, text: str, plural: bool, definite: bool) -> SpeakerType:
     """Type a nameless description by its head noun."""
-    lex = word_lists()
+    lex = lexicon()
     low = lemma.lower()
     if low in lex.outlet_nouns:
         return "media"

@@ -15,6 +15,7 @@ from collections import Counter
 from attribution import hedges as hk
 from attribution.records import (
     ANONYMOUS_TYPES,
+    NAMED_TYPES,
     UNATTRIBUTED_ID,
     UNATTRIBUTED_SPEAKER,
     Attribution,
@@ -23,7 +24,6 @@ from attribution.records import (
 )
 from attribution.scoring import current_rubric, grade
 
-NAMED_TYPES = frozenset({"named_person", "organization", "document", "media"})
 SHARE_DIGITS = 3
 
 

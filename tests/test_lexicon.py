@@ -58,10 +58,6 @@ def test_old_entry_points_read_the_same_lists() -> None:
     lex = lexicon.lexicon()
     assert hedges.lexicon() is lex
     assert hedges.Lexicon is lexicon.Lexicon
-    old = speakers.lexicon()
-    assert old["person_nouns"] == lex.person_nouns
-    assert old["media_nouns"] == lex.outlet_nouns
-    assert old["media_names"] == lex.outlet_names
     assert cues.WEEKDAYS == lex.weekdays
 
 

@@ -18,21 +18,12 @@ from attribution.extract.common import (
     np_head,
     outside_dependents,
 )
+from attribution.lexicon import lexicon
 from attribution.quotes import QUOTE_CHARS
 from attribution.records import Attribution, SieveName, TextSpan
 from attribution.spans import char_span
 from attribution.types import Sentence, Token
 
-#: Words before a colon at a line's start that are no speaker ("UPDATE:", "Photo:").
-LABEL_STOPWORDS = frozenset(
-    {
-        "update", "updated", "note", "editor", "watch", "read", "related", "photo", "photos",
-        "video", "credit", "credits", "warning", "breaking", "exclusive", "advertisement",
-        "follow", "see", "more", "listen", "transcript", "image", "images", "source", "sources",
-        "q", "a", "question", "answer", "correction", "disclosure", "contact", "email", "tags",
-        "topics", "share", "subscribe", "sign", "click", "here", "example", "bottom", "line",
-    }
-)  # fmt: skip
 #: At most this many words may form a speaker label ("PENCE:", "Pat Caddell:").
 MAX_LABEL_WORDS = 4
 #: Parts of speech that make the words before a colon a clause, not a name.
@@ -61,7 +52,7 @@ def _label_words(ctx: Context, ls: int, cpos: int) -> tuple[Sentence, Token, lis
     ids = [t.index for t in toks if t.upos != "PUNCT"]
     if not ids or any(sent.tokens[i].upos in CLAUSE_POS for i in ids):
         return None
-    if any(sent.tokens[i].text.lower() in LABEL_STOPWORDS for i in ids):
+    if any(sent.tokens[i].text.lower() in lexicon().label_stopwords for i in ids):
         return None
     return sent, colon, ids
 
@@ -84,12 +75,21 @@ def _label(ctx: Context, ls: int, cpos: int) -> tuple[Mention, CueMatch] | None:
         return None
     sent, colon, ids = found
     head = np_head(sent, ids)
-    if head is None or head.text.lower() in LABEL_STOPWORDS:
+    if head is None or head.text.lower() in lexicon().label_stopwords:
         return None
     m = mention(ctx.doc, sent, head, outside_dependents(sent, head, ids))
     src = tuple(i for i in ids if m.span.start <= sent.tokens[i].start < m.span.end)
     cue = CueMatch(
-        sent.index, (colon.index,), ":", "neutral", "speech", src, head.index, (), "verb"
+        sent.index,
+        (colon.index,),
+        ":",
+        "neutral",
+        "speech",
+        src,
+        head.index,
+        (),
+        "colon",
+        "speaker_label",
     )
     return m, cue
 

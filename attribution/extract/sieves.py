@@ -19,7 +19,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from attribution.cues import WEEKDAYS, CueMatch, reporting_verbs, source_ids, subject_of
+from attribution.cues import CueMatch, reporting_verbs, source_ids, subject_of
 from attribution.extract.common import (
     Context,
     Mention,
@@ -31,19 +31,14 @@ from attribution.extract.common import (
     np_head,
     outside_dependents,
 )
+from attribution.lexicon import lexicon
 from attribution.quotes import QuoteSpan
 from attribution.records import SieveName
 from attribution.types import Sentence, Token
 
 #: Words that may stand between a quotation and its cue in a surface pattern.
 MAX_PATTERN_GAP = 6
-#: Verbs whose addressee may stand between them and the quotation ("told *AFP*, “...”").
-ADDRESSEE_VERBS = frozenset({"tell", "ask", "write"})
 DASHES = frozenset({"–", "—", "-", "―", "--", "‒"})
-#: Time words the parser sometimes takes for a subject ("said *Tuesday*").
-TIME_WORDS = WEEKDAYS | frozenset(
-    {"today", "yesterday", "tonight", "week", "month", "year", "morning", "evening", "night"}
-)
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +49,13 @@ class Link:
     source: Mention | None = None
     inherit: int | None = None
     sieve: SieveName = "unresolved"
+
+
+def _time_words() -> frozenset[str]:
+    """Time words the parser sometimes takes for a subject ("said *Tuesday*"); not months,
+    which can be names ("May said")."""
+    lex = lexicon()
+    return lex.time_nouns - lex.months
 
 
 Sieve = Callable[[Context, int, dict[int, Link]], Link | None]
@@ -99,8 +101,9 @@ def _cue_for(ctx: Context, sent: Sentence, verb: Token) -> CueMatch:
             return c
     entry = reporting_verbs()[verb.lemma.lower()]
     return CueMatch(
-        sent.index, (verb.index,), verb.lemma, entry.stance, entry.kind, (), None, (), "verb"
-    )
+        sent.index, (verb.index,), verb.lemma, entry.stance, entry.kind, (), None, (), "verb",
+        "surface_verb",
+    )  # fmt: skip
 
 
 def quote_safe_mention(ctx: Context, cue: CueMatch, q: QuoteSpan) -> Mention | None:
@@ -121,7 +124,7 @@ def quote_safe_mention(ctx: Context, cue: CueMatch, q: QuoteSpan) -> Mention | N
         for t in sent.children(verb.index)
         if t.deprel in ("nsubj", "nsubj:pass")
         and not (q.start <= t.start < q.end)
-        and t.lemma.lower() not in TIME_WORDS
+        and t.lemma.lower() not in _time_words()
     ]
     if others:
         # Several subjects: the one outside the quotation, nearest the verb.
@@ -235,7 +238,7 @@ def _verb_before(ctx: Context, q: QuoteSpan) -> Link | None:
             if ctx.para_of(t.start) != ctx.para_of(q.start):
                 return None
             gap = [g for g in before[len(before) - n :] if g.upos != "PUNCT"]
-            if gap and (t.lemma.lower() not in ADDRESSEE_VERBS or len(gap) > 3):
+            if gap and (t.lemma.lower() not in lexicon().quote_gap_verbs or len(gap) > 3):
                 return None
             sent = ctx.sentence_of(t)
             subj = subject_of(sent, t.index)
@@ -277,7 +280,9 @@ def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     m = mention(doc, sent, head, outside_dependents(sent, head, ids))
     colon = before[-1].index
     src = tuple(t.index for t in sent.tokens if m.span.start <= t.start and t.end <= m.span.end)
-    cue = CueMatch(sent.index, (colon,), ":", "neutral", "speech", src, head.index, (), "verb")
+    cue = CueMatch(
+        sent.index, (colon,), ":", "neutral", "speech", src, head.index, (), "colon", "colon"
+    )
     return Link(cue, m)
 
 
@@ -305,7 +310,16 @@ def dash_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     if dash_sent is sent:
         src = tuple(i for i in ids if m.span.start <= sent.tokens[i].start < m.span.end)
         cue = CueMatch(
-            sent.index, (after[0].index,), "–", "neutral", "speech", src, head.index, (), "verb"
+            sent.index,
+            (after[0].index,),
+            "–",
+            "neutral",
+            "speech",
+            src,
+            head.index,
+            (),
+            "dash",
+            "dash",
         )
     return Link(cue, m)
 
