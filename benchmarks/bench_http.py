@@ -23,7 +23,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -36,6 +35,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
+from _net import free_port, percentile  # noqa: E402
+
 from attribution.settings import shared_dir  # noqa: E402
 
 SEED = shared_dir() / "examples" / "gantz-morocco.txt"
@@ -46,20 +47,6 @@ ANALYZERS = {
     "fake": ("tests.fakes:FakeAnalyzer", "tests.fake_wsgi:fake()"),
     "torch": ("tests.fakes:TorchAnalyzer", "tests.fake_wsgi:torch()"),
 }
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Return the ``q``-th percentile (0-100) by nearest rank."""
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def post(url: str, body: bytes) -> float:

@@ -30,7 +30,6 @@ import http.client
 import json
 import os
 import random
-import socket
 import statistics
 import subprocess
 import sys
@@ -42,27 +41,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # run from a checkout without `pip install -e .`
     sys.path.insert(0, str(ROOT))
+from _net import free_port, percentile  # noqa: E402
+
 from attribution.settings import shared_dir  # noqa: E402
 
 SEED = shared_dir() / "examples" / "gantz-morocco.txt"
 #: (name, repetitions of the seed article, or a fraction of it; weight in the mix)
 SIZES = [("1k", 0.25, 40), ("4k", 1, 35), ("12k", 3, 15), ("32k", 8, 10)]
-
-
-def percentile(values: list[float], q: float) -> float:
-    """Return the ``q``-th percentile (0-100) by nearest rank (0 for no values)."""
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(q / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
-
-
-def free_port() -> int:
-    """Return a free TCP port on 127.0.0.1."""
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 def articles(seed: str, max_chars: int) -> list[tuple[str, str, int]]:
