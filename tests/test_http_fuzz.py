@@ -206,6 +206,7 @@ def _http(url: str, path: str, content_type: str, body: bytes) -> tuple[int, str
         connection.close()
 
 
+@pytest.mark.server
 @settings(
     max_examples=60,
     deadline=None,

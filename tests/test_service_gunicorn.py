@@ -26,6 +26,8 @@ import pytest
 
 from attribution.settings import shared_dir
 
+pytestmark = pytest.mark.server
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
