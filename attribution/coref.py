@@ -46,7 +46,7 @@ from attribution.types import ParsedDocument, Sentence
 #: How many paragraphs back a pronoun or role description may reach (in characters).
 PRONOUN_WINDOW = 1500
 #: Entity types a proper name is matched against.
-NAMED_TYPES = frozenset({"named_person", "organization", "media"})
+NAME_MATCH_TYPES = frozenset({"named_person", "organization", "media"})
 #: Entity types each pronoun class may refer to.
 PERSON_TYPES = frozenset({"named_person", "anonymous_person"})
 GROUP_TYPES = frozenset({"anonymous_group", "organization", "media"})
@@ -157,7 +157,7 @@ class EntityTable:
     def by_name(self, name: str) -> int | None:
         """Return the first named entity whose name ``name`` is or is part of."""
         for n, e in enumerate(self.entities):
-            if e.type in NAMED_TYPES and _name_matches(e.name, name):
+            if e.type in NAME_MATCH_TYPES and _name_matches(e.name, name):
                 return n
         return None
 
