@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
@@ -26,6 +26,8 @@ from attribution.extract.sieves import Link, run_sieves
 from attribution.extract.unattributed import unattributed_claims
 from attribution.language import language_warnings
 from attribution.nlp import Parser
+from attribution.nlp.guard import MAX_SENTENCE_WORDS, SentenceCut
+from attribution.nlp.guard import watch as parse_watch
 from attribution.quotes import find_quotes
 from attribution.records import (
     UNATTRIBUTED_SPEAKER,
@@ -98,29 +100,36 @@ class Analyzer:
         ``options``: ``repair`` (default true) runs the scraping-damage repair
         before parsing. ``budget``: seconds the analysis may take; past it,
         :class:`~attribution.errors.BudgetExceeded` is raised at the next
-        check (after repair, after parsing, between stages). Raises
-        :class:`~attribution.errors.InputError` on empty or non-text input.
+        check (after repair, between the parser's batches, after parsing,
+        between stages). Raises :class:`~attribution.errors.InputError` on
+        empty or non-text input, or text with an unpaired surrogate. Sentences
+        too long to parse are cut, each with a ``long_sentence`` warning
+        (:mod:`attribution.nlp.guard`).
         """
         if not isinstance(text, str):
             raise InputError(f"text must be a string, not {type(text).__name__}")
         if not text.strip():
             raise InputError("text is empty: submit the article's text")
+        _check_unicode(text)
         opts = dict(options or {})
         clock = Deadline(budget)
         repaired = repair_text(text) if opts.get("repair", True) else _identity(text)
         clock.check("repair")
         # Headings and credits are blanked (same offsets) so they open no quotation.
-        doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
+        # The parser checks the clock between batches and reports the sentences it cut.
+        with parse_watch(clock) as watch:
+            doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
         clock.check("parse")
         work = run_stages(doc, deadline=clock)
         assert work.summary is not None
+        warnings = long_sentence_warnings(doc, watch.cuts) + work.warnings
         return Analysis(
             text=text,
             attributions=tuple(_map_attribution(a, repaired) for a in work.attributions),
             speakers=tuple(_map_speaker(s, repaired) for s in work.speakers),
             summary=work.summary,
             repairs=repaired.repairs,
-            warnings=tuple(_map_warning(w, repaired) for w in work.warnings),
+            warnings=tuple(_map_warning(w, repaired) for w in warnings),
         )
 
     def versions(self) -> dict[str, str]:
@@ -130,6 +139,32 @@ class Analyzer:
         if callable(own):
             out.update({k: str(v) for k, v in own().items()})
         return out
+
+
+def _check_unicode(text: str) -> None:
+    """Refuse text that is not valid Unicode (an unpaired surrogate, U+D800-U+DFFF)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        raise InputError(
+            f"text contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at offset "
+            f"{exc.start}; send valid Unicode"
+        ) from None
+
+
+def long_sentence_warnings(
+    doc: ParsedDocument, cuts: Iterable[SentenceCut]
+) -> tuple[AnalysisWarning, ...]:
+    """Return a ``long_sentence`` warning for each sentence the parser cut, spanning it."""
+    return tuple(
+        AnalysisWarning(
+            "long_sentence",
+            f"a sentence of {c.words} words was cut into {c.pieces} pieces of at most "
+            f"{MAX_SENTENCE_WORDS} words before parsing; its analysis may be incomplete",
+            TextSpan(c.start, c.end, doc.text[c.start : c.end]),
+        )
+        for c in cuts
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -47,3 +47,32 @@ def to_document(doc: Any, text: str) -> ParsedDocument:
         if tokens:
             sentences.append(Sentence(si, tuple(tokens), tokens[0].start, tokens[-1].end))
     return ParsedDocument(text, tuple(sentences))
+
+
+def mark_sentence(index: int, words: list[tuple[str, int, int]], text: str) -> Sentence:
+    """Return a run of marks (no letter or digit) as a flat sentence, without the parser.
+
+    Each word is punctuation (``PUNCT``) or a symbol (``SYM``) with the Penn tag
+    ``NFP``, attached to the first (:mod:`attribution.nlp.guard`).
+    """
+    from attribution.nlp.guard import mark_upos
+
+    tokens = []
+    for i, (form, start, end) in enumerate(words):
+        if form == UNKNOWN_FORM and text[start:end]:
+            form = text[start:end]
+        tokens.append(
+            Token(
+                index=i,
+                text=form,
+                lemma=form,
+                upos=mark_upos(form),
+                xpos="NFP",
+                feats="_",
+                head=-1 if i == 0 else 0,
+                deprel="root" if i == 0 else "punct",
+                start=start,
+                end=end,
+            )
+        )
+    return Sentence(index, tuple(tokens), tokens[0].start, tokens[-1].end)
