@@ -20,7 +20,7 @@ from attribution.errors import BudgetExceeded, InputError
 from attribution.extract import build_context
 from attribution.extract.common import Claimed, is_inside, sentence_of
 from attribution.nlp import guard
-from attribution.pipeline import STAGES, Analyzer, Deadline, Work, long_sentence_warnings
+from attribution.pipeline import Analyzer, Deadline, long_sentence_warnings
 from attribution.quotes import find_quotes
 from attribution.settings import shared_dir
 from attribution.spans import overlaps
@@ -177,53 +177,6 @@ def test_context_lookups_answer_like_the_scans() -> None:
             assert ctx.in_quotation(t) == any(is_inside(t, q) for q in quotations)
 
 
-# -- floods stay linear (model-free) ----------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "flood",
-    [
-        lambda n: '"' * n,
-        lambda n: "“" * n,
-        lambda n: "«" * (n // 2) + "»" * (n // 2),
-        lambda n: "‘" * n,
-        lambda n: _quote_mix(n),
-    ],
-    ids=["straight", "curly", "guillemets", "single", "mixed"],
-)
-def test_quote_scanner_is_linear_on_floods(flood: Callable[[int], str]) -> None:
-    small, large = flood(10_000), flood(100_000)
-    t_small = _best_of(3, lambda: find_quotes(small))
-    t_large = _best_of(1, lambda: find_quotes(large))
-    # Linear is 10x; the quadratic scanner took over 100x (minutes at 100k).
-    assert t_large < 30 * t_small + 0.5, (t_small, t_large)
-
-
-def _stages(text: str) -> None:
-    work = Work(FlatParser()(text))
-    for stage in STAGES:
-        work = stage.run(work)
-
-
-@pytest.mark.parametrize(
-    "make",
-    [
-        _quote_mix,
-        lambda n: ('"We have no chance at all here," said Smith. ' * (n // 40 + 1))[:n],
-        lambda n: ("“" + "We will win this. " * 3 + "”\n") * (n // 58) + "Smith said so.",
-        lambda n: ("SMITH: we will win this.\n" * (n // 25 + 1))[:n],
-    ],
-    ids=["quote-mix", "said-quotes", "quote-paragraphs", "labels"],
-)
-def test_engine_stages_are_linear_on_hostile_text(make: Callable[[int], str]) -> None:
-    _stages(make(2_000))  # load the word lists once
-    small, large = make(10_000), make(40_000)
-    t_small = _best_of(2, lambda: _stages(small))
-    t_large = _best_of(1, lambda: _stages(large))
-    # Linear is 4x; the scans per quotation made it 16x and more.
-    assert t_large < 9 * t_small + 0.5, (t_small, t_large)
-
-
 # -- the analyzer: warnings, budgets, input ------------------------------------------
 
 
@@ -275,15 +228,12 @@ def parser() -> object:
 
 
 @pytest.mark.model
-def test_a_long_unpunctuated_line_is_cut_and_parsed_in_bounded_time(parser: object) -> None:
+def test_a_long_unpunctuated_line_is_cut_into_bounded_sentences(parser: object) -> None:
     line = _words(4_000)[:20_000]
     prose = ("\n\n".join([PARAGRAPH] * 100))[:20_000]
-    timings = []
     for text in (prose, line):
-        started = time.perf_counter()
         with guard.watch() as w:
             doc = parser(text)  # type: ignore[operator]
-        timings.append(time.perf_counter() - started)
         assert max(len(s.tokens) for s in doc.sentences) <= guard.MAX_SENTENCE_WORDS
     assert w.cuts, "the line was not cut"
     warnings = long_sentence_warnings(doc, w.cuts)
@@ -291,9 +241,8 @@ def test_a_long_unpunctuated_line_is_cut_and_parsed_in_bounded_time(parser: obje
         assert warning.span is not None
         assert warning.span.text == line[warning.span.start : warning.span.end]
     assert warnings[0].span is not None and warnings[0].span.start == 0
-    # Uncut, the line took minutes (10,000 characters: 13.6 s; 30,000: killed at 120 s);
-    # cut, it costs about what prose of its length costs.
-    assert timings[1] < 3 * timings[0] + 5, timings
+    # Its cost against length (uncut, 10,000 characters took 13.6 s) is measured by
+    # benchmarks/bench_scaling.py: speed targets live in benchmarks, not in unit tests.
 
 
 @pytest.mark.model
