@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import random
 import time
-from collections.abc import Callable
 
 import pytest
 from _flat_parser import FlatParser
@@ -26,15 +25,6 @@ from attribution.settings import shared_dir
 from attribution.spans import overlaps
 
 WORDS = "the minister said that government would consider new rules for banks next year".split()
-
-
-def _best_of(runs: int, fn: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        t = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - t)
-    return best
 
 
 def _words(n: int, seed: int = 1) -> str:
