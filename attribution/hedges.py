@@ -30,7 +30,6 @@ Hedge kinds (``Hedge.kind``):
 
 from __future__ import annotations
 
-import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
@@ -90,18 +89,9 @@ _DETERMINERS = frozenset({"the"})
 # --------------------------------------------------------------------------- spans
 
 
-def _sentence_at(doc: ParsedDocument, offset: int) -> Sentence | None:
-    """Return the sentence whose extent holds ``offset`` (or the last one before it)."""
-    starts = [s.start for s in doc.sentences]
-    k = bisect.bisect_right(starts, offset) - 1
-    if k < 0:
-        return None
-    return doc.sentences[k]
-
-
 def _span_tokens(doc: ParsedDocument, span: TextSpan) -> tuple[Sentence, tuple[Token, ...]] | None:
     """Return the sentence of ``span`` and its tokens that overlap the span."""
-    sent = _sentence_at(doc, span.start)
+    sent = doc.sentence_at(span.start)
     if sent is None:
         return None
     toks = tuple(t for t in sent.tokens if t.start < span.end and t.end > span.start)
@@ -465,8 +455,7 @@ def _content_attacks(doc: ParsedDocument, att: Attribution, lex: Lexicon) -> lis
     hit = next(
         (
             t
-            for s in doc.sentences
-            if s.end > att.content.start and s.start < att.content.end
+            for s in doc.sentences_over(att.content.start, att.content.end)
             for t in s.tokens
             if token_inside(t, att.content) and lemma_of(t) in lex.pejorative_words
         ),
@@ -479,7 +468,7 @@ def _corroborations(
     doc: ParsedDocument, att: Attribution, others: Sequence[Attribution], lex: Lexicon
 ) -> list[Hedge]:
     """Find a different source confirming nearby ("the ministry confirmed the visit")."""
-    here = _sentence_at(doc, att.content.start)
+    here = doc.sentence_at(att.content.start)
     if here is None:
         return []
     out: list[Hedge] = []
@@ -488,7 +477,7 @@ def _corroborations(
             continue
         if other.cue.lemma.lower() not in lex.corroboration_cues:
             continue
-        there = _sentence_at(doc, other.cue.span.start)
+        there = doc.sentence_at(other.cue.span.start)
         if there is not None and abs(there.index - here.index) <= 1:
             out.append(Hedge(other.cue.span, CORROBORATION))
     return out[:1]

@@ -7,6 +7,7 @@ them into offsets in the text the user submitted.
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass, field
 
 
@@ -89,7 +90,22 @@ class ParsedDocument:
 
     text: str
     sentences: tuple[Sentence, ...] = field(default_factory=tuple)
+    _starts: tuple[int, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_starts", tuple(s.start for s in self.sentences))
 
     @property
     def tokens(self) -> tuple[Token, ...]:
         return tuple(t for s in self.sentences for t in s.tokens)
+
+    def sentence_at(self, offset: int) -> Sentence | None:
+        """Return the sentence whose extent holds ``offset`` (or the last one before it)."""
+        k = bisect.bisect_right(self._starts, offset) - 1
+        return self.sentences[k] if k >= 0 else None
+
+    def sentences_over(self, start: int, end: int) -> tuple[Sentence, ...]:
+        """Return the sentences overlapping ``start:end``, by bisection (sentences in order)."""
+        lo = max(0, bisect.bisect_right(self._starts, start) - 1)
+        hi = bisect.bisect_left(self._starts, end)
+        return tuple(s for s in self.sentences[lo:hi] if s.end > start and s.start < end)
