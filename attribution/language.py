@@ -29,6 +29,18 @@ FREQUENT_ZIPF = 5.0
 _WORD = re.compile(r"[^\W\d_]+")
 
 
+def unpaired_surrogate(text: str) -> str | None:
+    """Say where ``text`` is not valid Unicode (an unpaired surrogate), or return ``None``."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        return (
+            f"contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at offset "
+            f"{exc.start}; send valid Unicode"
+        )
+    return None
+
+
 def is_latin(ch: str) -> bool:
     """Tell whether letter ``ch`` is in Latin script (ASCII or accented)."""
     return ch.isascii() or unicodedata.name(ch, "").startswith("LATIN")

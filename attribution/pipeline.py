@@ -24,7 +24,7 @@ from attribution.extract.labels import label_drafts
 from attribution.extract.quotations import quotation_drafts
 from attribution.extract.sieves import Link, run_sieves
 from attribution.extract.unattributed import unattributed_claims
-from attribution.language import language_warnings
+from attribution.language import language_warnings, unpaired_surrogate
 from attribution.nlp import Parser
 from attribution.nlp.guard import MAX_SENTENCE_WORDS, SentenceCut
 from attribution.nlp.guard import watch as parse_watch
@@ -143,13 +143,9 @@ class Analyzer:
 
 def _check_unicode(text: str) -> None:
     """Refuse text that is not valid Unicode (an unpaired surrogate, U+D800-U+DFFF)."""
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise InputError(
-            f"text contains an unpaired surrogate (U+{ord(text[exc.start]):04X}) at offset "
-            f"{exc.start}; send valid Unicode"
-        ) from None
+    problem = unpaired_surrogate(text)
+    if problem is not None:
+        raise InputError(f"text {problem}")
 
 
 def long_sentence_warnings(

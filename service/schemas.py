@@ -7,17 +7,15 @@ from typing import Any
 
 from marshmallow import RAISE, Schema, ValidationError, fields, validate
 
+from attribution.language import unpaired_surrogate
+
 MAX_ID = 256
 
 
 def _valid_unicode(value: str) -> None:
-    try:
-        value.encode("utf-8")
-    except UnicodeEncodeError as exc:
-        raise ValidationError(
-            f"contains an unpaired surrogate (U+{ord(value[exc.start]):04X}) at offset "
-            f"{exc.start}; send valid Unicode"
-        ) from None
+    problem = unpaired_surrogate(value)
+    if problem is not None:
+        raise ValidationError(problem)
 
 
 #: Blank: Python's whitespace (``str.isspace``) and the BOM. openapi.yaml says the same
