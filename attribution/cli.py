@@ -16,7 +16,13 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, TextIO
 
-from attribution.document import analyze_document, library_version, merged_versions
+from attribution.document import (
+    analyze_document,
+    analyzer_versions,
+    library_version,
+    merged_versions,
+    versions_for,
+)
 from attribution.errors import AttributionError, ModelLoadError, ModelNotFoundError
 from attribution.records import Analysis
 from attribution.settings import ConfigError, Settings, settings
@@ -35,6 +41,8 @@ EXIT_INTERRUPTED = 130
 
 HTML_SUFFIXES = {".html", ".htm", ".xhtml"}
 FORMATS = ("auto", "text", "html")
+#: The engine options that take true or false (``--options``).
+BOOLEAN_OPTIONS = ("repair", "model")
 
 DESCRIPTION = """\
 Find quotes and reported claims in news articles, who said them, and how well
@@ -49,6 +57,9 @@ examples:
   attribution analyze news/*.txt > results.jsonl  # several: one JSON per line
   curl -s https://example.org/story | attribution analyze --format html -
   attribution serve --port 8000                   # then open /docs
+
+The rules and the learned attribution model run together by default;
+--rules-only (or ATTRIBUTION_MODEL=0 in the environment) runs the rules alone.
 """
 
 ANALYZE_EPILOG = """\
@@ -59,6 +70,13 @@ output:
   key. Offsets are characters (code points) into the text; for HTML input
   "start"/"end" index the extracted text (given as document.text) and
   "html_start"/"html_end" index the HTML as it is in the file.
+
+engine:
+  By default the rules and the learned attribution model run together; an
+  attribution the model found or redrew has "sieve": "model", and
+  meta.versions.learned_model gives the model's version. --rules-only runs the
+  rules alone (learned_model "off"), as do ATTRIBUTION_MODEL=0 in the
+  environment and --options '{"model": false}'.
 
 exit status:
   0 all files analysed; 1 some file could not be read or analysed (the others
@@ -127,7 +145,19 @@ def _add_analyze(sub: _Subparsers) -> None:
     analyze.add_argument(
         "--options",
         metavar="JSON",
-        help="engine options as a JSON object, passed to the library unchanged",
+        help=(
+            "engine options as a JSON object, passed to the library unchanged: "
+            '"repair" (default true) and "model" (default true), e.g. \'{"repair": false}\''
+        ),
+    )
+    analyze.add_argument(
+        "--rules-only",
+        action="store_true",
+        help=(
+            "run the rules alone, without the learned attribution model (the same as "
+            "--options '{\"model\": false}'; default: the rules plus the learned model, "
+            "unless ATTRIBUTION_MODEL=0 switches it off)"
+        ),
     )
     analyze.add_argument(
         "--stanza-dir",
@@ -183,6 +213,14 @@ def _add_serve(sub: _Subparsers) -> None:
     serve.add_argument(
         "--dev", action="store_true", help="use Flask's development server (one process)"
     )
+    serve.add_argument(
+        "--rules-only",
+        action="store_true",
+        help=(
+            "run the rules alone, without the learned attribution model (default: the rules "
+            "plus the learned model, unless ATTRIBUTION_MODEL=0 switches it off)"
+        ),
+    )
 
 
 def main(
@@ -232,7 +270,7 @@ def run_analyze(
     load, and the models load only when a file is there to analyse.
     """
     out = stdout or sys.stdout
-    options = _parse_options(args.options)
+    options = _engine_options(args)
     files: list[str] = args.files
     if files.count("-") > 1:
         raise CliError("'-' (standard input) can be given only once", EXIT_USAGE)
@@ -240,7 +278,7 @@ def run_analyze(
     show_progress = args.progress if args.progress is not None else several and _tty(sys.stderr)
     status_line = _StatusLine(sys.stderr, enabled=show_progress)
     unreadable = _check_files(files, status_line)
-    engine = _LazyEngine(analyzer, analyzer_factory, _analyze_settings(args))
+    engine = _LazyEngine(analyzer, analyzer_factory, _analyze_settings(args, options))
     status = EXIT_INPUT if unreadable else EXIT_OK
     try:
         for done, name in enumerate(files):
@@ -283,7 +321,7 @@ def _analyze_file(
             lambda text: engine.get().analyze(text, options=options),
             _read(name),
             fmt=_format_of(name, args.format),
-            versions=engine.versions,
+            versions=lambda: versions_for(engine.versions(), options),
         )
     except CliError as exc:
         if exc.status != EXIT_INPUT:
@@ -351,7 +389,10 @@ def _serve_settings(args: argparse.Namespace, config: ServiceSettings) -> Servic
         host, port = _split_bind(config.bind)
         bind = _bind(args.host or host, args.port or port)
     preload = False if args.lazy else config.preload is not False  # eager unless asked
-    return config.replace(bind=bind, workers=args.workers or config.workers, preload=preload)
+    model = False if args.rules_only else config.model
+    return config.replace(
+        bind=bind, workers=args.workers or config.workers, preload=preload, model=model
+    )
 
 
 class _LazyEngine:
@@ -375,24 +416,31 @@ class _LazyEngine:
 
     def versions(self) -> dict[str, str]:
         if self._versions is None:
-            self._versions = merged_versions(self.get().versions())
+            self._versions = merged_versions(analyzer_versions(self.get()))
         return self._versions
 
 
-def _analyze_settings(args: argparse.Namespace) -> Settings:
+def _analyze_settings(args: argparse.Namespace, options: dict[str, Any] | None) -> Settings:
+    """Return the settings with the command line's choices; the learned model is not even
+    loaded when the options switch it off for every file."""
     try:
         base = settings()
     except ConfigError as exc:
         raise CliError(str(exc), EXIT_USAGE) from None
+    rules_only = options is not None and options.get("model") is False
     return base.replace(
-        stanza_dir=args.stanza_dir or base.stanza_dir, threads=args.threads or base.threads
+        stanza_dir=args.stanza_dir or base.stanza_dir,
+        threads=args.threads or base.threads,
+        model=False if rules_only else base.model,
     )
 
 
 def _library_analyzer(config: Settings) -> _Analyzer:
     from attribution.pipeline import Analyzer
 
-    analyzer: _Analyzer = Analyzer(stanza_dir=config.stanza_dir, threads=config.threads)
+    analyzer: _Analyzer = Analyzer(
+        stanza_dir=config.stanza_dir, threads=config.threads, model=config.model
+    )
     return analyzer
 
 
@@ -453,6 +501,23 @@ def _format_of(name: str, wanted: str) -> str:
     if wanted != "auto":
         return wanted
     return "html" if Path(name).suffix.lower() in HTML_SUFFIXES else "text"
+
+
+def _engine_options(args: argparse.Namespace) -> dict[str, Any] | None:
+    """Return the engine options of ``--options``, with ``model`` false for ``--rules-only``."""
+    options = _parse_options(args.options)
+    for name in BOOLEAN_OPTIONS:
+        if options is not None and name in options and not isinstance(options[name], bool):
+            raise CliError(f"--options: {name!r} must be true or false", EXIT_USAGE)
+    if args.rules_only:
+        if options is not None and options.get("model") is True:
+            raise CliError(
+                "--rules-only runs without the learned model, but --options asks for it "
+                '("model": true): give one or the other',
+                EXIT_USAGE,
+            )
+        options = {**(options or {}), "model": False}
+    return options
 
 
 def _parse_options(raw: str | None) -> dict[str, Any] | None:

@@ -6,20 +6,40 @@ document, meta}``: the engine's result (:func:`attribution.schemas.dump_analysis
 plus what the caller needs to read it (``document``: the format, the length and,
 for HTML, the extracted text that ``start``/``end`` index) and ``meta``
 (versions and the time taken). The service adds the request's ``id``.
+
+``meta.versions`` says whether the learned attribution model ran
+(:func:`analyzer_versions`, :func:`versions_for`): ``learned_model`` is its
+version, or ``"off"`` when the rules ran alone.
 """
 
 from __future__ import annotations
 
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Protocol
 
 from attribution.errors import InputError
 from attribution.records import Analysis
 
-__all__ = ["TextTooLong", "analyze_document", "library_version", "merged_versions"]
+__all__ = [
+    "LEARNED_MODEL",
+    "MODEL_OFF",
+    "TextTooLong",
+    "analyze_document",
+    "analyzer_versions",
+    "library_version",
+    "merged_versions",
+    "versions_for",
+]
 
 FORMATS = ("text", "html")
+#: The ``meta.versions`` key of the learned attribution model: its version, or :data:`MODEL_OFF`.
+LEARNED_MODEL = "learned_model"
+MODEL_OFF = "off"
+
+
+class _Versioned(Protocol):
+    def versions(self) -> Mapping[str, str]: ...
 
 
 class TextTooLong(InputError):
@@ -46,6 +66,36 @@ def merged_versions(analyzer_versions: Mapping[str, str] | None = None) -> dict[
     """Return ``{"attribution": <library version>, ...the analyzer's other versions}``."""
     out = {"attribution": library_version()}
     out.update((k, str(v)) for k, v in (analyzer_versions or {}).items() if k != "attribution")
+    return out
+
+
+def analyzer_versions(analyzer: _Versioned) -> dict[str, str]:
+    """Return ``analyzer.versions()`` and whether its learned model is on.
+
+    An analyzer with a ``model()`` method (:meth:`attribution.pipeline.Analyzer.model`)
+    gets ``learned_model``: the learned model's version, or ``"off"`` when it
+    runs the rules alone. Call it once the models are loaded.
+    """
+    out = {k: str(v) for k, v in analyzer.versions().items()}
+    model = getattr(analyzer, "model", None)
+    if callable(model) and LEARNED_MODEL not in out:
+        learned = model()
+        out[LEARNED_MODEL] = (
+            MODEL_OFF if learned is None else str(getattr(learned, "version", "unknown"))
+        )
+    return out
+
+
+def versions_for(
+    versions: Mapping[str, str], options: Mapping[str, Any] | None = None
+) -> dict[str, str]:
+    """Return ``versions`` as they apply to one analysis run with ``options``.
+
+    ``options["model"]`` false ran the rules alone: ``learned_model`` is then ``"off"``.
+    """
+    out = dict(versions)
+    if LEARNED_MODEL in out and options and options.get("model", True) is False:
+        out[LEARNED_MODEL] = MODEL_OFF
     return out
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from attribution.document import TextTooLong, analyze_document
+from attribution.document import TextTooLong, analyze_document, versions_for
 from attribution.errors import BudgetExceeded
 from service.body import read_body
 from service.engine import Clock, get_engine, request_clock, rubric_provider
@@ -112,7 +112,7 @@ def analyze_article(article: dict[str, Any], clock: Clock) -> dict[str, Any]:
             article["text"],
             fmt=article["format"],
             max_chars=current_app.config["MAX_CHARS"],
-            versions=engine.versions,
+            versions=lambda: versions_for(engine.versions(), options),
         )
     except TextTooLong as exc:
         raise ArticleTooLong(str(exc), limit=exc.limit, length=exc.length) from None
@@ -232,7 +232,14 @@ def readyz() -> Response:
     """Say whether the models are loaded: 200 when ready, 503 until then."""
     engine = get_engine()
     if engine.ready:
-        return jsonify({"status": "ready", "load": engine.mode, "versions": engine.versions()})
+        return jsonify(
+            {
+                "status": "ready",
+                "load": engine.mode,
+                "model": engine.model,
+                "versions": engine.versions(),
+            }
+        )
     if engine.state == "failed":
         detail = engine.error or "the models failed to load"
     elif engine.mode == "lazy":

@@ -6,7 +6,9 @@ naming the variable. An empty variable counts as unset.
 
 Library (see :mod:`attribution.settings`): ``ATTRIBUTION_STANZA_DIR``,
 ``ATTRIBUTION_MODELS_DIR``, ``ATTRIBUTION_THREADS`` (1 per worker under
-gunicorn), ``ATTRIBUTION_RUBRIC``, ``ATTRIBUTION_SHARED``.
+gunicorn), ``ATTRIBUTION_RUBRIC``, ``ATTRIBUTION_MODEL`` (1: the rules plus the
+learned attribution model, the default; 0: the rules alone; a request's
+``options.model`` can only switch it off), ``ATTRIBUTION_SHARED``.
 
 The app:
 
@@ -163,6 +165,7 @@ class ServiceSettings(Settings):
             "STANZA_DIR": self.stanza_dir,
             "MODELS_DIR": self.models_dir,
             "THREADS": self.threads,
+            "MODEL": self.model,
             "MAX_CHARS": self.max_chars,
             "MAX_BODY_BYTES": self.max_body_bytes,
             "BATCH_MAX": self.batch_max,
@@ -178,11 +181,13 @@ class ServiceSettings(Settings):
 
     def worker_env(self) -> list[str]:
         """Return gunicorn's ``raw_env`` for the workers: eager loading and one torch thread
-        unless set otherwise (see ``service/gunicorn.conf.py``)."""
+        unless set otherwise (see ``service/gunicorn.conf.py``), and the learned model on or
+        off (``attribution serve --rules-only``)."""
         preload = "0" if self.preload is False else "1"
         return [
             f"{env_name('preload')}={preload}",
             f"{env_name('threads')}={self.threads or 1}",
+            f"{env_name('model')}={int(self.model)}",
         ]
 
 

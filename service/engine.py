@@ -31,7 +31,13 @@ from typing import Any, Protocol
 
 from flask import Flask, current_app, g
 
-from attribution.document import library_version, merged_versions
+from attribution.document import (
+    LEARNED_MODEL,
+    MODEL_OFF,
+    analyzer_versions,
+    library_version,
+    merged_versions,
+)
 from attribution.errors import BudgetExceeded, ModelLoadError, ModelNotFoundError
 from attribution.records import Analysis
 from service.errors import ModelsUnavailable, Overloaded
@@ -109,11 +115,14 @@ def rubric_provider(provider: str | Callable[[], Any]) -> Callable[[], Any]:
     return found
 
 
-def default_analyzer(stanza_dir: str | None, threads: int | None) -> AnalyzerLike:
-    """Build the library's analyzer (imported here, in the worker: never in the master)."""
+def default_analyzer(
+    stanza_dir: str | None, threads: int | None, model: bool = True
+) -> AnalyzerLike:
+    """Build the library's analyzer (imported here, in the worker: never in the master);
+    ``model`` false runs the rules alone, without loading the learned model."""
     from attribution.pipeline import Analyzer
 
-    analyzer: AnalyzerLike = Analyzer(stanza_dir=stanza_dir, threads=threads)
+    analyzer: AnalyzerLike = Analyzer(stanza_dir=stanza_dir, threads=threads, model=model)
     return analyzer
 
 
@@ -141,7 +150,8 @@ class Engine:
         self._slots = threading.BoundedSemaphore(self.max_admitted)
         if self._given is None:
             stanza_dir, threads = cfg["STANZA_DIR"], cfg["THREADS"]
-            self._factory = lambda: default_analyzer(stanza_dir, threads)
+            model = bool(cfg.get("MODEL", True))
+            self._factory = lambda: default_analyzer(stanza_dir, threads, model)
         app.extensions["attribution"] = self
         if self.preload:
             threading.Thread(target=self._load_quietly, name="model-loader", daemon=True).start()
@@ -209,7 +219,7 @@ class Engine:
             # One tiny analysis: loads whatever the library still loads lazily
             # and warms caches, so "ready" means a request will not wait.
             self.analyzer.analyze(WARMUP_TEXT)
-            self._versions = dict(self.analyzer.versions())
+            self._versions = analyzer_versions(self.analyzer)
         except (ModelNotFoundError, ModelLoadError) as exc:
             self._fail(str(exc))
             raise ModelsUnavailable(str(exc)) from exc
@@ -247,8 +257,17 @@ class Engine:
             self._run_lock.release()
 
     def versions(self) -> dict[str, str]:
-        """Return the library and model versions (library only until loaded)."""
+        """Return the library and model versions (library only until loaded).
+
+        ``learned_model``: the learned attribution model's version, or ``"off"``
+        when this worker runs the rules alone.
+        """
         return merged_versions(self._versions)
+
+    @property
+    def model(self) -> bool:
+        """Tell whether the learned attribution model runs with the rules (once loaded)."""
+        return (self._versions or {}).get(LEARNED_MODEL, MODEL_OFF) != MODEL_OFF
 
 
 def _freeze_heap() -> None:

@@ -50,6 +50,15 @@ class OptionsSchema(Schema):
     repair = StrictBoolean(
         metadata={"description": "Repair scraping damage before parsing (default true)."}
     )
+    model = StrictBoolean(
+        metadata={
+            "description": (
+                "Run the learned attribution model with the rules (default true); false runs "
+                "the rules alone. It cannot switch on a model the server runs without "
+                "(ATTRIBUTION_MODEL=0)."
+            )
+        }
+    )
 
 
 class ArticleSchema(Schema):

@@ -16,8 +16,9 @@ from tests.fakes import FakeAnalyzer, TorchAnalyzer
 
 
 def fake() -> Flask:
-    """Return the app over :class:`FakeAnalyzer`."""
-    return create_app(analyzer=FakeAnalyzer())
+    """Return the app over :class:`FakeAnalyzer`, its stand-in learned model on or off as
+    ``ATTRIBUTION_MODEL`` says."""
+    return create_app(analyzer=FakeAnalyzer(model=ServiceSettings.from_env().model))
 
 
 def slow() -> Flask:

@@ -1,7 +1,10 @@
 """Stand-in analyzers with the library's interface, for tests without models.
 
 ``FakeAnalyzer`` finds quoted stretches and the word "said"; it is not an NLP
-engine. Tests hand it to ``service.create_app(analyzer=...)`` or to
+engine. With ``model=True`` it has a stand-in learned model (:data:`FAKE_MODEL`)
+that claims every other attribution (``sieve: "model"``) unless the call's
+options say ``"model": false``, as the library's does. Tests hand it to
+``service.create_app(analyzer=...)`` or to
 ``attribution.cli.main(..., analyzer_factory=...)``; the gunicorn tests serve
 it through ``tests/fake_wsgi.py``. Production code never imports this module.
 """
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import re
 import time
+from dataclasses import dataclass
 from typing import Any
 
 from attribution.errors import BudgetExceeded, InputError
@@ -28,8 +32,21 @@ _QUOTE = re.compile(r"[\"“]([^\"”]{1,500})[\"”]")
 _SAID = re.compile(r"\b(said|says|told)\b")
 
 
+@dataclass(frozen=True)
+class FakeModel:
+    """Stands in for the learned producer: only its version is read (``meta.versions``)."""
+
+    version: str = "fake-learned"
+
+
+FAKE_MODEL = FakeModel()
+
+
 class FakeAnalyzer:
-    """Mimic ``attribution.pipeline.Analyzer`` with canned, cheap results."""
+    """Mimic ``attribution.pipeline.Analyzer`` with canned, cheap results.
+
+    ``options`` holds the options of every :meth:`analyze` call, in order.
+    """
 
     def __init__(
         self,
@@ -43,8 +60,10 @@ class FakeAnalyzer:
         slow_seconds: float = 0.0,
         slow_cpu: bool = False,
         honour_budget: bool = True,
+        model: bool = False,
     ) -> None:
         self.stanza_dir = stanza_dir
+        self.use_model = model
         self.threads = threads
         self.load_seconds = load_seconds
         self.fail_on = fail_on
@@ -55,6 +74,7 @@ class FakeAnalyzer:
         self.load_calls = 0
         self.analyze_calls = 0
         self.budgets: list[float | None] = []
+        self.options: list[Any] = []
         self.running = 0
         self.most_running = 0
         self._loaded = False
@@ -75,6 +95,10 @@ class FakeAnalyzer:
         """Return fixed version strings."""
         return {"attribution": "0.0.0-fake", "models": "fake"}
 
+    def model(self) -> FakeModel | None:
+        """Return the stand-in learned model, or None when the fake runs "the rules alone"."""
+        return FAKE_MODEL if self.use_model else None
+
     def analyze(self, text: str, *, options: Any = None, budget: float | None = None) -> Analysis:
         """Return one attribution per quoted stretch; raise InputError on blank text.
 
@@ -90,6 +114,8 @@ class FakeAnalyzer:
             self.load()
         self.analyze_calls += 1
         self.budgets.append(budget)
+        self.options.append(options)
+        learned = self.model() is not None and (options or {}).get("model", True)
         self.running += 1
         self.most_running = max(self.most_running, self.running)
         try:
@@ -120,7 +146,7 @@ class FakeAnalyzer:
                     else Cue(TextSpan(said.start(), said.end(), said.group()), "say"),
                     speaker_id="s1" if i % 2 == 0 else None,
                     score=Score(40, "C", (ScoreReason("anonymous_source", -20.0, "officials"),)),
-                    sieve="dependency",
+                    sieve="model" if learned and i % 2 == 1 else "dependency",
                 )
             )
         return Analysis(

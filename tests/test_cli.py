@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from fakes import FakeAnalyzer
+from fakes import FAKE_MODEL, FakeAnalyzer
 from jsonschema import Draft202012Validator
 
 from attribution import cli
@@ -24,7 +24,10 @@ SPEC = yaml.safe_load((ROOT / "openapi.yaml").read_text(encoding="utf-8"))
 
 
 class Factory:
-    """Build fake analyzers, remembering the settings each was built with."""
+    """Build fake analyzers, remembering the settings each was built with.
+
+    The fake's stand-in learned model is on or off as the settings say, like the library's.
+    """
 
     def __init__(self) -> None:
         self.made: list[FakeAnalyzer] = []
@@ -32,7 +35,7 @@ class Factory:
 
     def __call__(self, settings: Settings) -> FakeAnalyzer:
         self.settings.append(settings)
-        self.made.append(FakeAnalyzer())
+        self.made.append(FakeAnalyzer(model=settings.model))
         return self.made[-1]
 
 
@@ -106,6 +109,115 @@ def test_settings_reach_the_analyzer(
     assert (factory.settings[0].stanza_dir, factory.settings[0].threads) == ("/opt/stanza", 3)
     assert run(["analyze", "--threads", "2", "--stanza-dir", "/x", str(article)], factory) == 0
     assert (factory.settings[1].stanza_dir, factory.settings[1].threads) == ("/x", 2)
+
+
+TWO_QUOTES = 'Officials said "we will formalise it" and "we will go" on Tuesday.'
+
+
+@pytest.fixture
+def two_quotes(tmp_path: Path) -> Path:
+    path = tmp_path / "two.txt"
+    path.write_text(TWO_QUOTES, encoding="utf-8")
+    return path
+
+
+def _sieves(doc: dict[str, object]) -> list[str]:
+    attributions = doc["attributions"]
+    assert isinstance(attributions, list)
+    return [a["sieve"] for a in attributions]
+
+
+def test_learned_model_runs_by_default(
+    two_quotes: Path,
+    factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    monkeypatch.setenv("ATTRIBUTION_MODEL", "1")  # the library's default (conftest sets 0)
+    assert run(["analyze", str(two_quotes)], factory) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert factory.settings[0].model is True
+    assert factory.made[0].options == [None]  # no options: the library's defaults
+    assert _sieves(doc) == ["dependency", "model"]
+    assert doc["meta"]["versions"]["learned_model"] == FAKE_MODEL.version
+
+
+@pytest.mark.parametrize(
+    ("argv", "options"),
+    [
+        (["--rules-only"], {"model": False}),
+        (["--options", '{"model": false}'], {"model": False}),
+        (["--rules-only", "--options", '{"repair": false}'], {"repair": False, "model": False}),
+        (["--rules-only", "--options", '{"model": false}'], {"model": False}),
+    ],
+)
+def test_rules_only_runs_without_the_learned_model(
+    two_quotes: Path,
+    factory: Factory,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    argv: list[str],
+    options: dict[str, bool],
+) -> None:
+    monkeypatch.setenv("ATTRIBUTION_MODEL", "1")
+    assert run(["analyze", *argv, str(two_quotes)], factory) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert factory.made[0].options == [options]  # model=false reaches analyze(options=...)
+    assert factory.settings[0].model is False  # and the learned model is not even loaded
+    assert "model" not in _sieves(doc)
+    assert doc["meta"]["versions"]["learned_model"] == "off"
+
+
+def test_rules_only_holds_for_an_analyzer_with_the_model_loaded(
+    two_quotes: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    made: list[FakeAnalyzer] = []
+
+    def factory(settings: Settings) -> FakeAnalyzer:
+        made.append(FakeAnalyzer(model=True))  # ignores the settings
+        return made[-1]
+
+    argv = ["analyze", "--rules-only", str(two_quotes)]
+    assert cli.main(argv, analyzer_factory=factory) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert made[0].options == [{"model": False}]
+    assert "model" not in _sieves(doc)
+    assert doc["meta"]["versions"]["learned_model"] == "off"  # this run's, not the analyzer's
+
+
+def test_environment_switches_the_learned_model_off(
+    two_quotes: Path, factory: Factory, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # conftest sets ATTRIBUTION_MODEL=0
+    assert run(["analyze", str(two_quotes)], factory) == 0
+    doc = json.loads(capsys.readouterr().out)
+    assert factory.settings[0].model is False and factory.made[0].options == [None]
+    assert "model" not in _sieves(doc) and doc["meta"]["versions"]["learned_model"] == "off"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["--rules-only", "--options", '{"model": true}'],
+        ["--options", '{"model": "no"}'],
+        ["--options", '{"model": 0}'],
+        ["--options", '{"repair": null}'],
+    ],
+)
+def test_contradictory_or_mistyped_model_option_is_a_usage_error(
+    article: Path, factory: Factory, capsys: pytest.CaptureFixture[str], argv: list[str]
+) -> None:
+    assert run(["analyze", *argv, str(article)], factory) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("attribution: error:") and err.count("\n") == 1
+    assert factory.made == []  # refused before any model loads
+
+
+def test_library_analyzer_follows_the_model_setting() -> None:
+    from attribution.pipeline import Analyzer
+
+    off = cli._library_analyzer(Settings(model=False))
+    assert isinstance(off, Analyzer) and off.model() is None  # nothing to load
 
 
 def test_bad_setting_is_a_usage_error(
@@ -244,8 +356,15 @@ def test_help_explains_the_basics(capsys: pytest.CaptureFixture[str]) -> None:
         cli.main(["analyze", "--help"])
     assert exited.value.code == 0
     out = capsys.readouterr().out
-    for needle in ["FILE", "standard input", "exit status", "one JSON object per line"]:
+    for needle in [
+        "FILE", "standard input", "exit status", "one JSON object per line",
+        "--rules-only", "learned attribution model", "ATTRIBUTION_MODEL=0",
+    ]:  # fmt: skip
         assert needle in out
+    with pytest.raises(SystemExit):
+        cli.main(["--help"])
+    top = capsys.readouterr().out
+    assert "--rules-only" in top and "ATTRIBUTION_MODEL=0" in top
 
 
 def test_library_import_does_not_import_flask() -> None:
@@ -260,10 +379,13 @@ def test_library_import_does_not_import_flask() -> None:
     assert out.stdout.strip() == "False"
 
 
-def _run(module: str, *args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
+def _run(
+    module: str, *args: str, stdin: str | None = None, **env: str
+) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-m", module, *args],
-        input=stdin, capture_output=True, text=True, env=dict(os.environ), cwd=ROOT, timeout=60,
+        input=stdin, capture_output=True, text=True, env={**os.environ, **env}, cwd=ROOT,
+        timeout=60,
     )  # fmt: skip
 
 
@@ -271,6 +393,18 @@ def test_stdin_through_a_real_process() -> None:
     result = _run("tests.fake_cli", "analyze", "-", stdin='She told AFP "no comment".')
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout)["attributions"][0]["content"]["text"] == "no comment"
+
+
+def test_rules_only_in_a_real_process() -> None:
+    on = _run("tests.fake_cli", "analyze", "-", stdin=TWO_QUOTES, ATTRIBUTION_MODEL="1")
+    assert on.returncode == 0, on.stderr
+    assert _sieves(json.loads(on.stdout)) == ["dependency", "model"]
+    off = _run(
+        "tests.fake_cli", "analyze", "--rules-only", "-", stdin=TWO_QUOTES, ATTRIBUTION_MODEL="1"
+    )
+    assert off.returncode == 0, off.stderr
+    doc = json.loads(off.stdout)
+    assert "model" not in _sieves(doc) and doc["meta"]["versions"]["learned_model"] == "off"
 
 
 def test_bad_input_in_a_real_process_has_no_traceback_and_loads_no_models() -> None:
@@ -308,7 +442,10 @@ def test_serve_execs_gunicorn_with_the_repo_config(monkeypatch: pytest.MonkeyPat
     assert _option(argv, "--config")[0].endswith("service/gunicorn.conf.py")
     assert _option(argv, "--bind") == ["[::1]:8123"]
     assert _option(argv, "--workers") == ["3"]
-    assert _option(argv, "--env") == ["ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=1"]
+    # conftest sets ATTRIBUTION_MODEL=0
+    assert _option(argv, "--env") == [
+        "ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=1", "ATTRIBUTION_MODEL=0",
+    ]  # fmt: skip
     assert argv[-1] == "service.wsgi:app"
 
 
@@ -319,13 +456,35 @@ def test_serve_honours_the_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     argv = _serve(monkeypatch)
     assert _option(argv, "--bind") == ["0.0.0.0:9000"]
     assert _option(argv, "--workers") == ["5"]
-    assert _option(argv, "--env") == ["ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=2"]
+    assert _option(argv, "--env") == [
+        "ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=2", "ATTRIBUTION_MODEL=0",
+    ]  # fmt: skip
     argv = _serve(monkeypatch, "--port", "8001", "--lazy")
     assert _option(argv, "--bind") == ["0.0.0.0:8001"]
     assert _option(argv, "--env")[0] == "ATTRIBUTION_PRELOAD=0"
     monkeypatch.setenv("ATTRIBUTION_BIND", "[::1]:9001")
     assert _option(_serve(monkeypatch, "--workers", "1"), "--bind") == ["[::1]:9001"]
     assert _option(_serve(monkeypatch, "--host", "127.0.0.2"), "--bind") == ["127.0.0.2:9001"]
+
+
+def test_serve_rules_only_switches_the_learned_model_off_in_the_workers(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setenv("ATTRIBUTION_MODEL", "1")
+    assert "ATTRIBUTION_MODEL=1" in _option(_serve(monkeypatch), "--env")
+    assert "ATTRIBUTION_MODEL=0" in _option(_serve(monkeypatch, "--rules-only"), "--env")
+
+
+def test_serve_rules_only_reaches_the_development_server(monkeypatch: pytest.MonkeyPatch) -> None:
+    from flask import Flask
+
+    monkeypatch.setenv("ATTRIBUTION_MODEL", "1")
+    served: list[bool] = []
+    monkeypatch.setattr(Flask, "run", lambda app, **kwargs: served.append(app.config["MODEL"]))
+    # --lazy: the app loads no models before a request comes
+    assert cli.main(["serve", "--dev", "--lazy", "--rules-only"]) == 0
+    assert cli.main(["serve", "--dev", "--lazy"]) == 0
+    assert served == [False, True]
 
 
 def test_serve_refuses_a_bad_setting(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import get_args
 
 import pytest
 import schemathesis
@@ -13,12 +14,15 @@ from hypothesis import HealthCheck, settings
 from openapi_spec_validator import validate
 from schemathesis.checks import negative_data_rejection
 
+from attribution.records import SieveName
 from service import create_app
+from service.schemas import OptionsSchema
 
 RAW_MEDIA_TYPES = {"text/plain", "text/html"}
 SPEC = Path(__file__).resolve().parent.parent / "openapi.yaml"
 
-app = create_app({"RUBRIC_PROVIDER": fake_rubric}, analyzer=FakeAnalyzer())
+# With its stand-in learned model: answers carry sieve "model" and versions.learned_model.
+app = create_app({"RUBRIC_PROVIDER": fake_rubric}, analyzer=FakeAnalyzer(model=True))
 schema = schemathesis.openapi.from_wsgi("/openapi.yaml", app)
 
 
@@ -26,6 +30,16 @@ def test_spec_is_valid_openapi_3_1() -> None:
     spec = yaml.safe_load(SPEC.read_text(encoding="utf-8"))
     validate(spec)
     assert spec["openapi"].startswith("3.1")
+
+
+def test_spec_lists_every_sieve_and_option() -> None:
+    schemas = yaml.safe_load(SPEC.read_text(encoding="utf-8"))["components"]["schemas"]
+    sieve = schemas["Attribution"]["properties"]["sieve"]
+    assert sieve["enum"] == list(get_args(SieveName))
+    assert "`model`" in sieve["description"]
+    options = schemas["ArticleRequest"]["properties"]["options"]["properties"]
+    assert set(options) == set(OptionsSchema().fields) == {"repair", "model"}
+    assert options["model"] == {**options["model"], "type": "boolean", "default": True}
 
 
 def test_served_spec_is_the_file() -> None:

@@ -7,13 +7,14 @@ import json
 import time
 
 import pytest
-from fakes import FakeAnalyzer
+from fakes import FAKE_MODEL, FakeAnalyzer
 from flask.testing import FlaskClient
 from werkzeug.test import EnvironBuilder
 
 from service import create_app
 
 ARTICLE = 'Officials said "we will formalise cooperation" on Tuesday.'
+TWO_QUOTES = 'Officials said "we will formalise it" and "we will go" on Tuesday.'
 
 
 def test_analyze_json_returns_contract_with_id_and_meta(client: FlaskClient) -> None:
@@ -86,6 +87,96 @@ def test_options_reach_the_analyzer(fake: FakeAnalyzer) -> None:
     app = create_app(analyzer=fake)
     app.test_client().post("/v1/attributions", json={"text": "x", "options": {"repair": False}})
     assert seen["options"] == {"repair": False}
+
+
+@pytest.mark.parametrize(
+    "options",
+    [None, {"model": False}, {"model": True}, {"repair": False, "model": False}],
+)
+def test_model_option_reaches_the_analyzer(
+    client: FlaskClient, fake: FakeAnalyzer, options: dict[str, bool] | None
+) -> None:
+    response = client.post("/v1/attributions", json={"text": ARTICLE, "options": options})
+    assert response.status_code == 200
+    assert fake.options[-1] == options
+
+
+def test_batch_items_carry_their_own_model_option(client: FlaskClient, fake: FakeAnalyzer) -> None:
+    items = [
+        {"text": ARTICLE, "options": {"model": False}},
+        {"text": ARTICLE},
+        {"text": ARTICLE, "options": {"model": True, "repair": False}},
+    ]
+    response = client.post("/v1/attributions:batch", json={"items": items})
+    assert [i["status"] for i in response.get_json()["items"]] == [200, 200, 200]
+    assert fake.options[-3:] == [{"model": False}, None, {"model": True, "repair": False}]
+
+
+def _sieves(body: dict[str, object]) -> list[str]:
+    attributions = body["attributions"]
+    assert isinstance(attributions, list)
+    return [a["sieve"] for a in attributions]
+
+
+def test_learned_model_on_and_switched_off_per_request() -> None:
+    client = create_app(analyzer=FakeAnalyzer(model=True)).test_client()
+    on = client.post("/v1/attributions", json={"text": TWO_QUOTES}).get_json()
+    assert _sieves(on) == ["dependency", "model"]
+    assert on["meta"]["versions"]["learned_model"] == FAKE_MODEL.version
+    off = client.post(
+        "/v1/attributions", json={"text": TWO_QUOTES, "options": {"model": False}}
+    ).get_json()
+    assert _sieves(off) == ["dependency", "dependency"]
+    assert off["meta"]["versions"]["learned_model"] == "off"  # what ran for this article
+    ready = client.get("/readyz").get_json()
+    assert ready["model"] is True  # the server's: on
+    assert ready["versions"]["learned_model"] == FAKE_MODEL.version
+    items = [{"text": TWO_QUOTES, "options": {"model": False}}, {"text": TWO_QUOTES}]
+    batch = client.post("/v1/attributions:batch", json={"items": items}).get_json()
+    results = [i["result"] for i in batch["items"]]
+    assert [r["meta"]["versions"]["learned_model"] for r in results] == [
+        "off",
+        FAKE_MODEL.version,
+    ]
+    assert batch["meta"]["versions"]["learned_model"] == FAKE_MODEL.version
+
+
+def test_request_cannot_switch_on_a_model_the_server_runs_without(client: FlaskClient) -> None:
+    body = client.post(
+        "/v1/attributions", json={"text": TWO_QUOTES, "options": {"model": True}}
+    ).get_json()
+    assert "model" not in _sieves(body)
+    assert body["meta"]["versions"]["learned_model"] == "off"
+    ready = client.get("/readyz").get_json()
+    assert ready["model"] is False and ready["versions"]["learned_model"] == "off"
+
+
+@pytest.mark.parametrize(("env", "expected"), [("0", False), ("1", True), ("", True)])
+def test_model_setting_reaches_the_librarys_analyzer(
+    monkeypatch: pytest.MonkeyPatch, env: str, expected: bool
+) -> None:
+    import service.engine
+
+    built: list[bool] = []
+
+    def analyzer(stanza_dir: str | None, threads: int | None, model: bool = True) -> FakeAnalyzer:
+        built.append(model)
+        return FakeAnalyzer(model=model)
+
+    monkeypatch.setattr(service.engine, "default_analyzer", analyzer)
+    monkeypatch.setenv("ATTRIBUTION_MODEL", env)
+    client = create_app().test_client()  # no analyzer given: the library's, from the settings
+    assert client.post("/v1/attributions", json={"text": ARTICLE}).status_code == 200
+    assert built == [expected]
+    assert client.get("/readyz").get_json()["model"] is expected
+
+
+def test_library_analyzer_gets_the_model_setting() -> None:
+    from attribution.pipeline import Analyzer
+    from service.engine import default_analyzer
+
+    analyzer = default_analyzer(None, None, False)
+    assert isinstance(analyzer, Analyzer) and analyzer.model() is None  # nothing to load
 
 
 def test_chunked_body_under_the_limit_is_read_whole(fake: FakeAnalyzer) -> None:
@@ -228,6 +319,10 @@ def test_config_from_env() -> None:
     assert ServiceSettings.from_env({}).flask_config()["RUBRIC_PROVIDER"].startswith("attribution")
     # create_app reads the environment once, through the same object
     assert ServiceSettings.from_env({"ATTRIBUTION_PRELOAD": ""}).preload is None
+    assert ServiceSettings.from_env({}).model is True  # the learned model runs by default
+    assert ServiceSettings.from_env({"ATTRIBUTION_MODEL": "0"}).flask_config()["MODEL"] is False
+    with pytest.raises(ConfigError, match="ATTRIBUTION_MODEL"):
+        ServiceSettings.from_env({"ATTRIBUTION_MODEL": "maybe"})
 
 
 def test_create_app_takes_settings(fake: FakeAnalyzer, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -238,6 +333,7 @@ def test_create_app_takes_settings(fake: FakeAnalyzer, monkeypatch: pytest.Monke
     app = create_app(analyzer=fake, settings=ServiceSettings(max_chars=7, api_keys=("k",)))
     assert (app.config["MAX_CHARS"], app.config["API_KEYS"]) == (7, ("k",))
     assert app.config["SETTINGS"].max_chars == 7
+    assert create_app(analyzer=fake, settings=ServiceSettings(model=False)).config["MODEL"] is False
 
 
 def test_versions_name_the_library_once(client: FlaskClient) -> None:

@@ -48,7 +48,10 @@ def _gunicorn_config() -> dict[str, object]:
 def test_gunicorn_config_never_preloads() -> None:
     settings = _gunicorn_config()
     assert settings["preload_app"] is False
-    assert settings["raw_env"] == ["ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=1"]
+    # conftest sets ATTRIBUTION_MODEL=0 (the rules alone)
+    assert settings["raw_env"] == [
+        "ATTRIBUTION_PRELOAD=1", "ATTRIBUTION_THREADS=1", "ATTRIBUTION_MODEL=0",
+    ]  # fmt: skip
     assert (settings["bind"], settings["workers"], settings["timeout"]) == (
         "127.0.0.1:8000",
         2,
@@ -66,6 +69,7 @@ def test_gunicorn_config_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch
     for name, value in [
         ("BIND", "0.0.0.0:9000"), ("WORKERS", "3"), ("TIMEOUT", "30"), ("MAX_REQUESTS", "50"),
         ("LOG_LEVEL", "debug"), ("PRELOAD", "0"), ("THREADS", "2"), ("WORKER_THREADS", "3"),
+        ("MODEL", "1"),
     ]:  # fmt: skip
         monkeypatch.setenv(f"ATTRIBUTION_{name}", value)
     settings = _gunicorn_config()
@@ -75,7 +79,9 @@ def test_gunicorn_config_comes_from_the_settings(monkeypatch: pytest.MonkeyPatch
     )  # fmt: skip
     assert settings["loglevel"] == "debug"
     assert settings["threads"] == 3 and settings["graceful_timeout"] == 20  # budget 15 + 5
-    assert settings["raw_env"] == ["ATTRIBUTION_PRELOAD=0", "ATTRIBUTION_THREADS=2"]
+    assert settings["raw_env"] == [
+        "ATTRIBUTION_PRELOAD=0", "ATTRIBUTION_THREADS=2", "ATTRIBUTION_MODEL=1",
+    ]  # fmt: skip
     monkeypatch.setenv("ATTRIBUTION_WORKERS", "none")
     with pytest.raises(ValueError, match="ATTRIBUTION_WORKERS"):
         _gunicorn_config()

@@ -1,11 +1,14 @@
 """The service over the real engine (a hand-written parse stands in for Stanza).
 
 Checks that what the real ``attribution.pipeline.Analyzer`` returns dumps into
-JSON that matches openapi.yaml's AnalysisResponse, for text and HTML input.
+JSON that matches openapi.yaml's AnalysisResponse, for text and HTML input, and
+that ``options.model`` switches the learned producer on and off end to end.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +17,7 @@ import yaml
 from jsonschema import Draft202012Validator
 
 from attribution import pipeline
+from attribution.extract import Context, Draft
 from attribution.nlp.conllu import parse_conllu
 from attribution.types import ParsedDocument
 from service import create_app
@@ -71,6 +75,55 @@ def test_real_engine_result_matches_the_spec(client: Any) -> None:
     for att in body["attributions"]:
         span = att["content"]
         assert TEXT[span["start"] : span["end"]] == span["text"]
+
+
+class RedrawingModel:
+    """A learned producer that claims every rule draft it is handed (``sieve: "model"``)."""
+
+    version = "test-learned"
+
+    def __init__(self) -> None:
+        self.calls = 0
+
+    def drafts(self, ctx: Context, rules: Sequence[Draft]) -> tuple[Draft, ...]:
+        self.calls += 1
+        return tuple(replace(d, attribution=replace(d.attribution, sieve="model")) for d in rules)
+
+
+def test_model_option_switches_the_learned_producer_end_to_end() -> None:
+    model = RedrawingModel()
+    analyzer = pipeline.Analyzer(parser=OneSentenceParser(), model=model)
+    client = create_app(analyzer=analyzer).test_client()
+    on = client.post("/v1/attributions", json={"text": TEXT, "options": {"repair": False}})
+    assert on.status_code == 200, on.get_data(as_text=True)
+    body = on.get_json()
+    assert body["attributions"] and {a["sieve"] for a in body["attributions"]} == {"model"}
+    assert not list(_validator("AnalysisResponse").iter_errors(body))  # "model" is in the spec
+    assert body["meta"]["versions"]["learned_model"] == "test-learned"
+    calls = model.calls
+    off = client.post("/v1/attributions", json={"text": TEXT, "options": {"model": False}})
+    body = off.get_json()
+    assert off.status_code == 200 and model.calls == calls  # the producer did not run
+    assert body["attributions"] and "model" not in {a["sieve"] for a in body["attributions"]}
+    assert body["meta"]["versions"]["learned_model"] == "off"
+    ready = client.get("/readyz").get_json()
+    assert ready["model"] is True and ready["versions"]["learned_model"] == "test-learned"
+    assert not list(_validator_of(SPEC["paths"]["/readyz"]["get"], "200").iter_errors(ready))
+
+
+def test_rules_alone_when_the_analyzer_has_no_model() -> None:
+    analyzer = pipeline.Analyzer(parser=OneSentenceParser(), model=False)
+    client = create_app(analyzer=analyzer).test_client()
+    body = client.post("/v1/attributions", json={"text": TEXT, "options": {"model": True}})
+    assert "model" not in {a["sieve"] for a in body.get_json()["attributions"]}
+    assert body.get_json()["meta"]["versions"]["learned_model"] == "off"
+    ready = client.get("/readyz").get_json()
+    assert ready["model"] is False and ready["versions"]["learned_model"] == "off"
+
+
+def _validator_of(operation: dict[str, Any], status: str) -> Draft202012Validator:
+    schema = operation["responses"][status]["content"]["application/json"]["schema"]
+    return Draft202012Validator({**schema, "components": SPEC["components"]})
 
 
 def test_real_engine_html_offsets(client: Any) -> None:

@@ -249,6 +249,12 @@ def test_a_slow_body_is_408(fake: FakeAnalyzer) -> None:
         ({"repair": "false"}, "/options/repair"),
         ({"repair": 0}, "/options/repair"),
         ({"repair": None}, "/options/repair"),
+        ({"model": "false"}, "/options/model"),
+        ({"model": 0}, "/options/model"),
+        ({"model": 1}, "/options/model"),
+        ({"model": None}, "/options/model"),
+        ({"model": [False]}, "/options/model"),
+        ({"rules_only": True}, "/options/rules_only"),
         ("yes", "/options"),
     ],
 )
@@ -262,13 +268,26 @@ def test_unknown_or_mistyped_options_are_422_with_a_pointer(
 
 
 def test_batch_item_options_are_checked_per_item(client: FlaskClient) -> None:
-    items = [{"text": "x", "options": {"repair": False}}, {"text": "y", "options": {"x": 1}}]
+    items = [
+        {"text": "x", "options": {"repair": False}},
+        {"text": "y", "options": {"x": 1}},
+        {"text": "z", "options": {"model": "no"}},
+        {"text": "w", "options": {"model": False}},
+    ]
     out = client.post("/v1/attributions:batch", json={"items": items}).get_json()["items"]
-    assert [o["status"] for o in out] == [200, 422]
+    assert [o["status"] for o in out] == [200, 422, 422, 200]
     assert out[1]["error"]["errors"][0]["pointer"] == "/options/x"
+    assert out[2]["error"]["errors"][0]["pointer"] == "/options/model"
+    assert out[2]["error"]["type"] == VALIDATION
 
 
-@pytest.mark.parametrize("options", [None, {}, {"repair": True}, {"repair": False}])
+@pytest.mark.parametrize(
+    "options",
+    [
+        None, {}, {"repair": True}, {"repair": False}, {"model": True}, {"model": False},
+        {"repair": False, "model": False},
+    ],
+)  # fmt: skip
 def test_valid_options_pass(client: FlaskClient, options: Any) -> None:
     response = client.post("/v1/attributions", json={"text": "x", "options": options})
     assert response.status_code == 200
