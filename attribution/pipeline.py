@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Protocol
 
 from attribution import coref, hedges, scoring, summary
 from attribution.errors import BudgetExceeded, InputError
@@ -59,11 +60,18 @@ class Analyzer:
         *,
         stanza_dir: str | None = None,
         threads: int | None = None,
+        model: Producer | bool | None = None,
     ) -> None:
         self._parser = parser
         self._stanza_dir = stanza_dir
         self._threads = threads
         self._lock = threading.Lock()
+        if model is None:
+            from attribution.settings import settings
+
+            model = settings().model
+        self._model: Producer | None = None if isinstance(model, bool) else model
+        self._use_model = model is not False
 
     def load(self) -> None:
         """Load the models now (service start, readiness probe)."""
@@ -71,6 +79,25 @@ class Analyzer:
         load = getattr(parser, "load", None)
         if callable(load):
             load()
+        self.model()
+
+    def model(self) -> Producer | None:
+        """Return the learned producer (loaded once), or ``None`` when it is switched off."""
+        if not self._use_model:
+            return None
+        if self._model is None:
+            with self._lock:
+                if self._model is None:
+                    from attribution.learned import LearnedAttribution
+                    from attribution.settings import settings
+
+                    models = settings().models_dir
+                    self._model = (
+                        LearnedAttribution.load(Path(models))
+                        if models
+                        else LearnedAttribution.load()
+                    )
+        return self._model
 
     @property
     def is_loaded(self) -> bool:
@@ -98,7 +125,8 @@ class Analyzer:
         """Analyse ``text``; spans in the result index ``text`` itself.
 
         ``options``: ``repair`` (default true) runs the scraping-damage repair
-        before parsing. ``budget``: seconds the analysis may take; past it,
+        before parsing; ``model`` (default: the analyzer's setting) runs the
+        learned attribution model with the rules, ``false`` the rules alone. ``budget``: seconds the analysis may take; past it,
         :class:`~attribution.errors.BudgetExceeded` is raised at the next
         check (after repair, between the parser's batches, after parsing,
         between stages). Raises :class:`~attribution.errors.InputError` on
@@ -120,17 +148,8 @@ class Analyzer:
         with parse_watch(clock) as watch:
             doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
         clock.check("parse")
-        work = run_stages(doc, deadline=clock)
-        assert work.summary is not None
-        warnings = long_sentence_warnings(doc, watch.cuts) + work.warnings
-        return Analysis(
-            text=text,
-            attributions=tuple(_map_attribution(a, repaired) for a in work.attributions),
-            speakers=tuple(_map_speaker(s, repaired) for s in work.speakers),
-            summary=work.summary,
-            repairs=repaired.repairs,
-            warnings=tuple(_map_warning(w, repaired) for w in warnings),
-        )
+        model = self.model() if opts.get("model", True) else None
+        return assemble(repaired, doc, model=model, deadline=clock, cuts=watch.cuts)
 
     def versions(self) -> dict[str, str]:
         """Return the versions of the library, Stanza, torch and the models in use."""
@@ -139,6 +158,32 @@ class Analyzer:
         if callable(own):
             out.update({k: str(v) for k, v in own().items()})
         return out
+
+
+def assemble(
+    repaired: RepairResult,
+    doc: ParsedDocument,
+    *,
+    model: Producer | None = None,
+    deadline: Deadline | None = None,
+    cuts: Iterable[SentenceCut] = (),
+) -> Analysis:
+    """Run the stages on the parse of a repaired text; map the result to the submitted text."""
+    return to_analysis(repaired, run_stages(doc, deadline=deadline, model=model), cuts)
+
+
+def to_analysis(repaired: RepairResult, work: Work, cuts: Iterable[SentenceCut] = ()) -> Analysis:
+    """Return the analysis of a finished :class:`Work`, spans mapped to the submitted text."""
+    assert work.summary is not None
+    warnings = long_sentence_warnings(work.doc, cuts) + work.warnings
+    return Analysis(
+        text=repaired.original,
+        attributions=tuple(_map_attribution(a, repaired) for a in work.attributions),
+        speakers=tuple(_map_speaker(s, repaired) for s in work.speakers),
+        summary=work.summary,
+        repairs=repaired.repairs,
+        warnings=tuple(_map_warning(w, repaired) for w in warnings),
+    )
 
 
 def _check_unicode(text: str) -> None:
@@ -163,11 +208,21 @@ def long_sentence_warnings(
     )
 
 
+class Producer(Protocol):
+    """A learned producer of attributions (:class:`attribution.learned.LearnedAttribution`)."""
+
+    def drafts(self, ctx: Context, rules: Sequence[Draft]) -> tuple[Draft, ...]: ...
+
+
 @dataclass(frozen=True, slots=True)
 class Work:
-    """What the stages hand on: each stage returns a copy with the fields it provides."""
+    """What the stages hand on: each stage returns a copy with the fields it provides.
+
+    ``model`` is the learned producer, set with the parse (``None``: rules alone).
+    """
 
     doc: ParsedDocument
+    model: Producer | None = None
     context: Context | None = None
     links: Mapping[int, Link] = field(default_factory=dict)
     drafts: tuple[Draft, ...] = ()
@@ -241,6 +296,14 @@ def _foreign_sources(w: Work) -> Work:
     return replace(w, drafts=unlink_foreign_sources(w.drafts))
 
 
+@_stage("model", "context drafts model", "drafts")
+def _model(w: Work) -> Work:
+    """The learned producer adds what the rules missed and redraws the spans of weak rules."""
+    if w.model is None:
+        return w
+    return replace(w, drafts=w.model.drafts(w.ctx, w.drafts))
+
+
 @_stage("coreference", "doc drafts", "attributions speakers")
 def _coreference(w: Work) -> Work:
     drafts = sorted(
@@ -290,6 +353,7 @@ STAGES: tuple[Stage, ...] = (
     _indirect,
     _declined,
     _foreign_sources,
+    _model,
     _coreference,
     _unattributed,
     _ids,
@@ -297,6 +361,9 @@ STAGES: tuple[Stage, ...] = (
     _scores,
     _summary,
 )
+
+#: The rule stages: what the learned producer reads (its input features).
+RULES: tuple[Stage, ...] = STAGES[: STAGES.index(_model)]
 
 #: The stages up to final ids: attributions and speakers, before hedges and scores.
 EXTRACTION: tuple[Stage, ...] = STAGES[: STAGES.index(_ids) + 1]
@@ -321,10 +388,13 @@ class Deadline:
 
 
 def run_stages(
-    doc: ParsedDocument, stages: tuple[Stage, ...] = STAGES, deadline: Deadline | None = None
+    doc: ParsedDocument,
+    stages: tuple[Stage, ...] = STAGES,
+    deadline: Deadline | None = None,
+    model: Producer | None = None,
 ) -> Work:
     """Run ``stages`` in order on a parse, checking ``deadline`` after each."""
-    work = Work(doc)
+    work = Work(doc, model)
     for stage in stages:
         work = stage.run(work)
         if deadline is not None:

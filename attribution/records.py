@@ -54,6 +54,7 @@ SieveName = Literal[
     "according_to",
     "declined_comment",
     "unattributed_claim",
+    "model",
 ]
 RepairKind = Literal["link", "split", "space", "char", "segment"]
 WarningCode = Literal["unclosed_quote", "unclosed_inner_quote", "not_english", "long_sentence"]

@@ -8,6 +8,8 @@ This is the one place the library reads the environment:
   (its own ``manifest.json``), used instead of the bundle.
 - ``ATTRIBUTION_THREADS``: torch threads (default: the cores available).
 - ``ATTRIBUTION_RUBRIC``: a rubric file replacing ``attribution/data/rubric.yaml``.
+- ``ATTRIBUTION_MODEL``: run the learned attribution model with the rules
+  (default 1; 0 runs the rules alone).
 - ``ATTRIBUTION_SHARED``: the evaluation data folder (default: ``../shared``
   beside the repository), for the tests, ``evaluation/`` and ``benchmarks/``.
 
@@ -83,6 +85,8 @@ class Settings:
     threads: int | None = None
     rubric_path: str | None = None
     shared_dir: Path = field(default=DEFAULT_SHARED_DIR)
+    #: Run the learned attribution model with the rules (``ATTRIBUTION_MODEL``, default on).
+    model: bool = True
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -114,6 +118,8 @@ class Settings:
         """Turn the raw value of field ``name`` into its type; subclasses add their fields."""
         if name == "threads":
             return parse_int(name, raw)
+        if name == "model":
+            return parse_bool(name, raw)
         if name == "shared_dir":
             return Path(raw.strip())
         return parse_text(name, raw)

@@ -27,6 +27,7 @@ split is held back by the corpus owners and is never read here.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 import sys
@@ -36,7 +37,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from evaluation.common import report_floors, shared_dir
+from evaluation.common import load_floors, report_floors, shared_dir
 
 Range = tuple[int, int]
 _SPAN_LINE = re.compile(r"^(?P<id>T\d+)\t\S+ (?P<offsets>\d+ \d+(?:;\d+ \d+)*)(?:\t|$)")
@@ -48,7 +49,9 @@ WHITESPACE = " \t\r\n\u00a0"
 TRIM_CHARS = WHITESPACE + "\"'“”‘’„‟‚‛«»‹›`" + ".,;:!?-–—()[]{}…*"
 OVERLAP_THRESHOLD = 0.5
 ROLES = ("source", "cue", "content")
-ALLOWED_SPLITS = ("train", "dev")
+ALLOWED_SPLITS = ("train", "dev", "heldout")
+#: Train articles held out of the learned model's training (split ``heldout``).
+HELDOUT = 60
 FLOORS_NAME = "polnear"
 PERCENT = 100.0
 
@@ -135,6 +138,16 @@ def article_files(split_dir: Path) -> list[tuple[str, Path]]:
         name = path.stem.rsplit("_", 1)[0]
         chosen.setdefault(name, path)
     return sorted(chosen.items())
+
+
+def heldout_names(names: Iterable[str], n: int = HELDOUT) -> frozenset[str]:
+    """Return the ``n`` train articles held out of training (smallest SHA-256 of the name).
+
+    The learned model never trains on them (``training/attribution``); split
+    ``heldout`` evaluates on them, the check that a gain on dev carries over.
+    """
+    ranked = sorted(names, key=lambda s: hashlib.sha256(s.encode()).hexdigest())
+    return frozenset(ranked[:n])
 
 
 def read_split(split_dir: Path, limit: int | None = None) -> list[Article]:
@@ -402,10 +415,65 @@ def format_report(metrics: dict[str, Any], header: str) -> str:
     return "\n".join(lines)
 
 
-def _engine() -> Callable[[str], Sequence[Relation]]:
-    from attribution.pipeline import analyze
+ENGINES = ("rules", "model")
 
-    return lambda text: predicted_relations(analyze(text))
+
+def _engine(engine: str) -> Callable[[str], Sequence[Relation]]:
+    """Return the engine as a predictor: ``rules`` alone, or ``model`` (rules plus model)."""
+    from attribution.pipeline import Analyzer
+
+    analyzer = Analyzer(model=engine == "model")
+    return lambda text: predicted_relations(analyzer.analyze(text))
+
+
+def _cached_engine(cache: Path, split: str, engine: str) -> Callable[[Article], Sequence[Relation]]:
+    """Predict from the recipe's cached repair and parse of each article (``--cache``)."""
+    from attribution.pipeline import Analyzer, assemble
+    from training.attribution.parse import load_cached
+
+    model = Analyzer(model=engine == "model").model()
+    folder = "train" if split == "heldout" else split
+
+    def predict(article: Article) -> Sequence[Relation]:
+        record = load_cached(cache, folder, article.name)
+        return predicted_relations(assemble(record["repaired"], record["doc"], model=model))
+
+    return predict
+
+
+def select(split: str, limit: int | None) -> tuple[Path, list[Article]]:
+    """Return the split's folder and its articles (``heldout``: the held-out train sample)."""
+    folder = "train" if split == "heldout" else split
+    split_dir = shared_dir() / "data" / "polnear" / folder
+    if not split_dir.is_dir():
+        return split_dir, []
+    if split != "heldout":
+        return split_dir, read_split(split_dir, limit)
+    held = heldout_names(name for name, _ in article_files(split_dir))
+    chosen = [(n, p) for n, p in article_files(split_dir) if n in held][:limit]
+    return split_dir, [
+        Article(n, (split_dir / "text" / f"{n}.txt").read_text(encoding="utf-8"),
+                parse_ann(p.read_text(encoding="utf-8")))
+        for n, p in chosen
+    ]
+
+
+def run_engine(
+    articles: Sequence[Article], engine: str, split: str, cache: Path | None,
+    dump: list[dict[str, Any]] | None,
+) -> Report:
+    """Evaluate one engine on the articles (from the cached parses when ``cache`` is given)."""
+    if cache is None:
+        predict = _engine(engine)
+        return evaluate(articles, predict, dump)
+    cached = _cached_engine(cache, split, engine)
+    report = Report()
+    for article in articles:
+        rels = cached(article)
+        if dump is not None:
+            dump.append(_dump_record(article, rels))
+        score_article(report, article.text, article.relations, rels)
+    return report
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -415,29 +483,42 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--split", default="dev", choices=ALLOWED_SPLITS)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
+    parser.add_argument("--engine", default="both", choices=("both", *ENGINES))
     parser.add_argument("--dump", type=Path, default=None, help="write predictions as JSON here")
+    parser.add_argument(
+        "--cache", type=Path, default=None,
+        help="read the recipe's cached parses (work/attribution) instead of parsing",
+    )
     args = parser.parse_args(argv)
-    split_dir = shared_dir() / "data" / "polnear" / args.split
-    if not split_dir.is_dir():
+    split_dir, articles = select(args.split, args.limit)
+    if not articles:
         print(f"PolNeAR {args.split} split not found at {split_dir}", file=sys.stderr)
         return 2
-    articles = read_split(split_dir, args.limit)
-    dump: list[dict[str, Any]] | None = [] if args.dump else None
-    started = time.monotonic()
-    report = evaluate(articles, _engine(), dump)
-    metrics = report.metrics()
+    engines = ENGINES if args.engine == "both" else (args.engine,)
     gold = sum(len(a.relations) for a in articles)
-    header = (
-        f"PolNeAR {args.split}: {len(articles)} articles, {gold} gold attributions, "
-        f"{report.exact['content'].pred} predicted, {time.monotonic() - started:.0f}s"
-    )
-    print(format_report(metrics, header))
-    if args.dump and dump is not None:
-        args.dump.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
+    measured: dict[str, Any] = {}
+    for engine in engines:
+        dump: list[dict[str, Any]] | None = [] if args.dump else None
+        started = time.monotonic()
+        report = run_engine(articles, engine, args.split, args.cache, dump)
+        measured[engine] = report.metrics()
+        header = (
+            f"PolNeAR {args.split} [{engine}]: {len(articles)} articles, {gold} gold "
+            f"attributions, {report.exact['content'].pred} predicted, "
+            f"{time.monotonic() - started:.0f}s"
+        )
+        print(format_report(measured[engine], header))
+        if args.dump and dump is not None:
+            path = args.dump if len(engines) == 1 else args.dump.with_suffix(f".{engine}.json")
+            path.write_text(json.dumps(dump, ensure_ascii=False, indent=1), encoding="utf-8")
     if args.limit is not None:
         print("floors not checked (--limit)")
         return 0
-    return report_floors(metrics, FLOORS_NAME)
+    floors = load_floors(FLOORS_NAME).get(args.split)
+    if floors is None:
+        print(f"no floors for split {args.split}")
+        return 0
+    return report_floors({k: v for k, v in measured.items()}, FLOORS_NAME, floors)
 
 
 if __name__ == "__main__":

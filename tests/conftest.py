@@ -33,7 +33,8 @@ SHARED_DIR = Settings.from_env().shared_dir
 def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """Remove every ``ATTRIBUTION_*`` variable and forget the settings read so far.
 
-    A developer's environment never leaks into a test; a test that sets a
+    ``ATTRIBUTION_MODEL=0``: the rules alone unless a test asks for the learned
+    model. A developer's environment never leaks into a test; a test that sets a
     variable and then reads the settings sees it. ``ATTRIBUTION_SHARED`` only
     says where the evaluation data is: it is put back as it was.
     """
@@ -42,6 +43,8 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
             monkeypatch.delenv(name)
     if SHARED_DIR != Settings().shared_dir:
         monkeypatch.setenv(f"{PREFIX}SHARED", str(SHARED_DIR))
+    # Rule tests run the rules alone; tests of the learned model ask for it.
+    monkeypatch.setenv(f"{PREFIX}MODEL", "0")
     reset_settings()
     yield
     reset_settings()

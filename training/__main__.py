@@ -74,6 +74,11 @@ def cmd_finetune(args: argparse.Namespace) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    args = sys.argv[1:] if argv is None else argv
+    if args[:1] == ["attribution"]:
+        from training.attribution.cli import main as attribution_main
+
+        return attribution_main(args[1:])
     p = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     p.add_argument("command", choices=["prepare", "train", "all", "finetune", "bundle"])
     p.add_argument("--ud", type=Path, default=Path("../shared/data/ud-english"))

@@ -1,0 +1,392 @@
+"""Token features for the learned attribution model, read off the project's own parse.
+
+Every feature is a small categorical id (embedded by :mod:`.network`):
+
+- per word of the document (:func:`document_features`): the word (the
+  bundled GloVe vocabulary), its lemma (the model's own vocabulary), UPOS,
+  dependency relation, head direction and distance, shape, lexicon class
+  (reporting verb kind, reporting noun, "according", medium noun) of the word
+  and of its head, quotation state, place of its sentence in the paragraph, and
+  the rule engine's own output (rule cue B/I, rule source, rule content kind),
+  so the model starts from the rules and learns the corpus conventions;
+- per word of a window around one cue (:func:`window_features`): whether it is
+  in the cue, its sentence and word distance to the cue, its dependency relation
+  to the cue's head (the branch under the cue that holds it, the branch under
+  the cue's governor, or an ancestor: the SRL view of attribution of Pareti
+  2016), the cue head's own relation, and whether the rules gave it to this cue
+  as content or source.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from attribution.extract.common import Context, Draft
+from attribution.lexicon import lexicon
+from attribution.types import Sentence, Token
+
+#: Universal POS tags (UD v2), in a fixed order.
+UPOS = (
+    "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
+)
+#: Reporting-word kinds of ``reporting_verbs.tsv`` (ids 1..5 of the lexicon channel).
+VERB_KINDS = ("speech", "writing", "thought", "perception", "intention")
+#: Document channels, in order.
+DOC_CHANNELS = (
+    "word",
+    "lemma",
+    "upos",
+    "deprel",
+    "head",
+    "shape",
+    "lex",
+    "head_lex",
+    "quote",
+    "para",
+    "rule_cue",
+    "rule_source",
+    "rule_content",
+)
+#: Window channels added to the document channels for the argument tagger.
+WINDOW_CHANNELS = ("in_cue", "rel_sent", "rel_pos", "tree", "cue_deprel", "rule_link", "same_para")
+#: Sentences on each side of the cue's sentence in an argument window.
+WINDOW_SENTENCES = 3
+#: Words at most on each side of the cue in an argument window.
+WINDOW_WORDS = 160
+_QUOTE_CHARS = frozenset("\"“”„‟«»'‘’")
+_KIND_IDS = {"direct": 1, "partial": 2, "indirect": 3, "according_to": 4}
+_DISTANCE_EDGES = (1, 2, 4, 8)
+_REL_EDGES = (1, 2, 3, 5, 8, 13, 21, 40)
+
+
+@dataclass(frozen=True, slots=True)
+class Vocab:
+    """The model's string vocabularies (id 0 unknown/padding); stored with the weights."""
+
+    words: Mapping[str, int]
+    lemmas: Mapping[str, int]
+    deprels: Mapping[str, int]
+
+    @classmethod
+    def of(cls, words: Sequence[str], lemmas: Sequence[str], deprels: Sequence[str]) -> Vocab:
+        """Build from lists whose position is the id (position 0 is reserved)."""
+        return cls(
+            {w: i for i, w in enumerate(words)},
+            {w: i for i, w in enumerate(lemmas)},
+            {w: i for i, w in enumerate(deprels)},
+        )
+
+
+def channel_sizes(vocab: Vocab, words: int) -> dict[str, int]:
+    """Return the number of ids of each channel (the embedding table sizes)."""
+    deprels = max(vocab.deprels.values(), default=0) + 1
+    return {
+        "word": words,
+        "lemma": max(vocab.lemmas.values(), default=0) + 1,
+        "upos": len(UPOS) + 1,
+        "deprel": deprels,
+        "head": 2 * len(_DISTANCE_EDGES) + 3,
+        "shape": 7,
+        "lex": len(VERB_KINDS) + 4,
+        "head_lex": len(VERB_KINDS) + 4,
+        "quote": 3,
+        "para": 8,
+        "rule_cue": 3,
+        "rule_source": 2,
+        "rule_content": len(_KIND_IDS) + 1,
+        "in_cue": 2,
+        "rel_sent": 2 * WINDOW_SENTENCES + 1,
+        "rel_pos": 2 * len(_REL_EDGES) + 3,
+        "tree": 2 * deprels + 4,
+        "cue_deprel": deprels,
+        "rule_link": 3,
+        "same_para": 2,
+    }
+
+
+def _bucket(n: int, edges: Sequence[int]) -> int:
+    for i, edge in enumerate(edges):
+        if n <= edge:
+            return i
+    return len(edges)
+
+
+def _signed(n: int, edges: Sequence[int]) -> int:
+    """Map a signed distance to an id: 0 for 0, then left and right buckets."""
+    if n == 0:
+        return 0
+    b = _bucket(abs(n), edges) + 1
+    return b if n < 0 else b + len(edges) + 1
+
+
+def _shape(text: str) -> int:
+    if not text:
+        return 0
+    if all(ch in _QUOTE_CHARS for ch in text):
+        return 6
+    if text.isdigit():
+        return 4
+    if not any(ch.isalnum() for ch in text):
+        return 5
+    if text.isupper() and len(text) > 1:
+        return 3
+    if text[0].isupper():
+        return 2
+    return 1
+
+
+def _lex_class(tok: Token) -> int:
+    lex = lexicon()
+    lemma = tok.lemma.lower()
+    if tok.upos in ("VERB", "AUX") and lemma in lex.reporting_verbs:
+        return 1 + VERB_KINDS.index(lex.reporting_verbs[lemma].kind)
+    if tok.upos == "NOUN" and lemma in lex.reporting_nouns:
+        return len(VERB_KINDS) + 1
+    if lemma == "according":
+        return len(VERB_KINDS) + 2
+    if lemma in lex.medium_nouns:
+        return len(VERB_KINDS) + 3
+    return 0
+
+
+def _head_code(tok: Token) -> int:
+    if tok.head < 0:
+        return 0
+    d = tok.head - tok.index
+    b = _bucket(abs(d), _DISTANCE_EDGES)
+    return 1 + b if d < 0 else 2 + len(_DISTANCE_EDGES) + b
+
+
+@dataclass(frozen=True, slots=True)
+class DocFeatures:
+    """The document channels of every word, and where each sentence starts in them."""
+
+    rows: tuple[tuple[int, ...], ...]
+    sentence_offsets: tuple[int, ...]
+    paragraph_of_sentence: tuple[int, ...]
+
+
+def _quote_state(ctx: Context, tok: Token) -> int:
+    if tok.text and all(ch in _QUOTE_CHARS for ch in tok.text):
+        return 2
+    return 1 if ctx.in_quotation(tok) else 0
+
+
+def _para_codes(ctx: Context) -> tuple[list[int], list[int]]:
+    """Return each sentence's paragraph index and its position code (first of article: +4)."""
+    paras: list[int] = []
+    codes: list[int] = []
+    last, count = -1, 0
+    for k, sent in enumerate(ctx.doc.sentences):
+        p = ctx.para_of(sent.start)
+        count = count + 1 if p == last else 0
+        last = p
+        paras.append(p)
+        codes.append(min(count, 3) + (4 if k == 0 else 0))
+    return paras, codes
+
+
+def _rule_marks(ctx: Context, drafts: Iterable[Draft]) -> dict[int, list[int]]:
+    """Return, by word start offset, the rule channels [cue, source, content] of each word."""
+    words = ctx.where.words
+    marks: dict[int, list[int]] = {}
+    for d in drafts:
+        att = d.attribution
+        kind = _KIND_IDS.get(att.kind, 0)
+        spans = [(att.content.start, att.content.end, 2, kind)]
+        if att.source is not None:
+            spans.append((att.source.start, att.source.end, 1, 1))
+        if att.cue is not None:
+            spans.append((att.cue.span.start, att.cue.span.end, 0, 2))
+        for start, end, channel, value in spans:
+            first = True
+            for i in _word_range(ctx, start, end):
+                row = marks.setdefault(words[i].start, [0, 0, 0])
+                if channel == 0:
+                    row[0] = 1 if first else max(row[0], value)
+                elif row[channel] == 0:
+                    row[channel] = value
+                first = False
+    return marks
+
+
+def _word_range(ctx: Context, start: int, end: int) -> range:
+    import bisect
+
+    w = ctx.where
+    i = bisect.bisect_left(w.word_starts, start)
+    j = bisect.bisect_left(w.word_starts, end)
+    return range(i, j)
+
+
+def document_features(ctx: Context, drafts: Sequence[Draft], vocab: Vocab) -> DocFeatures:
+    """Compute the document channels of every word (in :data:`DOC_CHANNELS` order)."""
+    paras, codes = _para_codes(ctx)
+    marks = _rule_marks(ctx, drafts)
+    rows: list[tuple[int, ...]] = []
+    offsets: list[int] = []
+    for k, sent in enumerate(ctx.doc.sentences):
+        offsets.append(len(rows))
+        for tok in sent.tokens:
+            head = sent.tokens[tok.head] if tok.head >= 0 else None
+            rule = marks.get(tok.start, (0, 0, 0))
+            rows.append(
+                (
+                    vocab.words.get(tok.text.lower(), 1),
+                    vocab.lemmas.get(tok.lemma.lower(), 0),
+                    UPOS.index(tok.upos) + 1 if tok.upos in UPOS else 0,
+                    vocab.deprels.get(tok.deprel, 0),
+                    _head_code(tok),
+                    _shape(tok.text),
+                    _lex_class(tok),
+                    _lex_class(head) if head is not None else 0,
+                    _quote_state(ctx, tok),
+                    codes[k],
+                    rule[0],
+                    rule[1],
+                    rule[2],
+                )
+            )
+    return DocFeatures(tuple(rows), tuple(offsets), tuple(paras))
+
+
+# -- windows around one cue ------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CueSite:
+    """A cue to find the source and content of: its sentence and word indices."""
+
+    sentence: int
+    words: tuple[int, ...]
+
+    @property
+    def head(self) -> int:
+        return self.words[0]
+
+
+def cue_head(sent: Sentence, words: Sequence[int]) -> int:
+    """Return the cue word whose governor lies outside the cue (the first such)."""
+    inside = set(words)
+    for i in words:
+        if sent.tokens[i].head not in inside:
+            return i
+    return words[0]
+
+
+def _path_up(sent: Sentence, i: int) -> list[int]:
+    out = [i]
+    seen = {i}
+    h = sent.tokens[i].head
+    while h >= 0 and h not in seen:
+        out.append(h)
+        seen.add(h)
+        h = sent.tokens[h].head
+    return out
+
+
+def _tree_codes(sent: Sentence, head: int, deprels: Mapping[str, int]) -> list[int]:
+    """Return each word's relation to the cue head (see the module docstring)."""
+    size = max(deprels.values(), default=0) + 1
+    governor = sent.tokens[head].head
+    ancestors = set(_path_up(sent, head)[1:])
+    codes: list[int] = []
+    for tok in sent.tokens:
+        if tok.index == head:
+            codes.append(1)
+            continue
+        if tok.index in ancestors and tok.index != governor:
+            codes.append(2)
+            continue
+        if tok.index == governor:
+            codes.append(3)
+            continue
+        path = _path_up(sent, tok.index)
+        if head in path:
+            branch = sent.tokens[path[path.index(head) - 1]]
+            codes.append(4 + deprels.get(branch.deprel, 0))
+        elif governor >= 0 and governor in path:
+            branch = sent.tokens[path[path.index(governor) - 1]]
+            codes.append(4 + size + deprels.get(branch.deprel, 0))
+        else:
+            codes.append(0)
+    return codes
+
+
+@dataclass(frozen=True, slots=True)
+class Window:
+    """The words an argument tagger reads for one cue: global word indices and their rows."""
+
+    first: int
+    rows: tuple[tuple[int, ...], ...]
+
+
+def window_bounds(doc_feats: DocFeatures, ctx: Context, site: CueSite) -> tuple[int, int]:
+    """Return the [first, last) global word indices of the window around ``site``."""
+    sents = ctx.doc.sentences
+    lo_s = max(0, site.sentence - WINDOW_SENTENCES)
+    hi_s = min(len(sents) - 1, site.sentence + WINDOW_SENTENCES)
+    first = doc_feats.sentence_offsets[lo_s]
+    last = doc_feats.sentence_offsets[hi_s] + len(sents[hi_s].tokens)
+    cue_at = doc_feats.sentence_offsets[site.sentence] + site.words[0]
+    cue_end = doc_feats.sentence_offsets[site.sentence] + site.words[-1]
+    return max(first, cue_at - WINDOW_WORDS), min(last, cue_end + WINDOW_WORDS + 1)
+
+
+def window_features(
+    doc_feats: DocFeatures,
+    ctx: Context,
+    site: CueSite,
+    vocab: Vocab,
+    rule_link: Mapping[int, int],
+) -> Window:
+    """Return the window rows: document channels plus :data:`WINDOW_CHANNELS`.
+
+    ``rule_link`` maps global word indices to 1 (content of the rule attribution
+    with this cue) or 2 (its source).
+    """
+    first, last = window_bounds(doc_feats, ctx, site)
+    sent = ctx.doc.sentences[site.sentence]
+    head = cue_head(sent, site.words)
+    tree = _tree_codes(sent, head, vocab.deprels)
+    base = doc_feats.sentence_offsets[site.sentence]
+    cue_global = {base + i for i in site.words}
+    cue_lo, cue_hi = min(cue_global), max(cue_global)
+    cue_deprel = vocab.deprels.get(sent.tokens[head].deprel, 0)
+    para = doc_feats.paragraph_of_sentence[site.sentence]
+    sentence_of = _sentence_index(doc_feats)
+    rows: list[tuple[int, ...]] = []
+    for g in range(first, last):
+        k = sentence_of(g)
+        rel = g - cue_lo if g < cue_lo else max(0, g - cue_hi)
+        same = k == site.sentence
+        rows.append(
+            doc_feats.rows[g]
+            + (
+                1 if g in cue_global else 0,
+                k - site.sentence + WINDOW_SENTENCES,
+                _signed(rel, _REL_EDGES),
+                tree[g - base] if same else 0,
+                cue_deprel,
+                rule_link.get(g, 0),
+                1 if doc_feats.paragraph_of_sentence[k] == para else 0,
+            )
+        )
+    return Window(first, tuple(rows))
+
+
+def _sentence_index(doc_feats: DocFeatures) -> "SentenceIndex":
+    return SentenceIndex(doc_feats.sentence_offsets)
+
+
+class SentenceIndex:
+    """Map a global word index to its sentence (by bisection)."""
+
+    def __init__(self, offsets: Sequence[int]) -> None:
+        self.offsets = list(offsets)
+
+    def __call__(self, g: int) -> int:
+        import bisect
+
+        return bisect.bisect_right(self.offsets, g) - 1

@@ -1,0 +1,143 @@
+"""The tagger network: channel embeddings, a BiLSTM and a linear-chain CRF.
+
+The CRF (Lafferty et al. 2001; BiLSTM-CRF of Huang et al. 2015 and Lample et
+al. 2016) scores whole tag sequences, so a span's B and I tags agree and its
+boundaries are decided jointly. The word channel embeds with the bundled GloVe
+vectors, frozen; every other channel has a small trained table.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import torch
+from torch import Tensor, nn
+
+#: Embedding width of each channel other than the word vectors.
+WIDTHS = {"lemma": 32, "deprel": 16, "upos": 12, "tree": 24, "cue_deprel": 12}
+DEFAULT_WIDTH = 6
+NEG = -1e4
+
+
+class CRF(nn.Module):
+    """A linear-chain CRF over ``tags`` labels with start and end transitions."""
+
+    def __init__(self, tags: int) -> None:
+        super().__init__()
+        self.trans = nn.Parameter(torch.zeros(tags, tags))
+        self.start = nn.Parameter(torch.zeros(tags))
+        self.end = nn.Parameter(torch.zeros(tags))
+
+    def nll(self, emissions: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
+        """Return the summed negative log-likelihood of ``tags`` (batch, time)."""
+        return (self._partition(emissions, mask) - self._score(emissions, tags, mask)).sum()
+
+    def _score(self, em: Tensor, tags: Tensor, mask: Tensor) -> Tensor:
+        emit = em.gather(2, tags.unsqueeze(2)).squeeze(2)
+        trans = self.trans[tags[:, :-1], tags[:, 1:]]
+        score = self.start[tags[:, 0]] + emit[:, 0]
+        score = score + ((emit[:, 1:] + trans) * mask[:, 1:]).sum(1)
+        last = mask.long().sum(1) - 1
+        return score + self.end[tags.gather(1, last.unsqueeze(1)).squeeze(1)]
+
+    def _partition(self, em: Tensor, mask: Tensor) -> Tensor:
+        alpha = self.start + em[:, 0]
+        for t in range(1, em.size(1)):
+            nxt = torch.logsumexp(alpha.unsqueeze(2) + self.trans + em[:, t].unsqueeze(1), dim=1)
+            m = mask[:, t].unsqueeze(1)
+            alpha = nxt * m + alpha * (1 - m)
+        return torch.logsumexp(alpha + self.end, dim=1)
+
+    def decode(self, em: Tensor, mask: Tensor) -> list[list[int]]:
+        """Return the best tag sequence of each row (Viterbi), cut to its length."""
+        score = self.start + em[:, 0]
+        back: list[Tensor] = []
+        for t in range(1, em.size(1)):
+            total = score.unsqueeze(2) + self.trans
+            best, idx = total.max(dim=1)
+            nxt = best + em[:, t]
+            m = mask[:, t].unsqueeze(1)
+            score = nxt * m + score * (1 - m)
+            back.append(torch.where(m.bool(), idx, torch.arange(em.size(2)).expand_as(idx)))
+        score = score + self.end
+        out: list[list[int]] = []
+        lengths = mask.long().sum(1).tolist()
+        last = score.argmax(1).tolist()
+        for row in range(em.size(0)):
+            tag = last[row]
+            path = [tag]
+            for t in range(em.size(1) - 2, -1, -1):
+                tag = int(back[t][row, tag])
+                path.append(tag)
+            path.reverse()
+            out.append(path[: lengths[row]])
+        return out
+
+
+class Tagger(nn.Module):
+    """Embed every channel, run a BiLSTM over the sequence, score tags with a CRF."""
+
+    def __init__(
+        self,
+        channels: Sequence[str],
+        sizes: Mapping[str, int],
+        vectors: Tensor,
+        tags: int,
+        hidden: int = 128,
+        layers: int = 2,
+        dropout: float = 0.3,
+    ) -> None:
+        super().__init__()
+        self.channels = tuple(channels)
+        self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
+        self.tables = nn.ModuleDict(
+            {
+                c: nn.Embedding(sizes[c], WIDTHS.get(c, DEFAULT_WIDTH))
+                for c in self.channels
+                if c != "word"
+            }
+        )
+        width = vectors.size(1) + sum(WIDTHS.get(c, DEFAULT_WIDTH) for c in self.tables)
+        self.drop = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(
+            width, hidden, num_layers=layers, bidirectional=True, batch_first=True,
+            dropout=dropout if layers > 1 else 0.0,
+        )
+        self.out = nn.Linear(2 * hidden, tags)
+        self.crf = CRF(tags)
+
+    def emissions(self, x: Tensor, lengths: Tensor) -> Tensor:
+        """Return tag scores (batch, time, tags) for ids ``x`` (batch, time, channels)."""
+        parts = [self.words(x[:, :, 0])]
+        for k, c in enumerate(self.channels):
+            if c != "word":
+                parts.append(self.tables[c](x[:, :, k]))
+        h = self.drop(torch.cat(parts, dim=-1))
+        packed = nn.utils.rnn.pack_padded_sequence(
+            h, lengths, batch_first=True, enforce_sorted=False
+        )
+        out, _ = self.lstm(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        scores: Tensor = self.out(self.drop(out))
+        return scores
+
+    def loss(self, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
+        mask = _mask(lengths, x.size(1))
+        return self.crf.nll(self.emissions(x, lengths), tags, mask)
+
+    def predict(self, x: Tensor, lengths: Tensor) -> list[list[int]]:
+        return self.crf.decode(self.emissions(x, lengths), _mask(lengths, x.size(1)))
+
+
+def _mask(lengths: Tensor, size: int) -> Tensor:
+    return (torch.arange(size).unsqueeze(0) < lengths.unsqueeze(1)).float()
+
+
+def batch(rows: Sequence[Sequence[Sequence[int]]]) -> tuple[Tensor, Tensor]:
+    """Pad sequences of id rows into (batch, time, channels) and their lengths."""
+    lengths = torch.tensor([len(r) for r in rows], dtype=torch.long)
+    width = len(rows[0][0])
+    x = torch.zeros(len(rows), int(lengths.max()), width, dtype=torch.long)
+    for i, r in enumerate(rows):
+        x[i, : len(r)] = torch.tensor(r, dtype=torch.long)
+    return x, lengths
