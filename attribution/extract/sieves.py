@@ -263,7 +263,11 @@ def trigram_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
 
 
 def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
-    """Match 'X: “...”', a noun phrase and a colon right before the quotation."""
+    """Match 'X: “...”', a noun phrase and a colon right before the quotation.
+
+    A header field or caption word ("Title:", "Photo:"; ``label_stopwords``) is
+    no speaker, as for transcript labels.
+    """
     q = ctx.quotes[qi]
     doc = ctx.doc
     before = ctx.words_before(q.start, 1)
@@ -275,7 +279,7 @@ def colon_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
         return None
     ids = [t.index for t in np]
     head = np_head(sent, ids)
-    if head is None:
+    if head is None or head.text.lower() in lexicon().label_stopwords:
         return None
     m = mention(doc, sent, head, outside_dependents(sent, head, ids))
     colon = before[-1].index
