@@ -1,13 +1,14 @@
 """Precision slips of the rule engine on real articles (issue 11), on hand-built parses.
 
 (a) header lines of scraped articles ("Title: ...", "Author: ...") are no
-transcript labels.
+transcript labels; (d) a quotation that continues its speaker after the cue
+clause joins that attribution.
 """
 
 from __future__ import annotations
 
 import pytest
-from _engine_conllu import COLON, LABEL, doc
+from _engine_conllu import COLON, LABEL, PLAN, doc
 
 from attribution.lexicon import lexicon
 from attribution.pipeline import extract
@@ -61,3 +62,65 @@ def test_transcript_label_still_read() -> None:
     (att,) = run(rows, text="PENCE: We will win big.")
     assert att.sieve == "speaker_label"
     assert att.source is not None and att.source.text == "PENCE"
+
+
+# -- (d) a quotation continuing its speaker after the cue clause ------------------------
+
+# "“We are ready,” Clinton said at the rally on Monday."
+READY_AT_RALLY = """
+“ “ PUNCT 4 punct nsp
+We we PRON 4 nsubj
+are be AUX 4 cop
+ready ready ADJ 8 ccomp nsp
+, , PUNCT 4 punct nsp
+” ” PUNCT 4 punct
+Clinton Clinton PROPN 8 nsubj
+said say VERB 0 root
+at at ADP 11 case
+the the DET 11 det
+rally rally NOUN 8 obl
+on on ADP 13 case
+Monday Monday PROPN 8 obl nsp
+. . PUNCT 8 punct
+"""
+
+# "“We are ready,” Clinton said, adding that taxes rise."
+READY_ADDING = """
+“ “ PUNCT 4 punct nsp
+We we PRON 4 nsubj
+are be AUX 4 cop
+ready ready ADJ 8 ccomp nsp
+, , PUNCT 4 punct nsp
+” ” PUNCT 4 punct
+Clinton Clinton PROPN 8 nsubj
+said say VERB 0 root nsp
+, , PUNCT 10 punct
+adding add VERB 8 advcl
+that that SCONJ 13 mark
+taxes tax NOUN 13 nsubj Number=Plur
+rise rise VERB 10 ccomp nsp
+. . PUNCT 8 punct
+"""
+
+
+def test_quotation_after_the_cue_clause_joins_its_speaker() -> None:
+    text = "“We are ready,” Clinton said at the rally on Monday. “The plan works and we act on it.”"
+    (att,) = run(READY_AT_RALLY, PLAN, text=text)
+    assert [q.text for q in att.quotes] == ["We are ready,", "The plan works and we act on it."]
+    assert att.source is not None and att.source.text == "Clinton"
+    assert att.cue is not None and att.cue.span.text == "said"
+    assert att.content.text.endswith("we act on it.")
+    assert att.speaker_id is not None
+
+
+def test_second_cue_in_the_gap_keeps_the_quotations_apart() -> None:
+    text = (
+        "“We are ready,” Clinton said, adding that taxes rise. “The plan works and we act on it.”"
+    )
+    atts = run(READY_ADDING, PLAN, text=text)
+    direct = [a for a in atts if a.kind == "direct"]
+    assert len(direct) == 2
+    first, second = direct
+    assert second.source is None and second.sieve == "same_paragraph"
+    assert second.speaker_id == first.speaker_id is not None
+    assert any(a.cue is not None and a.cue.span.text == "adding" for a in atts)

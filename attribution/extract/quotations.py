@@ -10,19 +10,24 @@ unattributed.
 
 from __future__ import annotations
 
+import bisect
 import re
 from dataclasses import dataclass, replace
 
 from attribution.cues import CueMatch
 from attribution.extract.common import Claimed, Context, CueKey, Draft, cue_record
 from attribution.extract.sieves import Link
-from attribution.quotes import QuoteSpan
+from attribution.quotes import QUOTE_CHARS, QuoteSpan
 from attribution.records import Attribution, AttributionKind, SieveName, TextSpan
 from attribution.spans import char_span, span_of
 from attribution.types import ParsedDocument
 
 #: Words besides cue and source allowed between the two halves of a split quotation.
 MAX_SPLIT_GAP_WORDS = 2
+#: Words besides cue and source allowed when they are the rest of the cue's sentence
+#: ("“A,” he said at a rally in Ohio on Monday. “B.”"); a longer gap outweighs the
+#: quotations in the joined content.
+MAX_CUE_CLAUSE_WORDS = 20
 #: Letters outside the quotation marks that make a reported clause a partial quote.
 MIN_PARTIAL_LETTERS = 4
 #: The sieve name of a full quotation that no sieve linked.
@@ -61,8 +66,49 @@ def _plan(ctx: Context, links: dict[int, Link], taken: list[tuple[int, int]]) ->
     return plan
 
 
-def split_quote(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> bool:
-    """Tell whether only the cue and source stand between ``att``'s last quote and ``q``."""
+def _quote_starts_in(ctx: Context, start: int, end: int) -> bool:
+    """Tell whether a quote (any form) opens in ``start:end``."""
+    w = ctx.where
+    if not w.ordered:
+        return any(start <= o.start < end for o in ctx.quotes)
+    return bisect.bisect_left(w.quote_starts, end) > bisect.bisect_left(w.quote_starts, start)
+
+
+def _cue_clause_gap(ctx: Context, att: Attribution, start: int, end: int) -> bool:
+    """Tell whether ``start:end`` holds ``att``'s cue and otherwise only the rest of its sentence.
+
+    "“A,” Trump said at a rally on Monday. “B.”": the words after the cue are
+    the cue clause's adjuncts, and "B" opens a new sentence right where that one
+    ends. A second cue with its own content in the gap ("..., adding that S.")
+    is an attribution of its own, so the quotations stay apart.
+    """
+    cue = att.cue.span if att.cue is not None else None
+    if cue is None or not (start <= cue.start and cue.end <= end):
+        return False
+    sents = ctx.sentences_over(cue.start, cue.end)
+    if len(sents) != 1 or sents[0].end > end:
+        return False
+    sent = sents[0]
+    if any(ch not in QUOTE_CHARS and not ch.isspace() for ch in ctx.doc.text[sent.end : end]):
+        return False
+    for c in ctx.cues[sent.index]:
+        if sent.tokens[c.cue[0]].start == cue.start:
+            continue  # the quotations' own cue (its parsed content is the quotation)
+        words = [sent.tokens[i] for i in c.content]
+        if words and start <= words[0].start and words[-1].end <= end:
+            return False
+    return True
+
+
+def split_quote(ctx: Context, att: Attribution, q: QuoteSpan) -> bool:
+    """Tell whether only the cue clause stands between ``att``'s last quote and ``q``.
+
+    Either at most :data:`MAX_SPLIT_GAP_WORDS` words besides the cue and source
+    ("“A,” he said. “B.”"), or the rest of the cue's sentence ("“A,” he said
+    at the rally. “B.”"): PolNeAR annotates both as one attribution whose
+    content is the two quotations.
+    """
+    doc = ctx.doc
     if not att.quotes or att.content.end > q.start:
         return False
     last = att.quotes[-1]
@@ -70,8 +116,15 @@ def split_quote(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> bool:
     for span in (att.cue.span if att.cue else None, att.source):
         if span is not None and last.end <= span.start and span.end <= q.start:
             gap = gap.replace(span.text, " ", 1)
+    if "\n" in gap:
+        return False
     # The cue's own adjuncts may stay ("he told InsideSources. “...”").
-    return len(re.findall(r"\w+", gap)) <= MAX_SPLIT_GAP_WORDS and "\n" not in gap
+    words = len(re.findall(r"\w+", gap))
+    if words <= MAX_SPLIT_GAP_WORDS:
+        return True
+    if words > MAX_CUE_CLAUSE_WORDS or _quote_starts_in(ctx, last.end, q.start):
+        return False
+    return _cue_clause_gap(ctx, att, last.end, q.start)
 
 
 def _extend(doc: ParsedDocument, att: Attribution, q: QuoteSpan) -> Attribution:
@@ -94,13 +147,20 @@ def _single(
     drafts: list[Draft],
     first_draft: dict[int, int],
 ) -> None:
-    """Add the attribution of a quotation with no cue, or join it to the one it continues."""
+    """Add the attribution of a quotation with no cue, or join it to the one it continues.
+
+    A quotation that continues the speaker of the quotation right before it,
+    with only that one's cue clause between them, joins its attribution
+    (:func:`split_quote`): it shares that source mention, as PolNeAR annotates
+    it. A quotation further away keeps ``inherit``: coreference gives it the
+    same speaker.
+    """
     doc, q = ctx.doc, ctx.quotes[qi]
     inherit = None
     if link is not None and link.inherit is not None and link.inherit in first_draft:
         k = first_draft[link.inherit]
         prev = drafts[k]
-        if split_quote(doc, prev.attribution, q):
+        if split_quote(ctx, prev.attribution, q):
             first_draft[qi] = k
             drafts[k] = replace(prev, attribution=_extend(doc, prev.attribution, q))
             return
