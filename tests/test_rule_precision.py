@@ -1,8 +1,8 @@
 """Precision slips of the rule engine on real articles (issue 11), on hand-built parses.
 
 (a) header lines of scraped articles ("Title: ...", "Author: ...") are no
-transcript labels; (d) a quotation that continues its speaker after the cue
-clause joins that attribution.
+transcript labels; (c) no content is the lone word "that"; (d) a quotation
+that continues its speaker after the cue clause joins that attribution.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from __future__ import annotations
 import pytest
 from _engine_conllu import COLON, LABEL, PLAN, doc
 
+from attribution.extract.common import empty_content
 from attribution.lexicon import lexicon
 from attribution.pipeline import extract
 from attribution.records import Attribution
@@ -62,6 +63,60 @@ def test_transcript_label_still_read() -> None:
     (att,) = run(rows, text="PENCE: We will win big.")
     assert att.sieve == "speaker_label"
     assert att.source is not None and att.source.text == "PENCE"
+
+
+# -- (c) a content of the lone word "that" ----------------------------------------------
+
+# "He said that."
+SAID_THAT = """
+He he PRON 2 nsubj
+said say VERB 0 root
+that that PRON 2 obj nsp
+. . PUNCT 2 punct
+"""
+
+# "Wheeler added that, based on what he saw, Curiel was fair." ("that" taken for the object)
+ADDED_THAT_COMMA = """
+Wheeler Wheeler PROPN 2 nsubj
+added add VERB 0 root
+that that PRON 2 obj nsp
+, , PUNCT 5 punct
+based base VERB 12 advcl
+on on ADP 7 case
+what what PRON 5 obl
+he he PRON 9 nsubj
+saw see VERB 7 acl:relcl nsp
+, , PUNCT 11 punct
+Curiel Curiel PROPN 12 nsubj
+was be AUX 2 parataxis
+fair fair ADJ 12 xcomp nsp
+. . PUNCT 2 punct
+"""
+
+# "He denied it." (PolNeAR marks an anaphoric pronoun as the content)
+DENIED_IT = """
+He he PRON 2 nsubj
+denied deny VERB 0 root
+it it PRON 2 obj nsp
+. . PUNCT 2 punct
+"""
+
+
+def test_lone_that_is_no_content() -> None:
+    assert run(SAID_THAT, text="He said that.") == ()
+
+
+def test_function_words_alone_are_no_content() -> None:
+    sent = doc(ADDED_THAT_COMMA, text="Wheeler added that, based on what he saw, Curiel was fair.")
+    s = sent.sentences[0]
+    assert empty_content(s, (2,))  # "that"
+    assert empty_content(s, (3, 5))  # ", on"
+    assert not empty_content(s, (10, 11, 12))  # "Curiel was fair"
+
+
+def test_pronoun_content_is_kept() -> None:
+    (att,) = run(DENIED_IT, text="He denied it.")
+    assert att.content.text == "it"
 
 
 # -- (d) a quotation continuing its speaker after the cue clause ------------------------

@@ -26,6 +26,13 @@ NOMINAL_HEADS = ("PROPN", "NOUN", "PRON")
 CLAUSE_DROP = frozenset({"punct", "parataxis", "discourse", "vocative", "cc", "mark"})
 #: Punctuation after which a claim clause stops ("X allegedly did Y — and Z").
 CLAUSE_BREAKS = frozenset({"—", "–", "--", "-–", ";", "―"})
+#: Word classes that say nothing by themselves (UD v2 tags): a content of only these
+#: (a complementizer whose clause the parser lost) reports nothing. Pronouns are not
+#: among them: PolNeAR marks "denied *it*", "blamed *him*" as contents.
+FUNCTION_POS = frozenset({"DET", "ADP", "SCONJ", "CCONJ", "PART", "AUX", "PUNCT", "SYM"})
+#: Single words that are no content even as pronouns: "he said *that*" is either a
+#: complementizer cut from its clause or a bare anaphor a reader cannot check.
+EMPTY_CONTENT_WORDS = frozenset({"that"})
 
 CueKey = tuple[int, tuple[int, ...]]
 
@@ -276,6 +283,15 @@ def mention(doc: ParsedDocument, sent: Sentence, head: Token, avoid: tuple[int, 
     span = span_of(doc, sent, ids)
     assert span is not None
     return Mention(span, sent.index, head.index)
+
+
+def empty_content(sent: Sentence, ids: Iterable[int]) -> bool:
+    """Tell whether the words ``ids`` report nothing: the lone word "that", or only
+    function words (:data:`FUNCTION_POS`)."""
+    words = [sent.tokens[i] for i in ids]
+    if len(words) == 1 and words[0].text.lower() in EMPTY_CONTENT_WORDS:
+        return True
+    return all(t.upos in FUNCTION_POS for t in words)
 
 
 def cue_mention(ctx: Context, cue: CueMatch) -> Mention | None:

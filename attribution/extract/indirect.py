@@ -11,7 +11,14 @@ from __future__ import annotations
 import bisect
 
 from attribution.cues import CueMatch
-from attribution.extract.common import Claimed, Context, Draft, cue_mention, cue_record
+from attribution.extract.common import (
+    Claimed,
+    Context,
+    Draft,
+    cue_mention,
+    cue_record,
+    empty_content,
+)
 from attribution.records import Attribution, SieveName, TextSpan
 from attribution.spans import span_of
 
@@ -61,6 +68,8 @@ def indirect_drafts(ctx: Context, earlier: tuple[Draft, ...]) -> tuple[Draft, ..
     for c in (c for cs in ctx.cues for c in cs):
         if (c.sentence, c.cue) in used or not c.content or c.source_head is None:
             continue
+        if empty_content(ctx.doc.sentences[c.sentence], c.content):
+            continue  # "he said that.": nothing reported
         cspan = span_of(ctx.doc, ctx.doc.sentences[c.sentence], c.content)
         assert cspan is not None
         if taken.overlaps(cspan.start, cspan.end) or _cuts_a_quotation(ctx, cspan):
