@@ -14,7 +14,10 @@ style of textacy's ``extract.triples``.
 Where a verb's content is, is decided by named rules tried in order
 (:data:`VERB_CONTENT_RULES`: ``ccomp``, ``parataxis_host``,
 ``prepositional_frame``, ``stray_that_clause``, ``clause_right_after``,
-``xcomp``, ``object``); ``CueMatch.rule`` records the one that fired. The word
+``xcomp``, ``that_comma_clause``, ``object``); ``CueMatch.rule`` records the
+one that fired. A verb the parser gave two subjects is read by
+:func:`verb_subjects` (a split name, an apposition, or the fronted subject of
+the content the verb interrupts). The word
 lists (reporting verbs and nouns, medium nouns, addressee verbs, time nouns)
 come from :func:`attribution.lexicon.lexicon`.
 """
@@ -42,6 +45,8 @@ SUBJECT_INHERITING = frozenset({"conj", "xcomp", "advcl"})
 REPORTED_HOST = frozenset({"parataxis"})
 PUNCT = "PUNCT"
 RELATIVE_PRONOUNS = frozenset({"which", "who", "that", "whom"})
+#: Relative pronouns that end no source of several words (:func:`source_ids`).
+TRAILING_RELATIVES = frozenset({"which", "that"})
 ACCORDING_TO = ("according", "to")
 #: Dependents of a source head that are not part of the source noun phrase.
 NOT_IN_SOURCE = frozenset({"obl", "advmod", "advcl", "parataxis", "dep", "discourse", "vocative"})
@@ -198,20 +203,93 @@ def _agent(sent: Sentence, i: int) -> Token | None:
     return None
 
 
+def _interrupts(sent: Sentence, i: int, first: Token, last: Token) -> bool:
+    """Tell whether verb ``i`` is set inside a clause whose subject is ``first``.
+
+    Either a clause of the verb lies between the two subjects ("X's grasp of
+    policy is worrying, Cuban said") or a comma stands between the verb and the
+    clause after it ("X's investment, Ms. Tanzer said, is ...").
+    """
+    for c in sent.children(i):
+        if c.deprel.split(":")[0] not in ("ccomp", "parataxis"):
+            continue
+        if first.index < c.index < last.index:
+            return True
+        if c.index > i and any(t.text == "," for t in sent.tokens[i + 1 : c.index]):
+            return True
+    return False
+
+
+#: How a second subject the parser gave a reporting verb relates to the first: the
+#: rest of one name ("New Jersey | Gov. Chris Christie"), an apposition ("Clinton, |
+#: the former secretary of State,"), or the speaker of a verb set inside a content
+#: whose subject the first is ("X's investment, | Ms. Tanzer said, is ...").
+SubjectRole = Literal["name", "apposition", "fronted"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subjects:
+    """A reporting verb's speaker subject, and the other subject the parser gave it."""
+
+    speaker: Token | None
+    other: Token | None = None
+    role: SubjectRole | None = None
+
+
+def _second_subject(sent: Sentence, i: int, first: Token, last: Token) -> SubjectRole | None:
+    """Tell how the subject ``last``, nearer the verb ``i``, relates to ``first``."""
+    first_ids = trim(sent, subtree_ids(sent, first.index))
+    last_ids = trim(sent, subtree_ids(sent, last.index))
+    if not first_ids or not last_ids or first_ids[-1] >= last_ids[0]:
+        return None
+    gap = sent.tokens[first_ids[-1] + 1 : last_ids[0]]
+    if not gap:
+        return "name"
+    closed = any(t.text == "," for t in sent.tokens[last_ids[-1] + 1 : i])
+    if [t.text for t in gap] == [","] and closed:
+        return "apposition"
+    return "fronted" if _interrupts(sent, i, first, last) else None
+
+
+def verb_subjects(sent: Sentence, i: int) -> Subjects:
+    """Return the speaker subject of word ``i`` and the other subject before it, if any.
+
+    A word has one subject, but parsers give a reporting verb two when one is
+    the rest of a name, an apposition or the fronted subject of the content
+    (:data:`SubjectRole`); with none of these the first one is the speaker. A
+    time word is no speaker ("Sanders on Tuesday said").
+    """
+    subjects = children(sent, i, SUBJECTS)
+    if len(subjects) < 2:
+        return Subjects(subjects[0] if subjects else None)
+    time = lexicon().time_nouns
+    before = [t for t in subjects if t.index < i and t.lemma.lower() not in time]
+    if len(before) < 2:
+        return Subjects(before[0] if before else subjects[0])
+    first, last = before[0], before[-1]
+    role = _second_subject(sent, i, first, last)
+    if role == "apposition":
+        return Subjects(first, last, role)
+    if role is not None:
+        return Subjects(last, first, role)
+    return Subjects(first)
+
+
 def subject_of(sent: Sentence, verb: int) -> Token | None:
     """Find the speaker argument of a reporting verb.
 
-    Subject first (pre- or post-verbal: inversion), then the passive agent
-    ("by X"), then, for a participle adjunct, a conjunct or an open complement,
-    the subject of the governing verb; a relative pronoun is replaced by the
-    noun its clause modifies ("Morocco, *which* said ...").
+    Subject first (pre- or post-verbal: inversion; of two, the one
+    :func:`verb_subjects` picks), then the passive agent ("by X"), then, for a
+    participle adjunct, a conjunct or an open complement, the subject of the
+    governing verb; a relative pronoun is replaced by the noun its clause
+    modifies ("Morocco, *which* said ...").
     """
     seen: set[int] = set()
     i = verb
     while i >= 0 and i not in seen:
         seen.add(i)
         tok = sent.tokens[i]
-        subj = child(sent, i, SUBJECTS) or _agent(sent, i)
+        subj = verb_subjects(sent, i).speaker or _agent(sent, i)
         if subj is not None:
             if subj.text.lower() in RELATIVE_PRONOUNS and tok.deprel.startswith("acl"):
                 return sent.tokens[tok.head] if tok.head >= 0 else None
@@ -373,7 +451,20 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
         for i in ids
         if not (sent.tokens[i].deprel == "case" and sent.tokens[i].head == head.index)
     )
-    return contiguous(trim(sent, ids))
+    return _drop_trailing_relative(sent, contiguous(trim(sent, ids)))
+
+
+def _drop_trailing_relative(sent: Sentence, ids: tuple[int, ...]) -> tuple[int, ...]:
+    """Drop a relative pronoun ending a source of several words ("systems, like chatbots, *that*").
+
+    The pronoun opens a clause the parser cut off; "some of whom", "most of
+    which" keep theirs (the pronoun is the source there).
+    """
+    toks = sent.tokens
+    if len(ids) > 1 and toks[ids[-1]].text.lower() in TRAILING_RELATIVES:
+        if toks[ids[-2]].text.lower() != "of":
+            return trim(sent, ids[:-1])
+    return ids
 
 
 def cue_ids(sent: Sentence, verb: int) -> tuple[int, ...]:
@@ -645,6 +736,31 @@ def xcomp_rule(f: VerbFrame) -> tuple[int, ...]:
     return subtree_ids(f.sent, x.index) if x is not None else ()
 
 
+def that_comma_clause_rule(f: VerbFrame) -> tuple[int, ...]:
+    """A clause after "that," the parser took for the object: "added *that, based on X, S*".
+
+    An adverbial between the complementizer and its clause ("pledged that, if
+    elected, he would ...") leads parsers to read "that" as a demonstrative
+    object and hang the clause elsewhere (``parataxis``, ``advcl``); the
+    content is "that" with the clause that starts right after its comma.
+    """
+    toks = f.sent.tokens
+    obj = child(f.sent, f.verb.index, OBJECTS)
+    if obj is None or obj.text.lower() != "that" or obj.index + 1 >= len(toks):
+        return ()
+    if toks[obj.index + 1].text != ",":
+        return ()
+    for c in f.sent.children(f.verb.index):
+        if c.index <= obj.index or c.deprel.split(":")[0] not in MISATTACHED_CLAUSE:
+            continue
+        if not any(k.deprel in CLAUSE_SUBJECTS for k in f.sent.children(c.index)):
+            continue
+        ids = subtree_ids(f.sent, c.index)
+        if ids[0] in (obj.index + 1, obj.index + 2):
+            return fill((obj.index, *ids))
+    return ()
+
+
 def object_rule(f: VerbFrame) -> tuple[int, ...]:
     """The direct object with its companions, for verbs whose frame has one.
 
@@ -673,6 +789,7 @@ VERB_CONTENT_RULES: tuple[CueRule, ...] = (
     CueRule("stray_that_clause", stray_that_clause_rule),
     CueRule("clause_right_after", clause_right_after_rule),
     CueRule("xcomp", xcomp_rule),
+    CueRule("that_comma_clause", that_comma_clause_rule),
     CueRule("object", object_rule),
 )
 #: ``CueMatch.rule`` of a verb kept without content ("“...,” he added.").
@@ -734,6 +851,11 @@ def _verb_source(f: VerbFrame, subj: Token | None, source: tuple[int, ...]) -> t
         source = (own.index,)
     if subj is not None and not source:
         source = source_ids(sent, subj, avoid=(i,))
+        two = verb_subjects(sent, i)
+        if two.speaker is subj and two.other is not None and two.role != "fronted":
+            # "New Jersey Gov. Chris Christie", "Clinton, the former secretary of State,"
+            both = source + source_ids(sent, two.other, avoid=(i,))
+            source = contiguous(trim(sent, tuple(k for k in fill(both) if k < i)))
         stray = [c for c in f.comps if c is not f.comp and subj.index < c.index < i]
         if stray and source:
             source = fill(source + tuple(k for c in stray for k in subtree_ids(sent, c.index)))
@@ -759,6 +881,22 @@ def _clean_content(
     return lead_trim(sent, contiguous(trim(sent, content)))
 
 
+def _fronted_subject(
+    sent: Sentence, verb: int, subj: Token | None, content: tuple[int, ...]
+) -> tuple[int, ...]:
+    """Return the words of the content's fronted subject the parser gave ``verb``, if any.
+
+    "*The company's struggle*, analysts say, reflects ...": of the verb's two
+    subjects the speaker is the one next to it (:func:`verb_subjects`); the
+    other begins the content.
+    """
+    two = verb_subjects(sent, verb)
+    if two.role != "fronted" or two.other is None or two.speaker is not subj or not content:
+        return ()
+    ids = trim(sent, subtree_ids(sent, two.other.index))
+    return ids if ids and ids[-1] < min(content) else ()
+
+
 def _verb_cue(sent: Sentence, verb: Token, entry: ReportingWord) -> CueMatch | None:
     """Read a reporting verb: its speaker, then its content by the first rule that fires.
 
@@ -770,6 +908,7 @@ def _verb_cue(sent: Sentence, verb: Token, entry: ReportingWord) -> CueMatch | N
     form: CueForm = "parenthetical" if rule == HOST_RULE else "verb"
     if content and form == "verb":
         content = fill(content + _stranded_conjuncts(sent, verb, content))
+    fronted = _fronted_subject(sent, verb.index, frame.subj, content)
     if not content and entry.kind not in BARE_CUE_KINDS:
         return None
     subj = frame.subj
@@ -779,6 +918,11 @@ def _verb_cue(sent: Sentence, verb: Token, entry: ReportingWord) -> CueMatch | N
     cue = cue_ids(sent, verb.index)
     if content:
         content = _clean_content(sent, content, source, cue, form)
+    if fronted and content:
+        # "X's investment, Ms. Tanzer said, is ...": the verb and its speaker
+        # interrupt the content, which runs from the fronted subject on.
+        content = tuple(range(fronted[0], max(content[-1], fronted[-1]) + 1))
+        form = "parenthetical"
     return CueMatch(
         sent.index,
         cue,

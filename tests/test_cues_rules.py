@@ -23,6 +23,22 @@ say say VERB 3 parataxis nsp
 . . PUNCT 3 punct
 """
 
+# "He added that, if elected, he would win." ("that" taken for the object, the clause
+# hung on the verb as parataxis)
+ADDED_THAT = """
+He he PRON 2 nsubj
+added add VERB 0 root
+that that PRON 2 obj nsp
+, , PUNCT 6 punct
+if if SCONJ 6 mark
+elected elect VERB 10 advcl nsp
+, , PUNCT 6 punct
+he he PRON 10 nsubj
+would would AUX 10 aux
+win win VERB 2 parataxis nsp
+. . PUNCT 2 punct
+"""
+
 # "Trump accused Clinton of lying." (the object rule would take "Clinton of lying")
 ACCUSED = """
 Trump Trump PROPN 2 nsubj
@@ -114,6 +130,7 @@ def test_rules_run_in_documented_order() -> None:
         "stray_that_clause",
         "clause_right_after",
         "xcomp",
+        "that_comma_clause",
         "object",
     ]
     assert all(r.find.__doc__ for r in VERB_CONTENT_RULES)
@@ -129,6 +146,7 @@ def test_rules_run_in_documented_order() -> None:
         (BEGAN_BY_SAYING, "say", "clause_right_after", "verb", "he would win"),
         (WANTS, "want", "xcomp", "verb", "to build a wall"),
         (CITED, "cite", "object", "verb", "hostile actions"),
+        (ADDED_THAT, "add", "that_comma_clause", "verb", "that , if elected , he would win"),
         (ADDED, "add", NO_CONTENT, "verb", ""),
     ],
 )
