@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import threading
 import time
-from pathlib import Path
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 from typing import Any, Protocol
 
 from attribution import coref, hedges, scoring, summary
@@ -126,7 +126,8 @@ class Analyzer:
 
         ``options``: ``repair`` (default true) runs the scraping-damage repair
         before parsing; ``model`` (default: the analyzer's setting) runs the
-        learned attribution model with the rules, ``false`` the rules alone. ``budget``: seconds the analysis may take; past it,
+        learned attribution model with the rules, ``false`` the rules alone.
+        ``budget``: seconds the analysis may take; past it,
         :class:`~attribution.errors.BudgetExceeded` is raised at the next
         check (after repair, between the parser's batches, after parsing,
         between stages). Raises :class:`~attribution.errors.InputError` on

@@ -452,14 +452,20 @@ def select(split: str, limit: int | None) -> tuple[Path, list[Article]]:
     held = heldout_names(name for name, _ in article_files(split_dir))
     chosen = [(n, p) for n, p in article_files(split_dir) if n in held][:limit]
     return split_dir, [
-        Article(n, (split_dir / "text" / f"{n}.txt").read_text(encoding="utf-8"),
-                parse_ann(p.read_text(encoding="utf-8")))
+        Article(
+            n,
+            (split_dir / "text" / f"{n}.txt").read_text(encoding="utf-8"),
+            parse_ann(p.read_text(encoding="utf-8")),
+        )
         for n, p in chosen
     ]
 
 
 def run_engine(
-    articles: Sequence[Article], engine: str, split: str, cache: Path | None,
+    articles: Sequence[Article],
+    engine: str,
+    split: str,
+    cache: Path | None,
     dump: list[dict[str, Any]] | None,
 ) -> Report:
     """Evaluate one engine on the articles (from the cached parses when ``cache`` is given)."""
@@ -486,7 +492,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--engine", default="both", choices=("both", *ENGINES))
     parser.add_argument("--dump", type=Path, default=None, help="write predictions as JSON here")
     parser.add_argument(
-        "--cache", type=Path, default=None,
+        "--cache",
+        type=Path,
+        default=None,
         help="read the recipe's cached parses (work/attribution) instead of parsing",
     )
     args = parser.parse_args(argv)

@@ -23,13 +23,12 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from attribution.extract.common import Context, Draft
+from attribution.extract.learned import cue_head
 from attribution.lexicon import lexicon
 from attribution.types import Sentence, Token
 
 #: Universal POS tags (UD v2), in a fixed order.
-UPOS = (
-    "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
-)
+UPOS = "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
 #: Reporting-word kinds of ``reporting_verbs.tsv`` (ids 1..5 of the lexicon channel).
 VERB_KINDS = ("speech", "writing", "thought", "perception", "intention")
 #: Document channels, in order.
@@ -50,6 +49,13 @@ DOC_CHANNELS = (
 )
 #: Window channels added to the document channels for the argument tagger.
 WINDOW_CHANNELS = ("in_cue", "rel_sent", "rel_pos", "tree", "cue_deprel", "rule_link", "same_para")
+#: Document channels the argument head reads again (beside the cue tagger's states).
+HEAD_DOC_CHANNELS = ("upos", "deprel", "lex", "quote", "rule_cue", "rule_source", "rule_content")
+#: The argument head's channels, and their columns in a window row.
+HEAD_CHANNELS = HEAD_DOC_CHANNELS + WINDOW_CHANNELS
+HEAD_COLUMNS = tuple(DOC_CHANNELS.index(c) for c in HEAD_DOC_CHANNELS) + tuple(
+    len(DOC_CHANNELS) + i for i in range(len(WINDOW_CHANNELS))
+)
 #: Sentences on each side of the cue's sentence in an argument window.
 WINDOW_SENTENCES = 3
 #: Words at most on each side of the cue in an argument window.
@@ -266,15 +272,6 @@ class CueSite:
         return self.words[0]
 
 
-def cue_head(sent: Sentence, words: Sequence[int]) -> int:
-    """Return the cue word whose governor lies outside the cue (the first such)."""
-    inside = set(words)
-    for i in words:
-        if sent.tokens[i].head not in inside:
-            return i
-    return words[0]
-
-
 def _path_up(sent: Sentence, i: int) -> list[int]:
     out = [i]
     seen = {i}
@@ -376,7 +373,7 @@ def window_features(
     return Window(first, tuple(rows))
 
 
-def _sentence_index(doc_feats: DocFeatures) -> "SentenceIndex":
+def _sentence_index(doc_feats: DocFeatures) -> SentenceIndex:
     return SentenceIndex(doc_feats.sentence_offsets)
 
 

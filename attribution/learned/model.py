@@ -1,6 +1,7 @@
 """Load the learned attribution model once and run it on a document.
 
-The weights (``attribution/models/attribution.pt``) hold two taggers' state
+The weights (``attribution/models/attribution.pt``) hold the cue tagger's and
+the argument head's state
 and the model's vocabularies, no article text; the word vectors are the
 bundled ``pretrain.pt`` (GloVe), shared with the parser's bundle. Loading is
 offline and ``weights_only``.
@@ -8,6 +9,7 @@ offline and ``weights_only``.
 
 from __future__ import annotations
 
+import pickle
 import threading
 from collections.abc import Sequence
 from pathlib import Path
@@ -17,30 +19,28 @@ import torch
 
 from attribution.errors import ModelLoadError
 from attribution.extract.common import Context, Draft
+from attribution.extract.learned import Found, combine, to_draft
 from attribution.learned.features import (
     DOC_CHANNELS,
-    WINDOW_CHANNELS,
+    HEAD_CHANNELS,
+    HEAD_COLUMNS,
+    DocFeatures,
     Vocab,
     channel_sizes,
     document_features,
-    window_bounds,
     window_features,
 )
-from attribution.learned.network import Tagger, batch
-from attribution.learned.producer import (
-    combine,
-    cue_sites,
-    decode_arguments,
-    rule_links,
-    to_draft,
-)
+from attribution.learned.network import ArgHead, Tagger, batch
+from attribution.learned.producer import cue_sites, decode_arguments, rule_links
 from attribution.lexicon import lexicon
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 WEIGHTS_FILE = "attribution.pt"
 VECTORS_FILE = "pretrain.pt"
-#: Windows scored together by the argument tagger.
+#: Windows scored together by the argument head.
 ARG_BATCH = 32
+#: Sentences tagged together by the cue tagger.
+SENTENCE_BATCH = 64
 
 
 def load_vectors(path: Path) -> tuple[list[str], torch.Tensor]:
@@ -51,20 +51,23 @@ def load_vectors(path: Path) -> tuple[list[str], torch.Tensor]:
 
 
 class LearnedAttribution:
-    """The cue tagger and the argument tagger, ready to run (see :mod:`.producer`)."""
+    """The cue tagger and the argument head, ready to run (see :mod:`.producer`)."""
 
     def __init__(self, state: dict[str, Any], words: Sequence[str], vectors: torch.Tensor) -> None:
         self.vocab = Vocab.of(words, state["lemmas"], state["deprels"])
         sizes = channel_sizes(self.vocab, len(words))
         cfg = state.get("config", {})
         self.cue = Tagger(DOC_CHANNELS, sizes, vectors, 3, **cfg.get("cue", {}))
-        self.arg = Tagger(DOC_CHANNELS + WINDOW_CHANNELS, sizes, vectors, 5, **cfg.get("arg", {}))
-        for net, key in ((self.cue, "cue"), (self.arg, "arg")):
-            weights = {k: v.float() for k, v in state[key].items()}
-            weights["words.weight"] = vectors
-            net.load_state_dict(weights)
-            net.eval()
+        hidden = int(cfg.get("cue", {}).get("hidden", 128))
+        self.head = ArgHead(HEAD_CHANNELS, sizes, 2 * hidden, **cfg.get("head", {}))
+        cue = {k: v.float() for k, v in state["cue"].items()}
+        cue["words.weight"] = vectors
+        self.cue.load_state_dict(cue)
+        self.head.load_state_dict({k: v.float() for k, v in state["head"].items()})
+        self.cue.eval()
+        self.head.eval()
         self.stances = {w: e.stance for w, e in lexicon().reporting_verbs.items()}
+        self.stances.update({w: e.stance for w, e in lexicon().reporting_nouns.items()})
         self.version = str(state.get("version", "unknown"))
         self._lock = threading.Lock()
 
@@ -75,48 +78,74 @@ class LearnedAttribution:
         try:
             state = torch.load(path, map_location="cpu", weights_only=True)
             words, vectors = load_vectors(models_dir / VECTORS_FILE)
-        except (OSError, RuntimeError, KeyError) as exc:
+            return cls(state, words, vectors)
+        except (
+            OSError,
+            RuntimeError,
+            KeyError,
+            ValueError,
+            TypeError,
+            pickle.UnpicklingError,
+        ) as exc:
             raise ModelLoadError(
                 f"the learned attribution model could not be loaded from {path}: {exc}. "
-                "Run the rules alone (ATTRIBUTION_MODEL=false) or restore the bundled file."
+                "Run the rules alone (ATTRIBUTION_MODEL=0) or restore the bundled file."
             ) from exc
-        return cls(state, words, vectors)
 
     def drafts(self, ctx: Context, rules: Sequence[Draft]) -> tuple[Draft, ...]:
         """Return the rule drafts combined with what the model finds."""
         if not ctx.doc.sentences:
             return tuple(rules)
         with self._lock, torch.inference_mode():
-            found = self._find(ctx, rules)
+            found = self.find(ctx, rules)
         model = [to_draft(ctx, f, n + 1, self.stances) for n, f in enumerate(found)]
         return combine(rules, model)
 
-    def _find(self, ctx: Context, rules: Sequence[Draft]) -> list[Any]:
-        feats = document_features(ctx, rules, self.vocab)
+    def _cues(self, feats: DocFeatures, ctx: Context) -> tuple[list[list[int]], torch.Tensor]:
+        """Tag cues sentence by sentence; return the tags and every word's states."""
         rows = [
             feats.rows[feats.sentence_offsets[k] : feats.sentence_offsets[k] + len(s.tokens)]
             for k, s in enumerate(ctx.doc.sentences)
         ]
         tags: list[list[int]] = []
-        for i in range(0, len(rows), 64):
-            chunk = [r for r in rows[i : i + 64]]
-            nonempty = [r if r else ((0,) * len(DOC_CHANNELS),) for r in chunk]
-            x, lengths = batch(nonempty)
-            tags.extend(t[: len(r)] for t, r in zip(self.cue.predict(x, lengths), chunk, strict=True))
+        states: list[torch.Tensor] = []
+        for i in range(0, len(rows), SENTENCE_BATCH):
+            chunk = rows[i : i + SENTENCE_BATCH]
+            x, lengths = batch([r or ((0,) * len(DOC_CHANNELS),) for r in chunk])
+            h = self.cue.encode(x, lengths)
+            mask = (torch.arange(x.size(1)).unsqueeze(0) < lengths.unsqueeze(1)).float()
+            best = self.cue.crf.decode(self.cue.out(h), mask)
+            for k, r in enumerate(chunk):
+                tags.append(best[k][: len(r)])
+                states.append(h[k, : len(r)])
+        return tags, torch.cat(states)
+
+    def find(self, ctx: Context, rules: Sequence[Draft]) -> list[Found]:
+        """Return the attributions the model finds (cue sites with their arguments)."""
+        feats = document_features(ctx, rules, self.vocab)
+        tags, states = self._cues(feats, ctx)
         sites = cue_sites(feats, tags)
         punct = [t.upos == "PUNCT" for t in ctx.where.words]
-        found = []
+        found: list[Found] = []
         for i in range(0, len(sites), ARG_BATCH):
             chunk = sites[i : i + ARG_BATCH]
             windows = [
                 window_features(feats, ctx, s, self.vocab, rule_links(ctx, rules, feats, s))
                 for s in chunk
             ]
-            x, lengths = batch([w.rows for w in windows])
-            for site, w, t in zip(chunk, windows, self.arg.predict(x, lengths), strict=True):
-                first, last = window_bounds(feats, ctx, site)
+            x, lengths = batch(
+                [[tuple(r[c] for c in HEAD_COLUMNS) for r in w.rows] for w in windows]
+            )
+            h = torch.zeros(x.size(0), x.size(1), states.size(1))
+            for k, w in enumerate(windows):
+                h[k, : len(w.rows)] = states[w.first : w.first + len(w.rows)]
+            for site, w, t in zip(chunk, windows, self.head.predict(h, x, lengths), strict=True):
                 f = decode_arguments(
-                    site, first, feats.sentence_offsets[site.sentence], t, punct[first:last]
+                    site,
+                    w.first,
+                    feats.sentence_offsets[site.sentence],
+                    t,
+                    punct[w.first : w.first + len(w.rows)],
                 )
                 if f is not None:
                     found.append(f)

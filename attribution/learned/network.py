@@ -89,7 +89,8 @@ class Tagger(nn.Module):
     ) -> None:
         super().__init__()
         self.channels = tuple(channels)
-        self.words = nn.Embedding.from_pretrained(vectors, freeze=True, padding_idx=0)
+        self.words = nn.Embedding(vectors.size(0), vectors.size(1), padding_idx=0)
+        self.words.weight = nn.Parameter(vectors, requires_grad=False)
         self.tables = nn.ModuleDict(
             {
                 c: nn.Embedding(sizes[c], WIDTHS.get(c, DEFAULT_WIDTH))
@@ -100,7 +101,11 @@ class Tagger(nn.Module):
         width = vectors.size(1) + sum(WIDTHS.get(c, DEFAULT_WIDTH) for c in self.tables)
         self.drop = nn.Dropout(dropout)
         self.lstm = nn.LSTM(
-            width, hidden, num_layers=layers, bidirectional=True, batch_first=True,
+            width,
+            hidden,
+            num_layers=layers,
+            bidirectional=True,
+            batch_first=True,
             dropout=dropout if layers > 1 else 0.0,
         )
         self.out = nn.Linear(2 * hidden, tags)
@@ -108,6 +113,11 @@ class Tagger(nn.Module):
 
     def emissions(self, x: Tensor, lengths: Tensor) -> Tensor:
         """Return tag scores (batch, time, tags) for ids ``x`` (batch, time, channels)."""
+        scores: Tensor = self.out(self.drop(self.encode(x, lengths)))
+        return scores
+
+    def encode(self, x: Tensor, lengths: Tensor) -> Tensor:
+        """Return the BiLSTM states (batch, time, 2 * hidden) for ids ``x``."""
         parts = [self.words(x[:, :, 0])]
         for k, c in enumerate(self.channels):
             if c != "word":
@@ -118,8 +128,8 @@ class Tagger(nn.Module):
         )
         out, _ = self.lstm(packed)
         out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
-        scores: Tensor = self.out(self.drop(out))
-        return scores
+        states: Tensor = out
+        return states
 
     def loss(self, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
         mask = _mask(lengths, x.size(1))
@@ -127,6 +137,54 @@ class Tagger(nn.Module):
 
     def predict(self, x: Tensor, lengths: Tensor) -> list[list[int]]:
         return self.crf.decode(self.emissions(x, lengths), _mask(lengths, x.size(1)))
+
+
+class ArgHead(nn.Module):
+    """The argument tagger: a small BiLSTM-CRF over the cue tagger's states plus window ids.
+
+    The cue tagger's BiLSTM has read every sentence once (frozen here); the head
+    adds what depends on the cue (distance, tree relation, the rules' link) and
+    reads the window again, cheaply, once per cue.
+    """
+
+    def __init__(
+        self,
+        channels: Sequence[str],
+        sizes: Mapping[str, int],
+        states: int,
+        tags: int = 5,
+        hidden: int = 96,
+        dropout: float = 0.3,
+    ) -> None:
+        super().__init__()
+        self.channels = tuple(channels)
+        self.tables = nn.ModuleDict(
+            {c: nn.Embedding(sizes[c], WIDTHS.get(c, DEFAULT_WIDTH)) for c in self.channels}
+        )
+        width = states + sum(WIDTHS.get(c, DEFAULT_WIDTH) for c in self.channels)
+        self.drop = nn.Dropout(dropout)
+        self.lstm = nn.LSTM(width, hidden, num_layers=1, bidirectional=True, batch_first=True)
+        self.out = nn.Linear(2 * hidden, tags)
+        self.crf = CRF(tags)
+
+    def emissions(self, h: Tensor, x: Tensor, lengths: Tensor) -> Tensor:
+        """Return tag scores for states ``h`` (batch, time, states) and ids ``x``."""
+        parts = [h] + [self.tables[c](x[:, :, k]) for k, c in enumerate(self.channels)]
+        z = self.drop(torch.cat(parts, dim=-1))
+        packed = nn.utils.rnn.pack_padded_sequence(
+            z, lengths, batch_first=True, enforce_sorted=False
+        )
+        out, _ = self.lstm(packed)
+        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        scores: Tensor = self.out(self.drop(out))
+        return scores
+
+    def loss(self, h: Tensor, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
+        mask = _mask(lengths, x.size(1))
+        return self.crf.nll(self.emissions(h, x, lengths), tags, mask)
+
+    def predict(self, h: Tensor, x: Tensor, lengths: Tensor) -> list[list[int]]:
+        return self.crf.decode(self.emissions(h, x, lengths), _mask(lengths, x.size(1)))
 
 
 def _mask(lengths: Tensor, size: int) -> Tensor:

@@ -2,57 +2,30 @@
 
 Attribution read as semantic role labelling (Pareti 2016; the cue is the
 predicate, source and content its arguments): a cue tagger marks cue words
-sentence by sentence, then an argument tagger reads a window of sentences
+sentence by sentence, then an argument head reads a window of sentences
 around each cue and marks its source and content, so linking is the parse's
 and the model's together (the window features say how each word hangs from
-the cue in the dependency tree). Contents may cross sentences.
-
-Combined with the rules (:func:`combine`): a rule attribution whose cue the
-model also found keeps its record when it is a quotation linked by a sieve
-(the rules' strength), and takes the model's spans otherwise; model cues the
-rules missed add attributions stamped ``sieve="model"``; rule attributions
-without a cue (speaker labels, continued quotations) stay.
+the cue in the dependency tree). Contents may cross sentences. The findings
+become drafts, merged with the rules', in :mod:`attribution.extract.learned`.
 """
 
 from __future__ import annotations
 
 import bisect
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Sequence
 
-from attribution.extract.common import Context, Draft, Mention
-from attribution.learned.features import (
-    CueSite,
-    DocFeatures,
-    Vocab,
-    cue_head,
-    document_features,
-    window_features,
-)
-from attribution.records import Attribution, AttributionKind, Cue, TextSpan
+from attribution.extract.common import Context, Draft
+from attribution.extract.learned import Found
+from attribution.learned.features import CueSite, DocFeatures
 
 #: Argument tags: outside, source begin/inside, content begin/inside.
-O, B_S, I_S, B_C, I_C = range(5)
-#: Sieves whose quotations the rules keep even where the model disagrees.
-TRUSTED_SIEVES = frozenset({"speaker_label", "dependency", "bare_cue", "trigram"})
-MODEL_SIEVE = "model"
-
-
-@dataclass(frozen=True, slots=True)
-class Found:
-    """One attribution the model found: global word indices of its parts."""
-
-    site: CueSite
-    cue: tuple[int, ...]
-    source: tuple[int, ...]
-    content: tuple[int, ...]
+OUTSIDE, B_S, I_S, B_C, I_C = range(5)
 
 
 def rule_links(
     ctx: Context, drafts: Sequence[Draft], feats: DocFeatures, site: CueSite
 ) -> dict[int, int]:
-    """Map global word indices to 1 (content of the rule attribution with this cue) or 2 (source)."""
-    base = feats.sentence_offsets[site.sentence]
+    """Map global word indices to 1 (content of the rule attribution with this cue), 2 (source)."""
     sent = ctx.doc.sentences[site.sentence]
     lo = sent.tokens[site.words[0]].start
     hi = sent.tokens[site.words[-1]].end
@@ -65,7 +38,6 @@ def rule_links(
             if span is not None:
                 for g in _words_in(ctx, span.start, span.end):
                     out[g] = value
-    del base
     return out
 
 
@@ -127,13 +99,16 @@ def decode_arguments(
             groups[-1] = groups[-1] + list(gap) + seg
         else:
             groups.append(seg)
-    near = min(groups, key=lambda grp: _distance(grp, cue))
-    content = tuple(g for g in near if g not in glue)
+    kept = [[g for g in grp if g not in glue] for grp in groups]
+    kept = [grp for grp in kept if grp]
+    if not kept:
+        return None
+    content = tuple(min(kept, key=lambda grp: _distance(tuple(grp), cue)))
     source: tuple[int, ...] = ()
     if sources:
         seg = min(([first + i for i in s] for s in sources), key=lambda s: _distance(s, cue))
         source = tuple(seg)
-    return Found(site, cue, source, content) if content else None
+    return Found(site.sentence, site.words, cue, source, content) if content else None
 
 
 def _distance(words: Sequence[int], cue: Sequence[int]) -> int:
@@ -144,158 +119,4 @@ def _distance(words: Sequence[int], cue: Sequence[int]) -> int:
     return 0
 
 
-# -- records ---------------------------------------------------------------------------
-
-
-def _span(ctx: Context, words: Sequence[int]) -> TextSpan:
-    toks = ctx.where.words
-    start, end = toks[words[0]].start, toks[words[-1]].end
-    return TextSpan(start, end, ctx.doc.text[start:end])
-
-
-def _kind(ctx: Context, found: Found, content: TextSpan) -> AttributionKind:
-    toks = ctx.where.words
-    lemma = toks[found.cue[0]].lemma.lower()
-    if lemma == "according":
-        return "according_to"
-    inside = [ctx.in_quotation(toks[g]) for g in found.content]
-    if inside and all(inside):
-        return "direct"
-    return "partial" if any(inside) else "indirect"
-
-
-def _quote_bounds(ctx: Context, content: TextSpan) -> tuple[TextSpan, tuple[TextSpan, ...]]:
-    """Widen a content to the marks of a quotation it fills; return it and its quotations."""
-    quotes = [q for q in ctx.quotes if q.form == "quotation" and q.end > content.start and q.start < content.end]
-    start, end = content.start, content.end
-    for q in quotes:
-        if q.content_start >= start - 1 and q.start < start:
-            start = q.start
-        if q.content_end <= end + 1 and q.end > end:
-            end = q.end
-    inside = tuple(
-        TextSpan(q.start, q.end, ctx.doc.text[q.start : q.end])
-        for q in quotes
-        if q.start >= start and q.end <= end
-    )
-    return TextSpan(start, end, ctx.doc.text[start:end]), inside
-
-
-def to_draft(ctx: Context, found: Found, n: int, stances: Mapping[str, str]) -> Draft:
-    """Return the draft attribution of a model finding (temporary id ``m<n>``)."""
-    toks = ctx.where.words
-    content = _span(ctx, found.content)
-    kind = _kind(ctx, found, content)
-    content, quotes = _quote_bounds(ctx, content)
-    sent = ctx.doc.sentences[found.site.sentence]
-    head = sent.tokens[cue_head(sent, found.site.words)]
-    lemma = "according to" if head.lemma.lower() == "according" else head.lemma.lower()
-    stance = stances.get(lemma, "neutral")
-    cue = Cue(_span(ctx, found.cue), lemma, stance)  # type: ignore[arg-type]
-    mention = None
-    source = None
-    if found.source:
-        source = _span(ctx, found.source)
-        src_sent = ctx.sentence_of(toks[found.source[0]])
-        offset = toks[found.source[0]].index - found.source[0]
-        ids = {g + offset for g in found.source if ctx.sentence_of(toks[g]) is src_sent}
-        heads = [i for i in sorted(ids) if src_sent.tokens[i].head not in ids]
-        mention = Mention(source, src_sent.index, heads[0] if heads else min(ids))
-    att = Attribution(
-        id=f"m{n}",
-        kind=kind,
-        content=content,
-        quotes=quotes,
-        cue=cue,
-        source=source,
-        sieve=MODEL_SIEVE,
-    )
-    return Draft(att, mention)
-
-
-def replace_spans(rule: Draft, model: Draft) -> Draft:
-    """Give a rule draft the model's content and source, keeping its id and cue."""
-    att = replace(
-        rule.attribution,
-        content=model.attribution.content,
-        quotes=model.attribution.quotes,
-        kind=model.attribution.kind,
-        source=model.attribution.source or rule.attribution.source,
-        sieve=MODEL_SIEVE,
-    )
-    return replace(rule, attribution=att, mention=model.mention or rule.mention)
-
-
-@dataclass(frozen=True, slots=True)
-class Policy:
-    """How rule and model drafts are merged (chosen on PolNeAR dev, checked on held-out train).
-
-    ``trusted``: sieves whose rule record stands where the model found the same
-    cue. ``keep_unmatched``: rule drafts with a cue the model did not find are
-    kept when their sieve is in this set (``None``: all). ``overlap``: a model
-    draft whose content shares at least this share of an unmatched rule draft's
-    content is dropped (the rules already hold it; shares of the longer of the two,
-    so a content nested in another is kept).
-    """
-
-    trusted: frozenset[str] = TRUSTED_SIEVES
-    keep_unmatched: frozenset[str] | None = None
-    overlap: float = 0.5
-
-
-def _overlap(a: TextSpan, b: TextSpan) -> float:
-    shared = max(0, min(a.end, b.end) - max(a.start, b.start))
-    return shared / max(1, a.end - a.start, b.end - b.start)
-
-
-def _cue_hit(d: Draft, model: Sequence[Draft], taken: set[int]) -> int | None:
-    cue = d.attribution.cue
-    if cue is None:
-        return None
-    for i, m in enumerate(model):
-        mc = m.attribution.cue
-        if i not in taken and mc is not None:
-            if mc.span.start < cue.span.end and cue.span.start < mc.span.end:
-                return i
-    return None
-
-
-def combine(
-    rules: Sequence[Draft], model: Sequence[Draft], policy: Policy = Policy()
-) -> tuple[Draft, ...]:
-    """Merge rule drafts and model drafts (see the module docstring and :class:`Policy`)."""
-    out: list[Draft] = []
-    matched: set[int] = set()
-    for d in rules:
-        hit = _cue_hit(d, model, matched)
-        if hit is None:
-            keep = policy.keep_unmatched
-            if d.attribution.cue is None or keep is None or d.attribution.sieve in keep:
-                out.append(d)
-            continue
-        matched.add(hit)
-        out.append(d if d.attribution.sieve in policy.trusted else replace_spans(d, model[hit]))
-    for i, m in enumerate(model):
-        if i in matched:
-            continue
-        if any(_overlap(m.attribution.content, d.attribution.content) >= policy.overlap for d in out):
-            continue
-        out.append(m)
-    return tuple(out)
-
-
-def document_and_sites(
-    ctx: Context, drafts: Sequence[Draft], vocab: Vocab
-) -> DocFeatures:
-    return document_features(ctx, drafts, vocab)
-
-
-__all__ = [
-    "Found",
-    "combine",
-    "cue_sites",
-    "decode_arguments",
-    "rule_links",
-    "to_draft",
-    "window_features",
-]
+__all__ = ["cue_sites", "decode_arguments", "rule_links"]

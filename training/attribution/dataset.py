@@ -28,11 +28,13 @@ from attribution.learned.features import (
 )
 from attribution.learned.producer import rule_links
 from attribution.pipeline import RULES, run_stages
-from evaluation.polnear import Article, Span, heldout_names
+from evaluation.polnear import Article, Span
 from training.attribution.parse import load_cached
 
 #: Argument tags: outside, source begin/inside, content begin/inside.
-O, B_S, I_S, B_C, I_C = range(5)
+OUTSIDE, B_S, I_S, B_C, I_C = range(5)
+
+
 @dataclass
 class DocExample:
     name: str
@@ -79,7 +81,10 @@ def build_example(article: Article, record: dict[str, Any], vocab: Vocab) -> Doc
     cue_rows = []
     for k, sent in enumerate(doc.sentences):
         base = feats.sentence_offsets[k]
-        flags = [any(_covers(r.cue, *offsets[base + t.index]) for r in article.relations) for t in sent.tokens]
+        flags = [
+            any(_covers(r.cue, *offsets[base + t.index]) for r in article.relations)
+            for t in sent.tokens
+        ]
         tags = [0] * len(flags)
         _bio(flags, 1, 2, tags)
         cue_rows.append((feats.rows[base : base + len(sent.tokens)], tags))
@@ -122,7 +127,7 @@ def _arg_example(ctx, drafts, feats, vocab, site, offsets, rel):  # type: ignore
     first, last = window_bounds(feats, ctx, site)
     base = feats.sentence_offsets[site.sentence]
     cue = {base + i for i in site.words}
-    tags = [O] * (last - first)
+    tags = [OUTSIDE] * (last - first)
     if rel is not None:
         src = [g not in cue and _covers(rel.source, *offsets[g]) for g in range(first, last)]
         con = [
@@ -131,10 +136,12 @@ def _arg_example(ctx, drafts, feats, vocab, site, offsets, rel):  # type: ignore
         ]
         _bio(src, B_S, I_S, tags)
         _bio(con, B_C, I_C, tags)
-    return window.rows, tags
+    return window.rows, tags, first
 
 
-def vocab_from(records: Iterable[dict[str, Any]], words: Sequence[str], min_count: int = 3, size: int = 6000) -> Vocab:
+def vocab_from(
+    records: Iterable[dict[str, Any]], words: Sequence[str], min_count: int = 3, size: int = 6000
+) -> Vocab:
     """Build the lemma and relation vocabularies from training parses (id 0: unknown)."""
     lemmas: Counter[str] = Counter()
     deprels: Counter[str] = Counter()

@@ -14,20 +14,70 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
+from attribution.extract.learned import Policy, combine, to_draft
 from attribution.learned.model import LearnedAttribution
-from attribution.learned.producer import Policy, combine, to_draft
 from attribution.pipeline import RULES, STAGES, run_stages, to_analysis
 from evaluation.polnear import Report, predicted_relations, score_article, select
 from training.attribution.parse import load_cached
 
+QUOTE_SIEVES = frozenset(
+    {
+        "speaker_label",
+        "dependency",
+        "bare_cue",
+        "trigram",
+        "colon",
+        "dash",
+        "adjacent_sentence",
+        "previous_sentence",
+        "same_paragraph",
+        "previous_speaker",
+        "unresolved",
+        "declined_comment",
+    }
+)
 POLICIES = {
     "rules only": None,
     "default": Policy(),
     "trust none": Policy(trusted=frozenset()),
-    "trust more": Policy(trusted=frozenset({"speaker_label", "dependency", "bare_cue", "trigram", "colon", "dash", "adjacent_sentence"})),
-    "drop unmatched indirect": Policy(keep_unmatched=frozenset({"speaker_label", "dependency", "bare_cue", "trigram", "colon", "dash", "adjacent_sentence", "previous_sentence", "same_paragraph", "previous_speaker", "unresolved", "declined_comment"})),
+    "trust more": Policy(
+        trusted=frozenset(
+            {
+                "speaker_label",
+                "dependency",
+                "bare_cue",
+                "trigram",
+                "colon",
+                "dash",
+                "adjacent_sentence",
+            }
+        )
+    ),
+    "drop unmatched indirect": Policy(
+        keep_unmatched=frozenset(
+            {
+                "speaker_label",
+                "dependency",
+                "bare_cue",
+                "trigram",
+                "colon",
+                "dash",
+                "adjacent_sentence",
+                "previous_sentence",
+                "same_paragraph",
+                "previous_speaker",
+                "unresolved",
+                "declined_comment",
+            }
+        )
+    ),
     "drop unmatched": Policy(keep_unmatched=frozenset()),
     "no dedupe": Policy(overlap=1.01),
+    "no dedupe, drop indirect": Policy(overlap=1.01, keep_unmatched=QUOTE_SIEVES),
+    "no dedupe, drop indirect, trust none": Policy(
+        overlap=1.01, keep_unmatched=QUOTE_SIEVES, trusted=frozenset()
+    ),
+    "dedupe 0.8, drop indirect": Policy(overlap=0.8, keep_unmatched=QUOTE_SIEVES),
     "dedupe 0.3": Policy(overlap=0.3),
 }
 
@@ -46,21 +96,26 @@ def main(argv: list[str] | None = None) -> int:
     for article in articles:
         record = load_cached(a.out, folder, article.name)
         work = run_stages(record["doc"], RULES)
-        found = model._find(work.ctx, work.drafts)
+        found = model.find(work.ctx, work.drafts)
         drafts = [to_draft(work.ctx, f, n + 1, model.stances) for n, f in enumerate(found)]
         for name, policy in POLICIES.items():
             merged = work.drafts if policy is None else combine(work.drafts, drafts, policy)
-            w = run_stages(record["doc"], later) if False else replace(work, drafts=tuple(merged))
+            w = replace(work, drafts=tuple(merged))
             for stage in later:
                 w = stage.run(w)
             rels = predicted_relations(to_analysis(record["repaired"], w))
             score_article(reports[name], article.text, article.relations, rels)
-    print(f"{'policy':26}{'source':>8}{'cue':>8}{'content':>8}{'q.rec':>8}{'spk':>8}   (exact F1; {a.split})")
+    print(
+        f"{'policy':26}{'source':>8}{'cue':>8}{'content':>8}{'q.rec':>8}{'spk':>8}"
+        f"   (exact F1; {a.split})"
+    )
     for name, rep in reports.items():
         m = rep.metrics()
         e = m["exact"]
-        print(f"{name:26}{e['source']['f1']:8.1f}{e['cue']['f1']:8.1f}{e['content']['f1']:8.1f}"
-              f"{m['quotes']['recall']:8.1f}{m['quotes']['speaker_accuracy']:8.1f}")
+        print(
+            f"{name:26}{e['source']['f1']:8.1f}{e['cue']['f1']:8.1f}{e['content']['f1']:8.1f}"
+            f"{m['quotes']['recall']:8.1f}{m['quotes']['speaker_accuracy']:8.1f}"
+        )
     return 0
 
 

@@ -1,9 +1,10 @@
-"""Train the cue tagger or the argument tagger on PolNeAR train (held-out sample excluded).
+"""Train the cue tagger, then the argument head, on PolNeAR train (held-out sample excluded).
 
 ``python -m training attribution examples`` builds the examples once (pickled);
-``python -m training attribution train --net cue|arg`` trains one tagger on one
-thread, checkpointing after every epoch (``--resume`` continues from it) and
-keeping the epoch with the best dev F1 (spans matched exactly, words).
+``python -m training attribution train [--net cue|head]`` trains on one thread,
+checkpointing after every epoch (``--resume`` continues from it) and keeping
+the epoch with the best dev F1 (word spans matched exactly). The head reads
+the frozen states of the best cue tagger.
 """
 
 from __future__ import annotations
@@ -19,12 +20,18 @@ from typing import Any
 
 import torch
 
-from attribution.learned.features import DOC_CHANNELS, WINDOW_CHANNELS, Vocab, channel_sizes
+from attribution.learned.features import (
+    DOC_CHANNELS,
+    HEAD_CHANNELS,
+    HEAD_COLUMNS,
+    WINDOW_CHANNELS,
+    Vocab,
+    channel_sizes,
+)
 from attribution.learned.model import MODELS_DIR, VECTORS_FILE, load_vectors
-from attribution.learned.network import Tagger, batch
+from attribution.learned.network import ArgHead, Tagger, batch
 from attribution.learned.producer import _segments
-from evaluation.polnear import read_split
-from evaluation.polnear import heldout_names
+from evaluation.polnear import heldout_names, read_split
 from training.attribution.dataset import build_example, vocab_from
 from training.attribution.parse import load_cached
 
@@ -45,7 +52,10 @@ def build_examples(shared: Path, out: Path) -> int:
         "heldout": sorted(held),
     }
     started = time.monotonic()
-    for split, arts, key in (("train", fit, "train"), ("dev", read_split(shared / "data" / "polnear" / "dev"), "dev")):
+    for split, arts, key in (
+        ("train", fit, "train"),
+        ("dev", read_split(shared / "data" / "polnear" / "dev"), "dev"),
+    ):
         examples = []
         for i, a in enumerate(arts):
             examples.append(build_example(a, load_cached(out, split, a.name), vocab))
@@ -63,7 +73,9 @@ def _pairs(examples: Sequence[Any], net: str) -> list[tuple[Rows, list[int]]]:
     return [p for e in examples for p in getattr(e, key) if len(p[1]) > 0]
 
 
-def _span_f1(net: Tagger, pairs: Sequence[tuple[Rows, list[int]]], roles: dict[str, tuple[int, int]]) -> dict[str, float]:
+def _span_f1(
+    net: Tagger, pairs: Sequence[tuple[Rows, list[int]]], roles: dict[str, tuple[int, int]]
+) -> dict[str, float]:
     net.eval()
     counts = {r: [0, 0, 0] for r in roles}
     with torch.inference_mode():
@@ -88,10 +100,12 @@ def _span_f1(net: Tagger, pairs: Sequence[tuple[Rows, list[int]]], roles: dict[s
 
 
 ROLES = {"cue": {"cue": (1, 2)}, "arg": {"source": (1, 2), "content": (3, 4)}}
-CONFIG = {"cue": {"hidden": 128, "layers": 2}, "arg": {"hidden": 160, "layers": 2}}
+CONFIG = {"cue": {"hidden": 128, "layers": 2}, "head": {"hidden": 96}}
 
 
-def train(out: Path, net_name: str, epochs: int, resume: bool, budget: float, seed: int = 13) -> int:
+def train(
+    out: Path, net_name: str, epochs: int, resume: bool, budget: float, seed: int = 13
+) -> int:
     torch.set_num_threads(1)
     torch.manual_seed(seed)
     random.seed(seed)
@@ -122,7 +136,9 @@ def train(out: Path, net_name: str, epochs: int, resume: bool, budget: float, se
     for epoch in range(start_epoch, epochs):
         random.shuffle(train_pairs)
         # Similar lengths together: less padding.
-        order = sorted(range(len(train_pairs)), key=lambda i: len(train_pairs[i][1]) + random.random() * 8)
+        order = sorted(
+            range(len(train_pairs)), key=lambda i: len(train_pairs[i][1]) + random.random() * 8
+        )
         batches = [order[i : i + size] for i in range(0, len(order), size)]
         random.shuffle(batches)
         total = 0.0
@@ -137,17 +153,190 @@ def train(out: Path, net_name: str, epochs: int, resume: bool, budget: float, se
             loss.backward()
             torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
             opt.step()
-            total += float(loss)
+            total += float(loss.detach())
         scores = _span_f1(net, dev_pairs, ROLES[net_name])
         score = sum(scores.values()) / len(scores)
-        record = {"epoch": epoch, "loss": round(total / len(batches), 4), "dev": scores, "seconds": round(time.monotonic() - started)}
+        record = {
+            "epoch": epoch,
+            "loss": round(total / len(batches), 4),
+            "dev": scores,
+            "seconds": round(time.monotonic() - started),
+        }
         print(json.dumps(record), flush=True)
         with log.open("a") as fh:
             fh.write(json.dumps(record) + "\n")
         if score > best:
             best = score
-            torch.save({k: v for k, v in net.state_dict().items() if k != "words.weight"}, best_path)
-        torch.save({"net": net.state_dict(), "opt": opt.state_dict(), "epoch": epoch, "best": best, "random": random.getstate()}, ckpt)
+            torch.save(
+                {k: v for k, v in net.state_dict().items() if k != "words.weight"}, best_path
+            )
+        torch.save(
+            {
+                "net": net.state_dict(),
+                "opt": opt.state_dict(),
+                "epoch": epoch,
+                "best": best,
+                "random": random.getstate(),
+            },
+            ckpt,
+        )
+        if time.monotonic() - started > budget:
+            print("time budget spent; resume with --resume", flush=True)
+            break
+    return 0
+
+
+MANIFEST_KEY = "attribution_model"
+TERMS = (
+    "PolNeAR (Newell, Margolin and Ruths, LREC 2018), a research corpus of news articles "
+    "annotated with attributions; the weights hold tagger parameters and a vocabulary of "
+    "lemmas and relation names, no article text"
+)
+
+
+def cue_tagger(out: Path, vocab: Vocab, vectors: torch.Tensor) -> Tagger:
+    """Load the best cue tagger of a run (frozen, for the argument head)."""
+    sizes = channel_sizes(vocab, vectors.size(0))
+    net = Tagger(DOC_CHANNELS, sizes, vectors, 3, **CONFIG["cue"])
+    weights = torch.load(out / "cue_best.pt")
+    weights["words.weight"] = vectors
+    net.load_state_dict(weights)
+    net.eval()
+    return net
+
+
+def states_of(net: Tagger, example: Any) -> torch.Tensor:
+    """Return the cue tagger's states of every word of an article, in document order."""
+    rows = [r for r, _ in example.cue_rows]
+    out = []
+    with torch.inference_mode():
+        for i in range(0, len(rows), 64):
+            chunk = [r if r else ((0,) * len(DOC_CHANNELS),) for r in rows[i : i + 64]]
+            x, lengths = batch(chunk)
+            h = net.encode(x, lengths)
+            out.extend(h[k, : len(r)] for k, r in enumerate(rows[i : i + 64]))
+    return torch.cat(out).half()
+
+
+def _head_pairs(net: Tagger, examples: Sequence[Any]) -> list[tuple[torch.Tensor, Rows, list[int]]]:
+    pairs = []
+    for e in examples:
+        states = states_of(net, e)
+        for rows, tags, first in e.arg_rows:
+            if tags:
+                cols = [tuple(r[c] for c in HEAD_COLUMNS) for r in rows]
+                pairs.append((states[first : first + len(tags)], cols, tags))
+    return pairs
+
+
+def _head_batch(
+    pairs: Sequence[Any],
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    x, lengths = batch([p[1] for p in pairs])
+    h = torch.zeros(x.size(0), x.size(1), pairs[0][0].size(1))
+    y = torch.zeros(x.size(0), x.size(1), dtype=torch.long)
+    for r, p in enumerate(pairs):
+        h[r, : len(p[2])] = p[0].float()
+        y[r, : len(p[2])] = torch.tensor(p[2])
+    return h, x, lengths, y
+
+
+def _head_f1(head: ArgHead, pairs: Sequence[Any]) -> dict[str, float]:
+    head.eval()
+    counts = {r: [0, 0, 0] for r in ROLES["arg"]}
+    with torch.inference_mode():
+        for i in range(0, len(pairs), 64):
+            chunk = pairs[i : i + 64]
+            h, x, lengths, _ = _head_batch(chunk)
+            for pred, p in zip(head.predict(h, x, lengths), chunk, strict=True):
+                for role, (b, inside) in ROLES["arg"].items():
+                    g = {tuple(s) for s in _segments(p[2], b, inside)}
+                    q = {tuple(s) for s in _segments(pred, b, inside)}
+                    counts[role][0] += len(g & q)
+                    counts[role][1] += len(q)
+                    counts[role][2] += len(g)
+    head.train()
+    out = {}
+    for role, (tp, np_, ng) in counts.items():
+        prec, rec = (tp / np_ if np_ else 0.0), (tp / ng if ng else 0.0)
+        out[role] = round(200 * prec * rec / (prec + rec), 2) if prec + rec else 0.0
+    return out
+
+
+def train_head(out: Path, epochs: int, resume: bool, budget: float, seed: int = 13) -> int:
+    """Train the argument head on the frozen cue tagger's states (checkpoint every epoch)."""
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    with (out / "examples.pkl").open("rb") as fh:
+        data = pickle.load(fh)
+    words, vectors = load_vectors(MODELS_DIR / VECTORS_FILE)
+    vocab = Vocab.of(words, data["lemmas"], data["deprels"])
+    net = cue_tagger(out, vocab, vectors)
+    started = time.monotonic()
+    train_pairs, dev_pairs = _head_pairs(net, data["train"]), _head_pairs(net, data["dev"])
+    del data
+    print(
+        f"head: {len(train_pairs)} train, {len(dev_pairs)} dev windows; "
+        f"states in {time.monotonic() - started:.0f}s",
+        flush=True,
+    )
+    head = ArgHead(
+        HEAD_CHANNELS,
+        channel_sizes(vocab, len(words)),
+        2 * CONFIG["cue"]["hidden"],
+        **CONFIG["head"],
+    )
+    opt = torch.optim.Adam(head.parameters(), lr=1e-3)
+    ckpt, best_path = out / "head_checkpoint.pt", out / "head_best.pt"
+    log = out / "logs" / "train_head.jsonl"
+    start_epoch, best = 0, -1.0
+    if resume and ckpt.exists():
+        state = torch.load(ckpt, weights_only=False)
+        head.load_state_dict(state["net"])
+        opt.load_state_dict(state["opt"])
+        start_epoch, best = state["epoch"] + 1, state["best"]
+        random.setstate(state["random"])
+    for epoch in range(start_epoch, epochs):
+        order = sorted(
+            range(len(train_pairs)), key=lambda i: len(train_pairs[i][2]) + random.random() * 8
+        )
+        batches = [order[i : i + 32] for i in range(0, len(order), 32)]
+        random.shuffle(batches)
+        total = 0.0
+        head.train()
+        for b in batches:
+            h, x, lengths, y = _head_batch([train_pairs[i] for i in b])
+            loss = head.loss(h, x, lengths, y) / len(b)
+            opt.zero_grad()
+            loss.backward()
+            torch.nn.utils.clip_grad_norm_(head.parameters(), 5.0)
+            opt.step()
+            total += float(loss.detach())
+        scores = _head_f1(head, dev_pairs)
+        score = sum(scores.values()) / len(scores)
+        record = {
+            "epoch": epoch,
+            "loss": round(total / len(batches), 4),
+            "dev": scores,
+            "seconds": round(time.monotonic() - started),
+        }
+        print(json.dumps(record), flush=True)
+        with log.open("a") as fh:
+            fh.write(json.dumps(record) + "\n")
+        if score > best:
+            best = score
+            torch.save(head.state_dict(), best_path)
+        torch.save(
+            {
+                "net": head.state_dict(),
+                "opt": opt.state_dict(),
+                "epoch": epoch,
+                "best": best,
+                "random": random.getstate(),
+            },
+            ckpt,
+        )
         if time.monotonic() - started > budget:
             print("time budget spent; resume with --resume", flush=True)
             break
@@ -155,7 +344,10 @@ def train(out: Path, net_name: str, epochs: int, resume: bool, budget: float, se
 
 
 def bundle(out: Path, dest: Path, version: str) -> int:
-    """Write the shipped weights file: both taggers (half precision), vocabularies, config."""
+    """Write the shipped weights file (both taggers in half precision, vocabularies, config)
+    and record it in the bundle's ``manifest.json`` under ``attribution_model``."""
+    import hashlib
+
     with (out / "examples.pkl").open("rb") as fh:
         data = pickle.load(fh)
     state = {
@@ -164,11 +356,43 @@ def bundle(out: Path, dest: Path, version: str) -> int:
         "deprels": data["deprels"],
         "config": CONFIG,
         "cue": {k: v.half() for k, v in torch.load(out / "cue_best.pt").items()},
-        "arg": {k: v.half() for k, v in torch.load(out / "arg_best.pt").items()},
+        "head": {k: v.half() for k, v in torch.load(out / "head_best.pt").items()},
     }
     torch.save(state, dest)
-    print(f"wrote {dest} ({dest.stat().st_size / 1e6:.1f} MB)")
+    manifest_path = dest.parent / "manifest.json"
+    manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+    logs = {n: _best_epoch(out / "logs" / f"train_{n}.jsonl") for n in ("cue", "head")}
+    manifest[MANIFEST_KEY] = {
+        "file": dest.name,
+        "version": version,
+        "bytes": dest.stat().st_size,
+        "sha256": hashlib.sha256(dest.read_bytes()).hexdigest(),
+        "training_data": {
+            "PolNeAR train": {
+                "articles": len(data["train"]),
+                "held_out": f"{len(data['heldout'])} train articles (evaluation split 'heldout')",
+                "dev": "model selection (best epoch) and the rules/model combination",
+                "terms": TERMS,
+            }
+        },
+        "word_vectors": "pretrain.pt of this bundle (GloVe 6B 50d), frozen",
+        "recipe": "python -m training attribution all --shared ../shared (2 CPU cores)",
+        "config": CONFIG,
+        "dev_when_selected": logs,
+    }
+    manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+    print(f"wrote {dest} ({dest.stat().st_size / 1e6:.1f} MB) and its manifest entry")
     return 0
+
+
+def _best_epoch(log: Path) -> dict[str, Any]:
+    if not log.exists():
+        return {}
+    records = [json.loads(line) for line in log.read_text().splitlines() if line.strip()]
+    if not records:
+        return {}
+    best = max(records, key=lambda r: sum(r["dev"].values()) / len(r["dev"]))
+    return {"epoch": best["epoch"], "epochs_run": len(records), "dev_span_f1": best["dev"]}
 
 
 if __name__ == "__main__":

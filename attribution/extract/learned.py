@@ -1,0 +1,192 @@
+"""Records of the learned producer: its findings as drafts, and how they meet the rules' drafts.
+
+:mod:`attribution.learned` finds cues, sources and contents as word indices
+(:class:`Found`); this module turns them into :class:`Draft` attributions
+stamped ``sieve="model"`` and merges them with the rule drafts
+(:func:`combine`): a rule attribution whose cue the model also found keeps
+its record when a trusted quotation sieve made it (direct quotes next to a
+speech verb are the rules' strength) and takes the model's spans otherwise;
+model cues the rules missed add attributions; rule attributions without a
+cue (speaker labels, continued quotations) stay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, replace
+
+from attribution.extract.common import Context, Draft, Mention
+from attribution.records import Attribution, AttributionKind, Cue, SieveName, Stance, TextSpan
+from attribution.types import Sentence
+
+#: Sieves whose quotations the rules keep even where the model disagrees.
+TRUSTED_SIEVES: frozenset[str] = frozenset({"speaker_label", "dependency", "bare_cue", "trigram"})
+MODEL_SIEVE: SieveName = "model"
+
+
+@dataclass(frozen=True, slots=True)
+class Found:
+    """One attribution the model found: its cue's sentence and words (indices in the
+    sentence), and the document-wide word indices of its cue, source and content."""
+
+    sentence: int
+    cue_words: tuple[int, ...]
+    cue: tuple[int, ...]
+    source: tuple[int, ...]
+    content: tuple[int, ...]
+
+
+def cue_head(sent: Sentence, words: Sequence[int]) -> int:
+    """Return the cue word whose governor lies outside the cue (the first such)."""
+    inside = set(words)
+    for i in words:
+        if sent.tokens[i].head not in inside:
+            return i
+    return words[0]
+
+
+def _span(ctx: Context, words: Sequence[int]) -> TextSpan:
+    toks = ctx.where.words
+    start, end = toks[words[0]].start, toks[words[-1]].end
+    return TextSpan(start, end, ctx.doc.text[start:end])
+
+
+def _kind(ctx: Context, found: Found, content: TextSpan) -> AttributionKind:
+    toks = ctx.where.words
+    lemma = toks[found.cue[0]].lemma.lower()
+    if lemma == "according":
+        return "according_to"
+    inside = [ctx.in_quotation(toks[g]) for g in found.content]
+    if inside and all(inside):
+        return "direct"
+    return "partial" if any(inside) else "indirect"
+
+
+def _quote_bounds(ctx: Context, content: TextSpan) -> tuple[TextSpan, tuple[TextSpan, ...]]:
+    """Widen a content to the marks of a quotation it fills; return it and its quotations."""
+    quotes = [
+        q
+        for q in ctx.quotes
+        if q.form == "quotation" and q.end > content.start and q.start < content.end
+    ]
+    start, end = content.start, content.end
+    for q in quotes:
+        if q.content_start >= start - 1 and q.start < start:
+            start = q.start
+        if q.content_end <= end + 1 and q.end > end:
+            end = q.end
+    inside = tuple(
+        TextSpan(q.start, q.end, ctx.doc.text[q.start : q.end])
+        for q in quotes
+        if q.start >= start and q.end <= end
+    )
+    return TextSpan(start, end, ctx.doc.text[start:end]), inside
+
+
+def to_draft(ctx: Context, found: Found, n: int, stances: Mapping[str, Stance]) -> Draft:
+    """Return the draft attribution of a model finding (temporary id ``m<n>``)."""
+    toks = ctx.where.words
+    content = _span(ctx, found.content)
+    kind = _kind(ctx, found, content)
+    content, quotes = _quote_bounds(ctx, content)
+    sent = ctx.doc.sentences[found.sentence]
+    head = sent.tokens[cue_head(sent, found.cue_words)]
+    lemma = "according to" if head.lemma.lower() == "according" else head.lemma.lower()
+    stance = stances.get(lemma, "neutral")
+    cue = Cue(_span(ctx, found.cue), lemma, stance)
+    mention = None
+    source = None
+    if found.source:
+        source = _span(ctx, found.source)
+        src_sent = ctx.sentence_of(toks[found.source[0]])
+        offset = toks[found.source[0]].index - found.source[0]
+        ids = {g + offset for g in found.source if ctx.sentence_of(toks[g]) is src_sent}
+        heads = [i for i in sorted(ids) if src_sent.tokens[i].head not in ids]
+        mention = Mention(source, src_sent.index, heads[0] if heads else min(ids))
+    att = Attribution(
+        id=f"m{n}",
+        kind=kind,
+        content=content,
+        quotes=quotes,
+        cue=cue,
+        source=source,
+        sieve=MODEL_SIEVE,
+    )
+    return Draft(att, mention)
+
+
+def replace_spans(rule: Draft, model: Draft) -> Draft:
+    """Give a rule draft the model's content and source, keeping its id and cue."""
+    att = replace(
+        rule.attribution,
+        content=model.attribution.content,
+        quotes=model.attribution.quotes,
+        kind=model.attribution.kind,
+        source=model.attribution.source or rule.attribution.source,
+        sieve=MODEL_SIEVE,
+    )
+    return replace(rule, attribution=att, mention=model.mention or rule.mention)
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """How rule and model drafts are merged (chosen on PolNeAR dev, checked on held-out train).
+
+    ``trusted``: sieves whose rule record stands where the model found the same
+    cue. ``keep_unmatched``: rule drafts with a cue the model did not find are
+    kept when their sieve is in this set (``None``: all). ``overlap``: a model
+    draft the rules did not match is dropped when its content shares at least
+    this share of a draft already kept (a rule's, or the model's redrawing of
+    one): they hold it already. Shares are of the longer of the two, so a
+    content nested in a longer one is kept.
+    """
+
+    trusted: frozenset[str] = TRUSTED_SIEVES
+    keep_unmatched: frozenset[str] | None = None
+    overlap: float = 0.5
+
+
+def _overlap(a: TextSpan, b: TextSpan) -> float:
+    shared = max(0, min(a.end, b.end) - max(a.start, b.start))
+    return shared / max(1, a.end - a.start, b.end - b.start)
+
+
+def _cue_hit(d: Draft, model: Sequence[Draft], taken: set[int]) -> int | None:
+    cue = d.attribution.cue
+    if cue is None:
+        return None
+    for i, m in enumerate(model):
+        mc = m.attribution.cue
+        if i not in taken and mc is not None:
+            if mc.span.start < cue.span.end and cue.span.start < mc.span.end:
+                return i
+    return None
+
+
+def combine(
+    rules: Sequence[Draft], model: Sequence[Draft], policy: Policy = Policy()
+) -> tuple[Draft, ...]:
+    """Merge rule drafts and model drafts (see the module docstring and :class:`Policy`)."""
+    out: list[Draft] = []
+    matched: set[int] = set()
+    # A draft a continued quotation inherits its speaker from always stays.
+    inherited = {d.inherit for d in rules if d.inherit is not None}
+    keep = policy.keep_unmatched
+    for d in rules:
+        hit = _cue_hit(d, model, matched)
+        if hit is None:
+            att = d.attribution
+            if att.cue is None or keep is None or att.sieve in keep or att.id in inherited:
+                out.append(d)
+            continue
+        matched.add(hit)
+        out.append(d if d.attribution.sieve in policy.trusted else replace_spans(d, model[hit]))
+    for i, m in enumerate(model):
+        if i in matched:
+            continue
+        if any(
+            _overlap(m.attribution.content, d.attribution.content) >= policy.overlap for d in out
+        ):
+            continue
+        out.append(m)
+    return tuple(out)
