@@ -142,15 +142,27 @@ class Analyzer:
         _check_unicode(text)
         opts = dict(options or {})
         clock = Deadline(budget)
-        repaired = repair_text(text) if opts.get("repair", True) else _identity(text)
+        repaired, doc, cuts = self.parse(text, repair=opts.get("repair", True), deadline=clock)
+        model = self.model() if opts.get("model", True) else None
+        return assemble(repaired, doc, model=model, deadline=clock, cuts=cuts)
+
+    def parse(
+        self, text: str, *, repair: bool = True, deadline: Deadline | None = None
+    ) -> tuple[RepairResult, ParsedDocument, tuple[SentenceCut, ...]]:
+        """Repair and parse ``text``: the repair result, the parse and the sentences cut.
+
+        :meth:`analyze` is this plus :func:`assemble`; the evaluation parses once
+        and assembles with and without the learned model.
+        """
+        clock = deadline or Deadline(None)
+        repaired = repair_text(text) if repair else _identity(text)
         clock.check("repair")
         # Headings and credits are blanked (same offsets) so they open no quotation.
         # The parser checks the clock between batches and reports the sentences it cut.
         with parse_watch(clock) as watch:
             doc = self._get_parser()(getattr(repaired, "nlp_text", repaired.text))
         clock.check("parse")
-        model = self.model() if opts.get("model", True) else None
-        return assemble(repaired, doc, model=model, deadline=clock, cuts=watch.cuts)
+        return repaired, doc, tuple(watch.cuts)
 
     def versions(self) -> dict[str, str]:
         """Return the versions of the library, Stanza, torch and the models in use."""

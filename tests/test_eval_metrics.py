@@ -246,8 +246,14 @@ def test_seed_group_speaker_on_not_attribution_is_fine() -> None:
 
 
 def test_seed_floors_file_is_well_formed() -> None:
-    for name in ("seed", "polnear"):
-        assert isinstance(load_floors(name)["metrics"], dict)
+    assert isinstance(load_floors("seed")["metrics"], dict)
+    polnear_floors = load_floors("polnear")
+    for split in ("dev", "heldout"):
+        assert set(polnear_floors[split]) == set(pn.ENGINES)
+        for engine in pn.ENGINES:
+            floors = polnear_floors[split][engine]
+            assert {"source", "cue", "content"} <= set(floors["exact"])
+            assert {"recall", "speaker_accuracy"} <= set(floors["quotes"])
 
 
 def test_span_text_with_a_newline_does_not_break_the_reader() -> None:

@@ -33,7 +33,7 @@ def analyze():
     from attribution.errors import ModelLoadError, ModelNotFoundError
     from attribution.pipeline import Analyzer
 
-    analyzer = Analyzer()
+    analyzer = Analyzer(model=True)
     try:
         analyzer.load()
     except (ModelNotFoundError, ModelLoadError) as exc:
@@ -50,12 +50,14 @@ def test_seed_gate(analyze) -> None:
 
 
 def test_polnear_dev_gate(analyze) -> None:
+    """Dev, parsed once, scored for the rules alone and for the rules with the learned model."""
     _need(("data", "polnear", "dev"))
     articles = polnear.read_split(shared_dir() / "data" / "polnear" / "dev")
-    report = polnear.evaluate(articles, lambda text: polnear.predicted_relations(analyze(text)))
-    metrics = report.metrics()
-    failures = check_floors(metrics, load_floors(polnear.FLOORS_NAME)["metrics"])
-    assert not failures, "\n".join(failures) + "\n" + polnear.format_report(metrics, "PolNeAR dev")
+    reports = polnear.evaluate_engines(articles, polnear.predictor(polnear.ENGINES, "dev"), None)
+    metrics = {engine: report.metrics() for engine, report in reports.items()}
+    failures = check_floors(metrics, load_floors(polnear.FLOORS_NAME)["dev"])
+    tables = [polnear.format_report(m, f"PolNeAR dev [{e}]") for e, m in metrics.items()]
+    assert not failures, "\n".join(failures + tables)
 
 
 def test_ud_ewt_test_gate(tmp_path: Path) -> None:

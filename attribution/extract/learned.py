@@ -7,7 +7,9 @@ stamped ``sieve="model"`` and merges them with the rule drafts
 its record when a trusted quotation sieve made it (direct quotes next to a
 speech verb are the rules' strength) and takes the model's spans otherwise;
 model cues the rules missed add attributions; rule attributions without a
-cue (speaker labels, continued quotations) stay.
+cue (speaker labels, continued quotations) stay, and so do quotations whose cue
+the model did not find; rule indirect speech the model did not confirm goes
+(:class:`Policy`, chosen on PolNeAR dev with ``training.attribution.select``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,24 @@ from attribution.types import Sentence
 #: Sieves whose quotations the rules keep even where the model disagrees.
 TRUSTED_SIEVES: frozenset[str] = frozenset({"speaker_label", "dependency", "bare_cue", "trigram"})
 MODEL_SIEVE: SieveName = "model"
+#: The quotation producers' sieves (and declined comments): rule drafts kept by default
+#: even where the model found no cue.
+QUOTATION_SIEVES: frozenset[str] = frozenset(
+    {
+        "speaker_label",
+        "dependency",
+        "bare_cue",
+        "trigram",
+        "colon",
+        "dash",
+        "adjacent_sentence",
+        "previous_sentence",
+        "same_paragraph",
+        "previous_speaker",
+        "unresolved",
+        "declined_comment",
+    }
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,22 +148,41 @@ def replace_spans(rule: Draft, model: Draft) -> Draft:
     return replace(rule, attribution=att, mention=model.mention or rule.mention)
 
 
+def replace_source(rule: Draft, model: Draft) -> Draft:
+    """Give a rule draft the model's source (when it has one), keeping everything else."""
+    if model.attribution.source is None:
+        return rule
+    att = replace(rule.attribution, source=model.attribution.source)
+    return replace(rule, attribution=att, mention=model.mention or rule.mention)
+
+
 @dataclass(frozen=True, slots=True)
 class Policy:
     """How rule and model drafts are merged (chosen on PolNeAR dev, checked on held-out train).
 
     ``trusted``: sieves whose rule record stands where the model found the same
-    cue. ``keep_unmatched``: rule drafts with a cue the model did not find are
-    kept when their sieve is in this set (``None``: all). ``overlap``: a model
-    draft the rules did not match is dropped when its content shares at least
-    this share of a draft already kept (a rule's, or the model's redrawing of
-    one): they hold it already. Shares are of the longer of the two, so a
-    content nested in a longer one is kept.
+    cue (trusted drafts always stay); with ``model_sources`` they take the
+    model's source mention. ``keep_unmatched``: rule drafts with a cue the model did not find are
+    kept when their sieve is in this set (``None``: all); by default the
+    quotations are, and indirect speech is not (the model reads cues better
+    than the rules' verb list). ``overlap``: a model draft the rules did not
+    match is dropped when its content shares at least this share of a draft
+    already kept (a rule's, or the model's redrawing of one); shares are of the
+    longer of the two, so a content nested in a longer one is kept. ``None``
+    (the default): never dropped, since on dev dropping cost more than it saved.
     """
 
     trusted: frozenset[str] = TRUSTED_SIEVES
-    keep_unmatched: frozenset[str] | None = None
-    overlap: float = 0.5
+    keep_unmatched: frozenset[str] | None = QUOTATION_SIEVES
+    overlap: float | None = None
+    model_sources: bool = True
+    trusted_kinds: frozenset[str] | None = None
+
+    def trusts(self, draft: Draft) -> bool:
+        """Tell whether the rule record of ``draft`` stands (its sieve, and kind, trusted)."""
+        att = draft.attribution
+        kinds = self.trusted_kinds
+        return att.sieve in self.trusted and (kinds is None or att.kind in kinds)
 
 
 def _overlap(a: TextSpan, b: TextSpan) -> float:
@@ -176,15 +215,26 @@ def combine(
         hit = _cue_hit(d, model, matched)
         if hit is None:
             att = d.attribution
-            if att.cue is None or keep is None or att.sieve in keep or att.id in inherited:
+            if (
+                att.cue is None
+                or keep is None
+                or att.sieve in keep
+                or policy.trusts(d)
+                or att.id in inherited
+            ):
                 out.append(d)
             continue
         matched.add(hit)
-        out.append(d if d.attribution.sieve in policy.trusted else replace_spans(d, model[hit]))
+        if not policy.trusts(d):
+            out.append(replace_spans(d, model[hit]))
+        elif policy.model_sources:
+            out.append(replace_source(d, model[hit]))
+        else:
+            out.append(d)
     for i, m in enumerate(model):
         if i in matched:
             continue
-        if any(
+        if policy.overlap is not None and any(
             _overlap(m.attribution.content, d.attribution.content) >= policy.overlap for d in out
         ):
             continue

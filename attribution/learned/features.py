@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from functools import cache, lru_cache
 
 from attribution.extract.common import Context, Draft
 from attribution.extract.learned import cue_head
@@ -53,9 +54,8 @@ WINDOW_CHANNELS = ("in_cue", "rel_sent", "rel_pos", "tree", "cue_deprel", "rule_
 HEAD_DOC_CHANNELS = ("upos", "deprel", "lex", "quote", "rule_cue", "rule_source", "rule_content")
 #: The argument head's channels, and their columns in a window row.
 HEAD_CHANNELS = HEAD_DOC_CHANNELS + WINDOW_CHANNELS
-HEAD_COLUMNS = tuple(DOC_CHANNELS.index(c) for c in HEAD_DOC_CHANNELS) + tuple(
-    len(DOC_CHANNELS) + i for i in range(len(WINDOW_CHANNELS))
-)
+HEAD_DOC_COLUMNS = tuple(DOC_CHANNELS.index(c) for c in HEAD_DOC_CHANNELS)
+HEAD_COLUMNS = HEAD_DOC_COLUMNS + tuple(len(DOC_CHANNELS) + i for i in range(len(WINDOW_CHANNELS)))
 #: Sentences on each side of the cue's sentence in an argument window.
 WINDOW_SENTENCES = 3
 #: Words at most on each side of the cue in an argument window.
@@ -126,6 +126,12 @@ def _signed(n: int, edges: Sequence[int]) -> int:
     return b if n < 0 else b + len(edges) + 1
 
 
+@cache
+def _rel_code(n: int) -> int:
+    """:func:`_signed` over :data:`_REL_EDGES`, remembered (called for every window word)."""
+    return _signed(n, _REL_EDGES)
+
+
 def _shape(text: str) -> int:
     if not text:
         return 0
@@ -143,11 +149,16 @@ def _shape(text: str) -> int:
 
 
 def _lex_class(tok: Token) -> int:
+    return _lex_code(tok.lemma.lower(), tok.upos)
+
+
+@lru_cache(maxsize=1 << 16)
+def _lex_code(lemma: str, upos: str) -> int:
+    """The lexicon class of a lemma with its tag (see the module docstring), remembered."""
     lex = lexicon()
-    lemma = tok.lemma.lower()
-    if tok.upos in ("VERB", "AUX") and lemma in lex.reporting_verbs:
+    if upos in ("VERB", "AUX") and lemma in lex.reporting_verbs:
         return 1 + VERB_KINDS.index(lex.reporting_verbs[lemma].kind)
-    if tok.upos == "NOUN" and lemma in lex.reporting_nouns:
+    if upos == "NOUN" and lemma in lex.reporting_nouns:
         return len(VERB_KINDS) + 1
     if lemma == "according":
         return len(VERB_KINDS) + 2
@@ -171,6 +182,8 @@ class DocFeatures:
     rows: tuple[tuple[int, ...], ...]
     sentence_offsets: tuple[int, ...]
     paragraph_of_sentence: tuple[int, ...]
+    #: The sentence of every word, by its document-wide index.
+    sentence_of_word: tuple[int, ...]
 
 
 def _quote_state(ctx: Context, tok: Token) -> int:
@@ -254,7 +267,8 @@ def document_features(ctx: Context, drafts: Sequence[Draft], vocab: Vocab) -> Do
                     rule[2],
                 )
             )
-    return DocFeatures(tuple(rows), tuple(offsets), tuple(paras))
+    owners = tuple(k for k, s in enumerate(ctx.doc.sentences) for _ in s.tokens)
+    return DocFeatures(tuple(rows), tuple(offsets), tuple(paras), owners)
 
 
 # -- windows around one cue ------------------------------------------------------------
@@ -337,11 +351,13 @@ def window_features(
     site: CueSite,
     vocab: Vocab,
     rule_link: Mapping[int, int],
+    doc_columns: Sequence[int] | None = None,
 ) -> Window:
     """Return the window rows: document channels plus :data:`WINDOW_CHANNELS`.
 
     ``rule_link`` maps global word indices to 1 (content of the rule attribution
-    with this cue) or 2 (its source).
+    with this cue) or 2 (its source). ``doc_columns``: only these document
+    channels (by position), as the argument head reads them (:data:`HEAD_DOC_COLUMNS`).
     """
     first, last = window_bounds(doc_feats, ctx, site)
     sent = ctx.doc.sentences[site.sentence]
@@ -352,18 +368,19 @@ def window_features(
     cue_lo, cue_hi = min(cue_global), max(cue_global)
     cue_deprel = vocab.deprels.get(sent.tokens[head].deprel, 0)
     para = doc_feats.paragraph_of_sentence[site.sentence]
-    sentence_of = _sentence_index(doc_feats)
+    sentence_of = doc_feats.sentence_of_word
     rows: list[tuple[int, ...]] = []
     for g in range(first, last):
-        k = sentence_of(g)
+        k = sentence_of[g]
         rel = g - cue_lo if g < cue_lo else max(0, g - cue_hi)
         same = k == site.sentence
+        doc_row = doc_feats.rows[g]
         rows.append(
-            doc_feats.rows[g]
+            (doc_row if doc_columns is None else tuple(doc_row[c] for c in doc_columns))
             + (
                 1 if g in cue_global else 0,
                 k - site.sentence + WINDOW_SENTENCES,
-                _signed(rel, _REL_EDGES),
+                _rel_code(rel),
                 tree[g - base] if same else 0,
                 cue_deprel,
                 rule_link.get(g, 0),
@@ -371,19 +388,3 @@ def window_features(
             )
         )
     return Window(first, tuple(rows))
-
-
-def _sentence_index(doc_feats: DocFeatures) -> SentenceIndex:
-    return SentenceIndex(doc_feats.sentence_offsets)
-
-
-class SentenceIndex:
-    """Map a global word index to its sentence (by bisection)."""
-
-    def __init__(self, offsets: Sequence[int]) -> None:
-        self.offsets = list(offsets)
-
-    def __call__(self, g: int) -> int:
-        import bisect
-
-        return bisect.bisect_right(self.offsets, g) - 1

@@ -19,11 +19,12 @@ import torch
 
 from attribution.errors import ModelLoadError
 from attribution.extract.common import Context, Draft
-from attribution.extract.learned import Found, combine, to_draft
+from attribution.extract.learned import Found, Policy, combine, to_draft
 from attribution.learned.features import (
     DOC_CHANNELS,
     HEAD_CHANNELS,
-    HEAD_COLUMNS,
+    HEAD_DOC_COLUMNS,
+    CueSite,
     DocFeatures,
     Vocab,
     channel_sizes,
@@ -69,6 +70,7 @@ class LearnedAttribution:
         self.stances = {w: e.stance for w, e in lexicon().reporting_verbs.items()}
         self.stances.update({w: e.stance for w, e in lexicon().reporting_nouns.items()})
         self.version = str(state.get("version", "unknown"))
+        self.policy = Policy()
         self._lock = threading.Lock()
 
     @classmethod
@@ -99,7 +101,7 @@ class LearnedAttribution:
         with self._lock, torch.inference_mode():
             found = self.find(ctx, rules)
         model = [to_draft(ctx, f, n + 1, self.stances) for n, f in enumerate(found)]
-        return combine(rules, model)
+        return combine(rules, model, self.policy)
 
     def _cues(self, feats: DocFeatures, ctx: Context) -> tuple[list[list[int]], torch.Tensor]:
         """Tag cues sentence by sentence; return the tags and every word's states."""
@@ -120,22 +122,37 @@ class LearnedAttribution:
                 states.append(h[k, : len(r)])
         return tags, torch.cat(states)
 
+    def _settled(self, ctx: Context, site: CueSite, rules: Sequence[Draft]) -> bool:
+        """Tell whether a trusted rule draft holds this cue (its record stands, or only its
+        source can change: the model is still run for a source when ``model_sources``)."""
+        if not self.policy.trusted or self.policy.model_sources:
+            return False
+        sent = ctx.doc.sentences[site.sentence]
+        lo, hi = sent.tokens[site.words[0]].start, sent.tokens[site.words[-1]].end
+        return any(
+            self.policy.trusts(d)
+            and d.attribution.cue is not None
+            and d.attribution.cue.span.start < hi
+            and lo < d.attribution.cue.span.end
+            for d in rules
+        )
+
     def find(self, ctx: Context, rules: Sequence[Draft]) -> list[Found]:
         """Return the attributions the model finds (cue sites with their arguments)."""
         feats = document_features(ctx, rules, self.vocab)
         tags, states = self._cues(feats, ctx)
-        sites = cue_sites(feats, tags)
+        sites = [s for s in cue_sites(feats, tags) if not self._settled(ctx, s, rules)]
         punct = [t.upos == "PUNCT" for t in ctx.where.words]
         found: list[Found] = []
         for i in range(0, len(sites), ARG_BATCH):
             chunk = sites[i : i + ARG_BATCH]
             windows = [
-                window_features(feats, ctx, s, self.vocab, rule_links(ctx, rules, feats, s))
+                window_features(
+                    feats, ctx, s, self.vocab, rule_links(ctx, rules, feats, s), HEAD_DOC_COLUMNS
+                )
                 for s in chunk
             ]
-            x, lengths = batch(
-                [[tuple(r[c] for c in HEAD_COLUMNS) for r in w.rows] for w in windows]
-            )
+            x, lengths = batch([w.rows for w in windows])
             h = torch.zeros(x.size(0), x.size(1), states.size(1))
             for k, w in enumerate(windows):
                 h[k, : len(w.rows)] = states[w.first : w.first + len(w.rows)]

@@ -60,18 +60,15 @@ class CRF(nn.Module):
             score = nxt * m + score * (1 - m)
             back.append(torch.where(m.bool(), idx, torch.arange(em.size(2)).expand_as(idx)))
         score = score + self.end
-        out: list[list[int]] = []
+        # Padding steps point each tag at itself, so every row backtracks from the end.
+        tag = score.argmax(1, keepdim=True)
+        steps = [tag]
+        for t in range(em.size(1) - 2, -1, -1):
+            tag = back[t].gather(1, tag)
+            steps.append(tag)
+        paths = torch.cat(steps[::-1], dim=1).tolist()
         lengths = mask.long().sum(1).tolist()
-        last = score.argmax(1).tolist()
-        for row in range(em.size(0)):
-            tag = last[row]
-            path = [tag]
-            for t in range(em.size(1) - 2, -1, -1):
-                tag = int(back[t][row, tag])
-                path.append(tag)
-            path.reverse()
-            out.append(path[: lengths[row]])
-        return out
+        return [p[:n] for p, n in zip(paths, lengths, strict=True)]
 
 
 class Tagger(nn.Module):

@@ -14,71 +14,26 @@ import sys
 from dataclasses import replace
 from pathlib import Path
 
-from attribution.extract.learned import Policy, combine, to_draft
+from attribution.extract.learned import TRUSTED_SIEVES, Policy, combine, to_draft
 from attribution.learned.model import LearnedAttribution
 from attribution.pipeline import RULES, STAGES, run_stages, to_analysis
 from evaluation.polnear import Report, predicted_relations, score_article, select
 from training.attribution.parse import load_cached
 
-QUOTE_SIEVES = frozenset(
-    {
-        "speaker_label",
-        "dependency",
-        "bare_cue",
-        "trigram",
-        "colon",
-        "dash",
-        "adjacent_sentence",
-        "previous_sentence",
-        "same_paragraph",
-        "previous_speaker",
-        "unresolved",
-        "declined_comment",
-    }
-)
-POLICIES = {
+POLICIES: dict[str, Policy | None] = {
     "rules only": None,
-    "default": Policy(),
-    "trust none": Policy(trusted=frozenset()),
-    "trust more": Policy(
-        trusted=frozenset(
-            {
-                "speaker_label",
-                "dependency",
-                "bare_cue",
-                "trigram",
-                "colon",
-                "dash",
-                "adjacent_sentence",
-            }
-        )
-    ),
-    "drop unmatched indirect": Policy(
-        keep_unmatched=frozenset(
-            {
-                "speaker_label",
-                "dependency",
-                "bare_cue",
-                "trigram",
-                "colon",
-                "dash",
-                "adjacent_sentence",
-                "previous_sentence",
-                "same_paragraph",
-                "previous_speaker",
-                "unresolved",
-                "declined_comment",
-            }
-        )
-    ),
-    "drop unmatched": Policy(keep_unmatched=frozenset()),
-    "no dedupe": Policy(overlap=1.01),
-    "no dedupe, drop indirect": Policy(overlap=1.01, keep_unmatched=QUOTE_SIEVES),
-    "no dedupe, drop indirect, trust none": Policy(
-        overlap=1.01, keep_unmatched=QUOTE_SIEVES, trusted=frozenset()
-    ),
-    "dedupe 0.8, drop indirect": Policy(overlap=0.8, keep_unmatched=QUOTE_SIEVES),
-    "dedupe 0.3": Policy(overlap=0.3),
+    "shipped (Policy())": Policy(),
+    "keep every rule draft": Policy(keep_unmatched=None),
+    "keep every rule draft, dedupe 0.5": Policy(keep_unmatched=None, overlap=0.5),
+    "drop every unmatched rule cue": Policy(keep_unmatched=frozenset()),
+    "trust no sieve": Policy(trusted=frozenset()),
+    "trust all but dependency": Policy(trusted=TRUSTED_SIEVES - {"dependency"}),
+    "trusted keep their sources": Policy(model_sources=False),
+    "trust direct quotes only": Policy(trusted_kinds=frozenset({"direct"})),
+    "trust speaker labels only": Policy(trusted=frozenset({"speaker_label"})),
+    "trust more sieves": Policy(trusted=TRUSTED_SIEVES | {"colon", "dash", "adjacent_sentence"}),
+    "dedupe 0.8": Policy(overlap=0.8),
+    "dedupe 0.5": Policy(overlap=0.5),
 }
 
 
@@ -96,6 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     for article in articles:
         record = load_cached(a.out, folder, article.name)
         work = run_stages(record["doc"], RULES)
+        model.policy = Policy(trusted=frozenset())  # find every cue's arguments
         found = model.find(work.ctx, work.drafts)
         drafts = [to_draft(work.ctx, f, n + 1, model.stances) for n, f in enumerate(found)]
         for name, policy in POLICIES.items():
