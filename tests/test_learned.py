@@ -28,6 +28,7 @@ from attribution.extract.learned import (
     Policy,
     combine,
     cue_head,
+    replace_source,
     replace_spans,
     to_draft,
 )
@@ -412,8 +413,14 @@ def test_combine_keeps_trusted_rules_redraws_weak_ones_and_adds_the_rest() -> No
     out = combine(rules, model)
     # "i2" (indirect speech the model did not confirm) goes by default.
     assert [d.attribution.id for d in out] == ["q1", "i1", "l1", "m3", "m4"]
-    assert out[0] == trusted and out[2] == label
+    # The trusted "q1" keeps its record but takes the model's source mention.
+    assert out[0] == replace_source(trusted, m_trusted) and out[2] == label
+    assert out[0].attribution.content == trusted.attribution.content
+    assert out[0].attribution.source == m_trusted.attribution.source
     assert out[3] == m_new and out[4] == m_touch
+    # Without model sources its record stands untouched; the rest is the same.
+    untouched = combine(rules, model, Policy(model_sources=False))
+    assert untouched[0] == trusted and untouched[1:] == out[1:]
     # Keeping every rule draft: "i2" stays as it was ("m4" did not take it).
     kept = combine(rules, model, Policy(keep_unmatched=None))
     assert [d.attribution.id for d in kept] == ["q1", "i1", "l1", "i2", "m3", "m4"]
@@ -449,8 +456,8 @@ def test_a_model_draft_is_matched_once() -> None:
 
 
 #: The merge before the defaults were chosen on dev: every rule draft kept, model
-#: drafts dropped at half a kept content.
-OLD_POLICY = Policy(keep_unmatched=None, overlap=0.5)
+#: drafts dropped at half a kept content, trusted records untouched.
+OLD_POLICY = Policy(keep_unmatched=None, overlap=0.5, model_sources=False)
 
 
 def test_a_model_content_the_rules_already_hold_is_dropped() -> None:
@@ -478,6 +485,11 @@ def test_a_model_content_a_redrawn_draft_holds_is_dropped() -> None:
     out = combine([trusted], [redraw, held, old], OLD_POLICY)
     assert [d.attribution.id for d in out] == ["q1", "m2"]
     assert out[0] == trusted
+    # Taking the model's source changes no content: the same model draft is held.
+    sourced = combine([trusted], [redraw, held, old], replace(OLD_POLICY, model_sources=True))
+    assert [d.attribution.id for d in sourced] == ["q1", "m2"]
+    assert sourced[0] == replace_source(trusted, redraw)
+    assert sourced[0].attribution.content == trusted.attribution.content
 
 
 def test_a_rule_draft_the_policy_drops_holds_no_content() -> None:
@@ -516,7 +528,9 @@ def test_replace_spans_keeps_the_rule_source_when_the_model_has_none() -> None:
 
 
 def test_the_default_policy() -> None:
-    assert Policy() == Policy(TRUSTED_SIEVES, QUOTATION_SIEVES, None)
+    assert Policy() == Policy(TRUSTED_SIEVES, QUOTATION_SIEVES, None, True)
+    # Trusted records take the model's source by default (dev speaker accuracy 92.2 -> 94.4).
+    assert Policy().model_sources is True
     # Every quotation sieve (the trusted ones too) and declined comments; no indirect speech.
     assert TRUSTED_SIEVES <= QUOTATION_SIEVES <= SIEVES
     assert "declined_comment" in QUOTATION_SIEVES
@@ -561,8 +575,12 @@ def test_unmatched_quotation_sieve_drafts_stay_by_default(sieve: SieveName) -> N
     indirect = _draft("i1", "indirect_speech", (30, 34), (35, 50))
     elsewhere = _draft("m1", MODEL_SIEVE, (100, 104), (105, 120))
     assert combine([quote, indirect], [elsewhere]) == (quote, elsewhere)
-    # Dropped only by a policy that keeps no unmatched sieve's drafts.
-    assert combine([quote], [], Policy(keep_unmatched=frozenset())) == ()
+    # Dropped only by a policy that keeps no unmatched sieve's drafts, and then only
+    # when the sieve is not trusted: a trusted draft always stays.
+    none_kept = Policy(keep_unmatched=frozenset())
+    want = (quote,) if sieve in TRUSTED_SIEVES else ()
+    assert combine([quote], [], none_kept) == want
+    assert combine([quote], [], replace(none_kept, trusted=frozenset())) == ()
 
 
 def test_no_overlap_threshold_keeps_overlapping_model_drafts() -> None:
@@ -575,6 +593,120 @@ def test_no_overlap_threshold_keeps_overlapping_model_drafts() -> None:
     assert combine([rule], [same, most, again], Policy(overlap=None)) == out
     # A threshold drops them as before.
     assert combine([rule], [same, most, again], Policy(overlap=0.5)) == (rule,)
+
+
+# -- trusted rule drafts: always kept, their source from the model ----------------------------
+
+
+@pytest.mark.parametrize("model_sources", [True, False])
+@pytest.mark.parametrize("sieve", sorted(TRUSTED_SIEVES))
+def test_trusted_drafts_stay_unmatched_whatever_keep_unmatched_says(
+    sieve: SieveName, model_sources: bool
+) -> None:
+    trusted = _draft("q1", sieve, (10, 14), (0, 9), (15, 17), kind="direct")
+    other = _draft("q2", "colon", (30, 34), (20, 29), kind="direct")
+    indirect = _draft("i1", "indirect_speech", (50, 54), (55, 70))
+    elsewhere = _draft("m1", MODEL_SIEVE, (100, 104), (105, 120), (95, 99))
+    rules = [trusted, other, indirect]
+    for keep, ids in [
+        (frozenset(), ["q1", "m1"]),
+        (frozenset({"indirect_speech"}), ["q1", "i1", "m1"]),
+    ]:
+        policy = Policy(keep_unmatched=keep, model_sources=model_sources)
+        out = combine(rules, [elsewhere], policy)
+        assert [d.attribution.id for d in out] == ids
+        # Unmatched, the trusted draft stands untouched (no model source to take).
+        assert out[0] == trusted and out[-1] == elsewhere
+    # Trusting no sieve, the same draft goes with the others.
+    policy = Policy(trusted=frozenset(), keep_unmatched=frozenset(), model_sources=model_sources)
+    assert combine(rules, [elsewhere], policy) == (elsewhere,)
+
+
+@pytest.mark.parametrize("sieve", sorted(TRUSTED_SIEVES))
+def test_model_sources_swap_the_source_and_mention_of_a_trusted_draft(sieve: SieveName) -> None:
+    rule = replace(
+        _draft("q1", sieve, (10, 14), (0, 9), (15, 17), kind="direct"),
+        inherit="q0",  # continues an earlier quotation's speaker
+        cue_key=(0, (3,)),
+    )
+    model = replace(
+        _draft("m1", MODEL_SIEVE, (11, 13), (2, 30), (40, 48), kind="partial"),
+        mention=Mention(TextSpan(40, 48, "m1:40-48"), 2, 5),
+    )
+    (out,) = combine([rule], [model])
+    att, was = out.attribution, rule.attribution
+    # The model's source and its mention ...
+    assert att.source == model.attribution.source and out.mention == model.mention
+    # ... and everything else the rule's: id, content, quotes, cue, kind, sieve.
+    assert (att.id, att.content, att.quotes, att.cue, att.kind, att.sieve) == (
+        was.id,
+        was.content,
+        was.quotes,
+        was.cue,
+        was.kind,
+        was.sieve,
+    )
+    assert att == replace(was, source=model.attribution.source)
+    assert (out.inherit, out.cue_key) == (rule.inherit, rule.cue_key)
+    assert out == replace_source(rule, model)
+    # The model draft is spent on the rule: no second attribution for the cue.
+    assert combine([rule], [model], Policy(keep_unmatched=frozenset())) == (out,)
+    # Without model sources the trusted record stands untouched.
+    assert combine([rule], [model], Policy(model_sources=False)) == (rule,)
+
+
+def test_a_trusted_draft_without_a_source_takes_the_model_source() -> None:
+    rule = _draft("q1", "dependency", (10, 14), (0, 9), kind="direct")
+    model = _draft("m1", MODEL_SIEVE, (10, 14), (0, 12), (15, 17))
+    assert rule.attribution.source is None and rule.mention is None
+    (out,) = combine([rule], [model])
+    assert out.attribution.source == model.attribution.source and out.mention == model.mention
+    assert out.attribution.content == rule.attribution.content
+    assert combine([rule], [model], Policy(model_sources=False)) == (rule,)
+
+
+@pytest.mark.parametrize("model_sources", [True, False])
+def test_a_model_draft_without_a_source_leaves_the_trusted_draft_unchanged(
+    model_sources: bool,
+) -> None:
+    rule = _draft("q1", "trigram", (10, 14), (0, 9), (15, 17), kind="direct")
+    model = _draft("m1", MODEL_SIEVE, (10, 14), (0, 12))
+    assert model.attribution.source is None and model.mention is None
+    assert combine([rule], [model], Policy(model_sources=model_sources)) == (rule,)
+    # Nor does a model mention without a source (not something to_draft makes) change it.
+    stray = replace(model, mention=Mention(TextSpan(40, 48, "m1:40-48"), 2, 5))
+    assert combine([rule], [stray], Policy(model_sources=model_sources)) == (rule,)
+
+
+def test_replace_source_gives_the_rule_the_model_source_and_mention() -> None:
+    rule = _draft("i1", "indirect_speech", (30, 34), (35, 50), (20, 29))
+    model = _draft("m1", MODEL_SIEVE, (31, 33), (36, 48), (52, 58), kind="partial")
+    out = replace_source(rule, model)
+    assert out.attribution == replace(rule.attribution, source=model.attribution.source)
+    assert out.mention == model.mention
+    assert out.attribution.sieve == "indirect_speech"  # unlike replace_spans: not the model's
+    # No model source: the rule comes back as it is.
+    sourceless = _draft("m2", MODEL_SIEVE, (31, 33), (36, 48))
+    assert replace_source(rule, sourceless) is rule
+    # A model source without a mention keeps the rule's mention beside the new source.
+    bare = replace(model, mention=None)
+    out = replace_source(rule, bare)
+    assert out.attribution.source == model.attribution.source and out.mention == rule.mention
+    # Neither draft is changed.
+    assert rule == _draft("i1", "indirect_speech", (30, 34), (35, 50), (20, 29))
+    assert model == _draft("m1", MODEL_SIEVE, (31, 33), (36, 48), (52, 58), kind="partial")
+
+
+def test_trusted_kinds_narrow_which_trusted_drafts_stand() -> None:
+    direct = _draft("q1", "dependency", (10, 14), (0, 9), (15, 17), kind="direct")
+    partial = _draft("q2", "dependency", (30, 34), (20, 29), (35, 37), kind="partial")
+    m_direct = _draft("m1", MODEL_SIEVE, (10, 14), (0, 12), (15, 17))
+    m_partial = _draft("m2", MODEL_SIEVE, (30, 34), (18, 29), (35, 37))
+    policy = Policy(trusted_kinds=frozenset({"direct"}), model_sources=False)
+    assert policy.trusts(direct) and not policy.trusts(partial)
+    assert Policy().trusts(partial)  # no kinds given: every kind of a trusted sieve
+    out = combine([direct, partial], [m_direct, m_partial], policy)
+    assert out == (direct, replace_spans(partial, m_partial))
 
 
 def test_to_draft_builds_a_model_record_from_a_finding() -> None:
@@ -937,11 +1069,17 @@ def test_every_word_a_cue_and_all_else_content() -> None:
     for f in found:
         assert f.source == () and f.cue == (offsets[f.sentence] + f.cue_words[0],)
         assert set(f.content) == set(range(len(parsed.tokens))) - set(f.cue)
-    # By default the cue of "q1" (dependency, trusted) is skipped: its record stands.
-    model.policy = Policy()
+    # Without model sources the cue of "q1" (dependency, trusted) is skipped: its record stands.
+    model.policy = Policy(model_sources=False)
     assert rules[0].attribution.sieve == "dependency" and rules[0].cue_key == (1, (13,))
     assert model.find(ctx, rules) == [f for f in found if (f.sentence, f.cue_words) != (1, (13,))]
+    untouched = model.drafts(ctx, rules)
+    # By default it is not skipped (the model is run for its source) ...
+    model.policy = Policy()
+    assert model.find(ctx, rules) == found
     out = model.drafts(ctx, rules)
+    # ... but finds none here, so the merge is the same.
+    assert _blank_model_ids(out) == _blank_model_ids(untouched)
     assert [d.attribution.id for d in out[:2]] == ["q1", "i1"]
     # "q1" (dependency) keeps its record; "i1" (indirect speech) takes the model's spans.
     assert out[0] == rules[0]
@@ -1058,10 +1196,11 @@ def _long_sample() -> tuple[Context, tuple[Draft, ...], set[Any]]:
 def test_find_skips_trusted_cues_and_the_merge_is_the_same(bias: list[float]) -> None:
     ctx, rules, trusted = _long_sample()
     model = _random_model(bias, seed=3)
-    every, want = _every_site_combined(model, ctx, rules, Policy())
+    untouched = Policy(model_sources=False)  # the trusted records stand: nothing to find
+    every, want = _every_site_combined(model, ctx, rules, untouched)
     # The model finds arguments for a trusted cue: its draft overlaps the rule draft's cue.
     assert trusted & {(f.sentence, f.cue_words) for f in every}
-    model.policy = Policy()
+    model.policy = untouched
     found = model.find(ctx, rules)
     assert found == [f for f in every if (f.sentence, f.cue_words) not in trusted]
     got = model.drafts(ctx, rules)
@@ -1069,17 +1208,24 @@ def test_find_skips_trusted_cues_and_the_merge_is_the_same(bias: list[float]) ->
     for d in rules:
         if d.cue_key in trusted:
             assert d in got  # the trusted rule records stand
+    # By default a trusted cue may take the model's source: no site is skipped.
+    _, want = _every_site_combined(model, ctx, rules, Policy())
+    model.policy = Policy()
+    assert model.find(ctx, rules) == every
+    assert model.drafts(ctx, rules) == want
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="library bug: find() skips a trusted cue, then combine() drops its rule draft as "
-    "unmatched when the policy's keep_unmatched lacks the sieve (the record does not stand)",
-)
-def test_a_skipped_trusted_cue_keeps_its_rule_record_under_any_policy() -> None:
+@pytest.mark.parametrize("model_sources", [False, True])
+def test_a_skipped_trusted_cue_keeps_its_rule_record_under_any_policy(
+    model_sources: bool,
+) -> None:
+    # Without model sources find() skips the trusted cues, and combine() keeps their drafts
+    # unmatched even where keep_unmatched lacks their sieve; with them the model (finding
+    # no source here: all content) leaves the records as they are.
     ctx, rules, trusted = _long_sample()
     model = _random_model([0.0, -50.0, -50.0, 50.0, -50.0], seed=3)
-    policy = Policy(keep_unmatched=frozenset())  # "drop every unmatched rule cue" in select.py
+    # "drop every unmatched rule cue" in select.py
+    policy = Policy(keep_unmatched=frozenset(), model_sources=model_sources)
     _, want = _every_site_combined(model, ctx, rules, policy)
     assert all(d in want for d in rules if d.cue_key in trusted)
     model.policy = policy
