@@ -160,16 +160,20 @@ def replace_source(rule: Draft, model: Draft) -> Draft:
 class Policy:
     """How rule and model drafts are merged (chosen on PolNeAR dev, checked on held-out train).
 
-    ``trusted``: sieves whose rule record stands where the model found the same
-    cue (trusted drafts always stay); with ``model_sources`` they take the
-    model's source mention. ``keep_unmatched``: rule drafts with a cue the model did not find are
-    kept when their sieve is in this set (``None``: all); by default the
-    quotations are, and indirect speech is not (the model reads cues better
-    than the rules' verb list). ``overlap``: a model draft the rules did not
-    match is dropped when its content shares at least this share of a draft
-    already kept (a rule's, or the model's redrawing of one); shares are of the
-    longer of the two, so a content nested in a longer one is kept. ``None``
-    (the default): never dropped, since on dev dropping cost more than it saved.
+    - ``trusted``: sieves whose rule record stands where the model found the same
+      cue; trusted drafts always stay. ``trusted_kinds``: trust only drafts of
+      these kinds (``None``: any).
+    - ``model_sources``: a trusted record takes the model's source mention (dev
+      speaker accuracy 92.2 -> 94.4, contents unchanged).
+    - ``keep_unmatched``: rule drafts with a cue the model did not find are kept
+      when their sieve is in this set (``None``: all); by default the quotations
+      are, and indirect speech is not (the model reads cues better than the
+      rules' verb list).
+    - ``overlap``: a model draft the rules did not match is dropped when its
+      content shares at least this share of a draft already kept (a rule's, or
+      the model's redrawing of one); shares are of the longer of the two, so a
+      content nested in a longer one is kept. ``None`` (the default): never
+      dropped, since on dev dropping cost more than it saved.
     """
 
     trusted: frozenset[str] = TRUSTED_SIEVES
@@ -177,6 +181,7 @@ class Policy:
     overlap: float | None = None
     model_sources: bool = True
     trusted_kinds: frozenset[str] | None = None
+    drop: frozenset[str] = frozenset()
 
     def trusts(self, draft: Draft) -> bool:
         """Tell whether the rule record of ``draft`` stands (its sieve, and kind, trusted)."""
@@ -212,6 +217,8 @@ def combine(
     inherited = {d.inherit for d in rules if d.inherit is not None}
     keep = policy.keep_unmatched
     for d in rules:
+        if d.attribution.sieve in policy.drop and d.attribution.id not in inherited:
+            continue
         hit = _cue_hit(d, model, matched)
         if hit is None:
             att = d.attribution

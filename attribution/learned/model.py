@@ -23,13 +23,14 @@ from attribution.extract.learned import Found, Policy, combine, to_draft
 from attribution.learned.features import (
     DOC_CHANNELS,
     HEAD_CHANNELS,
-    HEAD_DOC_COLUMNS,
+    RUN_WINDOW,
     CueSite,
     DocFeatures,
+    DocTensors,
     Vocab,
     channel_sizes,
     document_features,
-    window_features,
+    window_tensor,
 )
 from attribution.learned.network import ArgHead, Tagger, batch
 from attribution.learned.producer import cue_sites, decode_arguments, rule_links
@@ -71,6 +72,8 @@ class LearnedAttribution:
         self.stances.update({w: e.stance for w, e in lexicon().reporting_nouns.items()})
         self.version = str(state.get("version", "unknown"))
         self.policy = Policy()
+        #: Sentences and words either side of a cue the head reads.
+        self.window = RUN_WINDOW
         self._lock = threading.Lock()
 
     @classmethod
@@ -142,28 +145,50 @@ class LearnedAttribution:
         feats = document_features(ctx, rules, self.vocab)
         tags, states = self._cues(feats, ctx)
         sites = [s for s in cue_sites(feats, tags) if not self._settled(ctx, s, rules)]
+        if not sites:
+            return []
+        tensors, size = DocTensors.of(feats), self.window
         punct = [t.upos == "PUNCT" for t in ctx.where.words]
         found: list[Found] = []
         for i in range(0, len(sites), ARG_BATCH):
             chunk = sites[i : i + ARG_BATCH]
             windows = [
-                window_features(
-                    feats, ctx, s, self.vocab, rule_links(ctx, rules, feats, s), HEAD_DOC_COLUMNS
+                window_tensor(
+                    feats,
+                    tensors,
+                    ctx,
+                    s,
+                    self.vocab,
+                    rule_links(ctx, rules, feats, s),
+                    size,
                 )
                 for s in chunk
             ]
-            x, lengths = batch([w.rows for w in windows])
-            h = torch.zeros(x.size(0), x.size(1), states.size(1))
-            for k, w in enumerate(windows):
-                h[k, : len(w.rows)] = states[w.first : w.first + len(w.rows)]
-            for site, w, t in zip(chunk, windows, self.head.predict(h, x, lengths), strict=True):
+            x, h, lengths = _pad(windows, states)
+            for site, (first, rows), t in zip(
+                chunk, windows, self.head.predict(h, x, lengths), strict=True
+            ):
                 f = decode_arguments(
                     site,
-                    w.first,
+                    first,
                     feats.sentence_offsets[site.sentence],
                     t,
-                    punct[w.first : w.first + len(w.rows)],
+                    punct[first : first + len(rows)],
                 )
                 if f is not None:
                     found.append(f)
         return found
+
+
+def _pad(
+    windows: Sequence[tuple[int, torch.Tensor]], states: torch.Tensor
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+    """Pad window rows and their cue-tagger states into batches; return them and the lengths."""
+    lengths = torch.tensor([len(rows) for _, rows in windows], dtype=torch.long)
+    width = int(lengths.max())
+    x = torch.zeros(len(windows), width, windows[0][1].size(1), dtype=torch.long)
+    h = torch.zeros(len(windows), width, states.size(1))
+    for k, (first, rows) in enumerate(windows):
+        x[k, : len(rows)] = rows
+        h[k, : len(rows)] = states[first : first + len(rows)]
+    return x, h, lengths

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from attribution.learned.features import (
+    TRAIN_WINDOW,
     CueSite,
     DocFeatures,
     Vocab,
@@ -123,8 +124,8 @@ def _rule_site(doc: Any, feats: DocFeatures, start: int, end: int) -> CueSite | 
 
 def _arg_example(ctx, drafts, feats, vocab, site, offsets, rel):  # type: ignore[no-untyped-def]
     links = rule_links(ctx, drafts, feats, site)
-    window = window_features(feats, ctx, site, vocab, links)
-    first, last = window_bounds(feats, ctx, site)
+    window = window_features(feats, ctx, site, vocab, links, size=TRAIN_WINDOW)
+    first, last = window_bounds(feats, ctx, site, TRAIN_WINDOW)
     base = feats.sentence_offsets[site.sentence]
     cue = {base + i for i in site.words}
     tags = [OUTSIDE] * (last - first)

@@ -30,6 +30,10 @@ POLICIES: dict[str, Policy | None] = {
     "trust all but dependency": Policy(trusted=TRUSTED_SIEVES - {"dependency"}),
     "trusted keep their sources": Policy(model_sources=False),
     "trust direct quotes only": Policy(trusted_kinds=frozenset({"direct"})),
+    "drop unresolved": Policy(drop=frozenset({"unresolved"})),
+    "drop distant sieves": Policy(
+        drop=frozenset({"unresolved", "previous_speaker", "previous_sentence", "same_paragraph"})
+    ),
     "trust speaker labels only": Policy(trusted=frozenset({"speaker_label"})),
     "trust more sieves": Policy(trusted=TRUSTED_SIEVES | {"colon", "dash", "adjacent_sentence"}),
     "dedupe 0.8": Policy(overlap=0.8),
@@ -42,8 +46,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--split", default="dev", choices=("dev", "heldout"))
     p.add_argument("--out", type=Path, default=Path("work/attribution"))
     p.add_argument("--models", type=Path, default=None)
+    p.add_argument(
+        "--window", default=None, help="sentences,words either side of a cue (default: run window)"
+    )
     a = p.parse_args(argv)
     model = LearnedAttribution.load(a.models) if a.models else LearnedAttribution.load()
+    if a.window:
+        sentences, words = (int(x) for x in a.window.split(","))
+        model.window = (sentences, words)
     _, articles = select(a.split, None)
     folder = "train" if a.split == "heldout" else a.split
     reports = {name: Report() for name in POLICIES}
