@@ -8,8 +8,11 @@ import pytest
 from _engine_conllu import HE_SAID, MADDY, doc
 
 from attribution.errors import BudgetExceeded, InputError
-from attribution.pipeline import Analyzer, analyze
+from attribution.nlp import guard
+from attribution.nlp.guard import SentenceCut
+from attribution.pipeline import Analyzer, Deadline, analyze, assemble
 from attribution.records import Analysis
+from attribution.repair import RepairResult
 from attribution.settings import shared_dir
 from attribution.types import ParsedDocument
 
@@ -119,3 +122,110 @@ def test_budget_is_enforced_after_parsing() -> None:
         Analyzer(SlowParser(MADDY)).analyze(text, budget=0.01)
     assert err.value.budget == 0.01
     assert Analyzer(SlowParser(MADDY)).analyze(text, budget=30).attributions
+
+
+# ---------------------------------------------------------------- parse, then assemble
+
+#: :data:`TEXT` with scraping damage the repair removes: a no-break space, a soft
+#: hyphen and a zero-width space (the repaired text is :data:`TEXT`, offsets shifted).
+DAMAGED = TEXT.replace("Israeli expert", "Israeli\u00a0expert").replace(
+    "coincidence", "co\u00adinci\u200bdence"
+)
+
+
+class RecordingParser(FakeParser):
+    """Keep every text it is given."""
+
+    def __init__(self, *sentences: str) -> None:
+        super().__init__(*sentences)
+        self.texts: list[str] = []
+
+    def __call__(self, text: str) -> ParsedDocument:
+        self.texts.append(text)
+        return super().__call__(text)
+
+
+def test_parse_repairs_then_parses_and_assemble_is_analyze() -> None:
+    parser = RecordingParser(MADDY, HE_SAID)
+    analyzer = Analyzer(parser, model=False)
+    repaired, parsed, cuts = analyzer.parse(DAMAGED)
+    assert isinstance(repaired, RepairResult) and isinstance(parsed, ParsedDocument)
+    assert repaired.original == DAMAGED and repaired.text == TEXT and repaired.changed
+    assert {r.kind for r in repaired.repairs} == {"char"}
+    # The parser read the repaired text (headings blanked: none here).
+    assert parser.texts == [repaired.nlp_text] and parsed.text == TEXT
+    assert cuts == ()
+    result = assemble(repaired, parsed, model=None)
+    assert result == analyzer.analyze(DAMAGED)
+    assert result.text == DAMAGED and len(result.attributions) == 2
+    for start, end, text in spans(result):
+        assert DAMAGED[start:end] == text
+
+
+def test_parse_without_repair_reads_the_text_as_it_is() -> None:
+    parser = RecordingParser(MADDY, HE_SAID)
+    analyzer = Analyzer(parser, model=False)
+    repaired, parsed, cuts = analyzer.parse(TEXT, repair=False, deadline=Deadline(30))
+    assert repaired.original == repaired.text == TEXT
+    assert repaired.repairs == () and repaired.offsets.is_identity
+    assert parser.texts == [TEXT] and cuts == ()
+    result = assemble(repaired, parsed, model=None)
+    assert result == analyzer.analyze(TEXT, options={"repair": False})
+    assert result == analyzer.analyze(TEXT)  # nothing to repair: the same analysis
+
+
+class CuttingParser(FakeParser):
+    """Report the first sentence as cut, as the Stanza parser does for a long one."""
+
+    def __call__(self, text: str) -> ParsedDocument:
+        parsed = super().__call__(text)
+        first = parsed.sentences[0]
+        watch = guard.current()
+        assert watch is not None
+        watch.cuts.append(SentenceCut(first.start, first.end, len(first.tokens), 2))
+        return parsed
+
+
+def test_parse_returns_the_sentences_the_parser_cut() -> None:
+    analyzer = Analyzer(CuttingParser(MADDY, HE_SAID), model=False)
+    repaired, parsed, cuts = analyzer.parse(TEXT)
+    first = parsed.sentences[0]
+    assert cuts == (SentenceCut(first.start, first.end, 17, 2),)
+    result = assemble(repaired, parsed, cuts=cuts)
+    assert result == analyzer.analyze(TEXT)
+    (warning,) = [w for w in result.warnings if w.code == "long_sentence"]
+    assert warning.span is not None and warning.span.start == first.start
+    # Without the cuts the same analysis has no such warning.
+    plain = assemble(repaired, parsed)
+    assert not [w for w in plain.warnings if w.code == "long_sentence"]
+    assert plain.attributions == result.attributions
+
+
+def test_parse_with_a_spent_budget_names_the_repair() -> None:
+    parser = RecordingParser(MADDY, HE_SAID)
+    with pytest.raises(BudgetExceeded, match="repair") as err:
+        Analyzer(parser).parse(TEXT, deadline=Deadline(-1.0))
+    assert err.value.stage == "repair" and err.value.budget == -1.0
+    assert parser.texts == []  # never parsed
+
+
+class SpendingParser(FakeParser):
+    """Spend the budget of ``clock`` while parsing."""
+
+    def __init__(self, clock: Deadline, *sentences: str) -> None:
+        super().__init__(*sentences)
+        self.clock = clock
+
+    def __call__(self, text: str) -> ParsedDocument:
+        self.clock.end = time.monotonic() - 1.0
+        return super().__call__(text)
+
+
+@pytest.mark.parametrize("repair", [True, False])
+def test_parse_with_the_budget_spent_while_parsing_names_the_parse(repair: bool) -> None:
+    clock = Deadline(30.0)
+    parser = SpendingParser(clock, MADDY, HE_SAID)
+    with pytest.raises(BudgetExceeded, match="parse") as err:
+        Analyzer(parser).parse(TEXT, repair=repair, deadline=clock)
+    assert err.value.stage == "parse" and err.value.budget == 30.0
+    assert parser.calls == 1
