@@ -255,12 +255,6 @@ def test_seed_floors_file_is_well_formed() -> None:
     assert isinstance(load_floors("seed")["metrics"], dict)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="evaluation/floors/polnear.json holds one flat dev 'metrics' block, not the "
-    "per-split, per-engine floors evaluation/polnear.py main() reads",
-)
 def test_polnear_floors_file_has_floors_per_split_and_engine() -> None:
     polnear_floors = load_floors("polnear")
     for split in ("dev", "heldout"):
@@ -418,12 +412,6 @@ def test_check_floors_names_each_missed_floor_by_engine() -> None:
     assert all("not measured" in f for f in failures)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    raises=KeyError,
-    reason="evaluation/floors/polnear.json holds one flat dev 'metrics' block, not the "
-    "per-split, per-engine floors evaluation/polnear.py main() reads",
-)
 def test_the_polnear_floors_are_checked_per_split_and_engine() -> None:
     measured = {engine: pn.Report().metrics() for engine in pn.ENGINES}
     floors = load_floors("polnear")
@@ -488,11 +476,6 @@ def test_main_dumps_each_engine_to_its_own_file(
     assert json.loads(dump.read_text(encoding="utf-8"))[0]["article"] == "a"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="evaluation/floors/polnear.json has no 'dev' section: main() prints 'no floors for "
-    "split dev' and exits 0 however low the scores (evaluation/polnear.py, main)",
-)
 def test_main_fails_a_dev_run_under_the_shipped_floors(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:

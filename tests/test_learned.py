@@ -617,12 +617,6 @@ def test_policy_drop_keeps_every_draft_of_a_kept_continuation_chain() -> None:
     assert combine([first, middle, last, other], [], policy) == (first, middle, last)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="combine() keeps every draft any continued quotation inherits from, the dropped "
-    "ones too (attribution/extract/learned.py:217 reads `inherit` off every rule draft, "
-    "before Policy.drop)",
-)
 def test_policy_drop_removes_the_parent_of_a_dropped_continued_quotation() -> None:
     # "q2" continues "q1"; both sieves are dropped: no kept draft inherits from "q1".
     parent = _draft("q1", "unresolved", None, (0, 9), kind="direct")

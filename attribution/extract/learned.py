@@ -195,6 +195,21 @@ def _overlap(a: TextSpan, b: TextSpan) -> float:
     return shared / max(1, a.end - a.start, b.end - b.start)
 
 
+def _inherited(rules: Sequence[Draft], drop: frozenset[str]) -> set[str]:
+    """Return the ids of the drafts a kept continued quotation inherits its speaker from,
+    following chains (``drop``: sieves whose drafts go unless inherited from)."""
+    by_id = {d.attribution.id: d for d in rules}
+    out: set[str] = set()
+    for d in rules:
+        if d.attribution.sieve in drop:
+            continue
+        cur = d
+        while cur.inherit is not None and cur.inherit not in out and cur.inherit in by_id:
+            out.add(cur.inherit)
+            cur = by_id[cur.inherit]
+    return out
+
+
 def _cue_hit(d: Draft, model: Sequence[Draft], taken: set[int]) -> int | None:
     cue = d.attribution.cue
     if cue is None:
@@ -214,7 +229,7 @@ def combine(
     out: list[Draft] = []
     matched: set[int] = set()
     # A draft a continued quotation inherits its speaker from always stays.
-    inherited = {d.inherit for d in rules if d.inherit is not None}
+    inherited = _inherited(rules, policy.drop)
     keep = policy.keep_unmatched
     for d in rules:
         if d.attribution.sieve in policy.drop and d.attribution.id not in inherited:
