@@ -68,6 +68,10 @@ class Lexicon:
     # -- cues.yaml
     #: Heads of "in a statement"-like phrases that belong to the cue.
     medium_nouns: frozenset[str]
+    #: Verbs the learned model may take for cues that make no claim ("recognised", "backs").
+    not_cue_verbs: frozenset[str]
+    #: Nouns the same ("a call for").
+    not_cue_nouns: frozenset[str]
     #: Verbs whose object is the addressee, not the content ("told AFP that ...").
     addressee_verbs: frozenset[str]
     #: Verbs that may have up to three words (their addressee) before the quotation.

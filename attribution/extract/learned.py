@@ -18,6 +18,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from attribution.extract.common import Context, Draft, Mention
+from attribution.lexicon import lexicon
 from attribution.records import Attribution, AttributionKind, Cue, SieveName, Stance, TextSpan
 from attribution.types import Sentence
 
@@ -54,6 +55,18 @@ class Found:
     cue: tuple[int, ...]
     source: tuple[int, ...]
     content: tuple[int, ...]
+
+
+def makes_claim(ctx: Context, found: Found) -> bool:
+    """Tell whether the cue head is no act or position that makes no claim
+    (``not_cue_verbs`` / ``not_cue_nouns`` in ``cues.yaml``: "recognised", "a call for")."""
+    sent = ctx.doc.sentences[found.sentence]
+    head = sent.tokens[cue_head(sent, found.cue_words)]
+    lemma = head.lemma.lower()
+    lex = lexicon()
+    if head.upos == "NOUN":
+        return lemma not in lex.not_cue_nouns
+    return lemma not in lex.not_cue_verbs
 
 
 def cue_head(sent: Sentence, words: Sequence[int]) -> int:

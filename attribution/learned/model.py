@@ -19,7 +19,7 @@ import torch
 
 from attribution.errors import ModelLoadError
 from attribution.extract.common import Context, Draft
-from attribution.extract.learned import Found, Policy, combine, to_draft
+from attribution.extract.learned import Found, Policy, combine, makes_claim, to_draft
 from attribution.learned.features import (
     DOC_CHANNELS,
     HEAD_CHANNELS,
@@ -175,7 +175,7 @@ class LearnedAttribution:
                     t,
                     punct[first : first + len(rows)],
                 )
-                if f is not None:
+                if f is not None and makes_claim(ctx, f):
                     found.append(f)
         return found
 
