@@ -32,6 +32,7 @@ from attribution.types import Sentence, Token
 
 #: Universal POS tags (UD v2), in a fixed order.
 UPOS = "ADJ ADP ADV AUX CCONJ DET INTJ NOUN NUM PART PRON PROPN PUNCT SCONJ SYM VERB X".split()
+_UPOS_IDS = {tag: i + 1 for i, tag in enumerate(UPOS)}
 #: Reporting-word kinds of ``reporting_verbs.tsv`` (ids 1..5 of the lexicon channel).
 VERB_KINDS = ("speech", "writing", "thought", "perception", "intention")
 #: Document channels, in order.
@@ -140,6 +141,7 @@ def _rel_code(n: int) -> int:
     return _signed(n, _REL_EDGES)
 
 
+@lru_cache(maxsize=1 << 16)
 def _shape(text: str) -> int:
     if not text:
         return 0
@@ -262,7 +264,7 @@ def document_features(ctx: Context, drafts: Sequence[Draft], vocab: Vocab) -> Do
                 (
                     vocab.words.get(tok.text.lower(), 1),
                     vocab.lemmas.get(tok.lemma.lower(), 0),
-                    UPOS.index(tok.upos) + 1 if tok.upos in UPOS else 0,
+                    _UPOS_IDS.get(tok.upos, 0),
                     vocab.deprels.get(tok.deprel, 0),
                     _head_code(tok),
                     _shape(tok.text),

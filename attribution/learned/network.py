@@ -9,7 +9,9 @@ vectors, frozen; every other channel has a small trained table.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from typing import cast
 
+import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -49,25 +51,34 @@ class CRF(nn.Module):
         return torch.logsumexp(alpha + self.end, dim=1)
 
     def decode(self, em: Tensor, mask: Tensor) -> list[list[int]]:
-        """Return the best tag sequence of each row (Viterbi), cut to its length."""
-        score = self.start + em[:, 0]
-        back: list[Tensor] = []
-        for t in range(1, em.size(1)):
-            total = score.unsqueeze(2) + self.trans
-            best, idx = total.max(dim=1)
-            nxt = best + em[:, t]
-            m = mask[:, t].unsqueeze(1)
-            score = nxt * m + score * (1 - m)
-            back.append(torch.where(m.bool(), idx, torch.arange(em.size(2)).expand_as(idx)))
-        score = score + self.end
-        # Padding steps point each tag at itself, so every row backtracks from the end.
-        tag = score.argmax(1, keepdim=True)
-        steps = [tag]
-        for t in range(em.size(1) - 2, -1, -1):
-            tag = back[t].gather(1, tag)
-            steps.append(tag)
-        paths = torch.cat(steps[::-1], dim=1).tolist()
+        """Return the best tag sequence of each row (Viterbi), cut to its length.
+
+        Run in NumPy: a step is a handful of small array operations, which cost
+        less there than as torch calls.
+        """
+        scores = em.detach().float().numpy()
         lengths = mask.long().sum(1).tolist()
+        trans = self.trans.detach().float().numpy()
+        score = self.start.detach().float().numpy() + scores[:, 0]
+        rows = np.arange(scores.shape[0])
+        back = np.zeros(scores.shape[:2] + (scores.shape[2],), dtype=np.int64)
+        live = mask.detach().numpy() > 0
+        for t in range(1, scores.shape[1]):
+            total = score[:, :, None] + trans
+            idx = total.argmax(axis=1)
+            best = total.max(axis=1)
+            on = live[:, t][:, None]
+            score = np.where(on, best + scores[:, t], score)
+            back[:, t] = np.where(on, idx, np.arange(scores.shape[2])[None, :])
+        score = score + self.end.detach().float().numpy()
+        # Padding steps point each tag at itself, so every row backtracks from the end.
+        tag = score.argmax(axis=1)
+        path = np.zeros(scores.shape[:2], dtype=np.int64)
+        path[:, -1] = tag
+        for t in range(scores.shape[1] - 1, 0, -1):
+            tag = back[rows, t, tag]
+            path[:, t - 1] = tag
+        paths = cast(list[list[int]], path.tolist())
         return [p[:n] for p, n in zip(paths, lengths, strict=True)]
 
 
