@@ -38,6 +38,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--head-epochs", type=int, default=4, help="argument head epochs (best: 3)")
     p.add_argument("--budget", type=float, default=3600.0, help="seconds per net")
     p.add_argument("--resume", action="store_true")
+    p.add_argument("--lr", type=float, default=None, help="head: learning rate from now on")
     p.add_argument("--version", default="2026.12.02.1")
     p.add_argument("--dest", type=Path, default=MODELS_DIR / WEIGHTS_FILE)
     a = p.parse_args(argv)
@@ -61,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
         if a.net in (None, "cue"):
             rc = T.train(a.out, "cue", a.epochs, a.resume, a.budget)
         if a.net in (None, "head") and rc == 0:
-            rc = T.train_head(a.out, a.head_epochs, a.resume, a.budget)
+            rc = T.train_head(a.out, a.head_epochs, a.resume, a.budget, lr=a.lr)
     if a.stage in ("bundle", "all") and rc == 0:
         rc = T.bundle(a.out, a.dest, a.version)
     return rc

@@ -40,7 +40,7 @@ OUTSIDE, B_S, I_S, B_C, I_C = range(5)
 class DocExample:
     name: str
     cue_rows: list[tuple[tuple[tuple[int, ...], ...], list[int]]]
-    arg_rows: list[tuple[tuple[tuple[int, ...], ...], list[int]]]
+    arg_rows: list[tuple[tuple[tuple[int, ...], ...], list[int], int]]
 
 
 def _covers(span: Span | None, start: int, end: int) -> bool:

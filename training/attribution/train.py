@@ -4,7 +4,9 @@
 ``python -m training attribution train [--net cue|head]`` trains on one thread,
 checkpointing after every epoch (``--resume`` continues from it) and keeping
 the epoch with the best dev F1 (word spans matched exactly). The head reads
-the frozen states of the best cue tagger.
+the frozen states of the best cue tagger. A resumed run continues from the
+checkpoint's weights, optimizer and Python random state; torch's dropout
+masks are not replayed, so it is not bit-identical to a run straight through.
 """
 
 from __future__ import annotations
@@ -263,7 +265,9 @@ def _head_f1(head: ArgHead, pairs: Sequence[Any]) -> dict[str, float]:
     return out
 
 
-def train_head(out: Path, epochs: int, resume: bool, budget: float, seed: int = 13) -> int:
+def train_head(
+    out: Path, epochs: int, resume: bool, budget: float, seed: int = 13, lr: float | None = None
+) -> int:
     """Train the argument head on the frozen cue tagger's states (checkpoint every epoch)."""
     torch.set_num_threads(1)
     torch.manual_seed(seed)
@@ -297,6 +301,9 @@ def train_head(out: Path, epochs: int, resume: bool, budget: float, seed: int = 
         opt.load_state_dict(state["opt"])
         start_epoch, best = state["epoch"] + 1, state["best"]
         random.setstate(state["random"])
+    if lr is not None:  # a lower rate for the last epochs (--lr)
+        for group in opt.param_groups:
+            group["lr"] = lr
     for epoch in range(start_epoch, epochs):
         order = sorted(
             range(len(train_pairs)), key=lambda i: len(train_pairs[i][2]) + random.random() * 8
