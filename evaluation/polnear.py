@@ -39,7 +39,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -157,10 +157,16 @@ def heldout_names(names: Iterable[str], n: int = HELDOUT) -> frozenset[str]:
     return frozenset(ranked[:n])
 
 
-def read_split(split_dir: Path, limit: int | None = None) -> list[Article]:
-    """Read the articles of one split directory (``text/`` + ``attributions/``)."""
+def read_split(
+    split_dir: Path, limit: int | None = None, names: Collection[str] | None = None
+) -> list[Article]:
+    """Read the articles of one split directory (``text/`` + ``attributions/``).
+
+    ``names``: only these articles (before ``limit``).
+    """
     out: list[Article] = []
-    for name, ann in article_files(split_dir)[:limit]:
+    files = [(n, p) for n, p in article_files(split_dir) if names is None or n in names]
+    for name, ann in files[:limit]:
         text = (split_dir / "text" / f"{name}.txt").read_text(encoding="utf-8")
         out.append(Article(name, text, parse_ann(ann.read_text(encoding="utf-8"))))
     return out
@@ -479,15 +485,7 @@ def select(split: str, limit: int | None) -> tuple[Path, list[Article]]:
     if split != "heldout":
         return split_dir, read_split(split_dir, limit)
     held = heldout_names(name for name, _ in article_files(split_dir))
-    chosen = [(n, p) for n, p in article_files(split_dir) if n in held][:limit]
-    return split_dir, [
-        Article(
-            n,
-            (split_dir / "text" / f"{n}.txt").read_text(encoding="utf-8"),
-            parse_ann(p.read_text(encoding="utf-8")),
-        )
-        for n, p in chosen
-    ]
+    return split_dir, read_split(split_dir, limit, held)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

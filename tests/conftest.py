@@ -50,6 +50,18 @@ def _clean_environment(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     reset_settings()
 
 
+@pytest.fixture(scope="module")
+def one_torch_thread() -> Iterator[None]:
+    """Run a module's tiny-tensor tests on one torch thread (fastest, and fair to a busy
+    machine); the previous count comes back after the module."""
+    import torch
+
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 @pytest.fixture
 def fake() -> FakeAnalyzer:
     """Return a fresh fake analyzer."""

@@ -14,7 +14,6 @@ import json
 import pickle
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -58,12 +57,8 @@ TINY = {"cue": {"hidden": 4, "layers": 1}, "head": {"hidden": 4}}
 
 
 @pytest.fixture(autouse=True, scope="module")
-def _one_thread() -> Iterator[None]:
-    """Tiny tensors: one intra-op thread is fastest (and fair to a busy machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+def _one_thread(one_torch_thread: None) -> None:
+    """Tiny tensors: one intra-op thread (``conftest.one_torch_thread``)."""
 
 
 def _span(text: str, piece: str, after: int = 0) -> Span:

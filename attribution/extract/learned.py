@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from typing import get_args
 
 from attribution.extract.common import Context, Draft, Mention
 from attribution.lexicon import lexicon
@@ -25,24 +26,11 @@ from attribution.types import Sentence
 #: Sieves whose quotations the rules keep even where the model disagrees.
 TRUSTED_SIEVES: frozenset[str] = frozenset({"speaker_label", "dependency", "bare_cue", "trigram"})
 MODEL_SIEVE: SieveName = "model"
+#: The producers that are not quotation sieves.
+NOT_QUOTATIONS = frozenset({"indirect_speech", "according_to", "unattributed_claim", "model"})
 #: The quotation producers' sieves (and declined comments): rule drafts kept by default
 #: even where the model found no cue.
-QUOTATION_SIEVES: frozenset[str] = frozenset(
-    {
-        "speaker_label",
-        "dependency",
-        "bare_cue",
-        "trigram",
-        "colon",
-        "dash",
-        "adjacent_sentence",
-        "previous_sentence",
-        "same_paragraph",
-        "previous_speaker",
-        "unresolved",
-        "declined_comment",
-    }
-)
+QUOTATION_SIEVES: frozenset[str] = frozenset(get_args(SieveName)) - NOT_QUOTATIONS
 
 
 @dataclass(frozen=True, slots=True)

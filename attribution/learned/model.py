@@ -32,7 +32,7 @@ from attribution.learned.features import (
     document_features,
     window_tensor,
 )
-from attribution.learned.network import ArgHead, Tagger, batch
+from attribution.learned.network import ArgHead, Tagger, batch, length_mask
 from attribution.learned.producer import cue_sites, decode_arguments, rule_links
 from attribution.lexicon import lexicon
 
@@ -112,18 +112,7 @@ class LearnedAttribution:
             feats.rows[feats.sentence_offsets[k] : feats.sentence_offsets[k] + len(s.tokens)]
             for k, s in enumerate(ctx.doc.sentences)
         ]
-        tags: list[list[int]] = []
-        states: list[torch.Tensor] = []
-        for i in range(0, len(rows), SENTENCE_BATCH):
-            chunk = rows[i : i + SENTENCE_BATCH]
-            x, lengths = batch([r or ((0,) * len(DOC_CHANNELS),) for r in chunk])
-            h = self.cue.encode(x, lengths)
-            mask = (torch.arange(x.size(1)).unsqueeze(0) < lengths.unsqueeze(1)).float()
-            best = self.cue.crf.decode(self.cue.out(h), mask)
-            for k, r in enumerate(chunk):
-                tags.append(best[k][: len(r)])
-                states.append(h[k, : len(r)])
-        return tags, torch.cat(states)
+        return tag_sentences(self.cue, rows)
 
     def _settled(self, ctx: Context, site: CueSite, rules: Sequence[Draft]) -> bool:
         """Tell whether a trusted rule draft holds this cue (its record stands, or only its
@@ -178,6 +167,26 @@ class LearnedAttribution:
                 if f is not None and makes_claim(ctx, f):
                     found.append(f)
         return found
+
+
+def tag_sentences(
+    cue: Tagger, rows: Sequence[Sequence[Sequence[int]]]
+) -> tuple[list[list[int]], torch.Tensor]:
+    """Run the cue tagger over sentences' rows; return each sentence's tags and every
+    word's BiLSTM states, in document order (the argument head reads them; so does its
+    training, :func:`training.attribution.train.states_of`)."""
+    tags: list[list[int]] = []
+    states: list[torch.Tensor] = []
+    with torch.inference_mode():
+        for i in range(0, len(rows), SENTENCE_BATCH):
+            chunk = rows[i : i + SENTENCE_BATCH]
+            x, lengths = batch([r or ((0,) * len(DOC_CHANNELS),) for r in chunk])
+            h = cue.encode(x, lengths)
+            best = cue.crf.decode(cue.out(h), length_mask(lengths, x.size(1)))
+            for k, r in enumerate(chunk):
+                tags.append(best[k][: len(r)])
+                states.append(h[k, : len(r)])
+    return tags, torch.cat(states)
 
 
 def _pad(

@@ -130,21 +130,14 @@ class Tagger(nn.Module):
         for k, c in enumerate(self.channels):
             if c != "word":
                 parts.append(self.tables[c](x[:, :, k]))
-        h = self.drop(torch.cat(parts, dim=-1))
-        packed = nn.utils.rnn.pack_padded_sequence(
-            h, lengths, batch_first=True, enforce_sorted=False
-        )
-        out, _ = self.lstm(packed)
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
-        states: Tensor = out
-        return states
+        return _run_lstm(self.lstm, self.drop(torch.cat(parts, dim=-1)), lengths)
 
     def loss(self, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
-        mask = _mask(lengths, x.size(1))
+        mask = length_mask(lengths, x.size(1))
         return self.crf.nll(self.emissions(x, lengths), tags, mask)
 
     def predict(self, x: Tensor, lengths: Tensor) -> list[list[int]]:
-        return self.crf.decode(self.emissions(x, lengths), _mask(lengths, x.size(1)))
+        return self.crf.decode(self.emissions(x, lengths), length_mask(lengths, x.size(1)))
 
 
 class ArgHead(nn.Module):
@@ -178,24 +171,31 @@ class ArgHead(nn.Module):
     def emissions(self, h: Tensor, x: Tensor, lengths: Tensor) -> Tensor:
         """Return tag scores for states ``h`` (batch, time, states) and ids ``x``."""
         parts = [h] + [self.tables[c](x[:, :, k]) for k, c in enumerate(self.channels)]
-        z = self.drop(torch.cat(parts, dim=-1))
-        packed = nn.utils.rnn.pack_padded_sequence(
-            z, lengths, batch_first=True, enforce_sorted=False
-        )
-        out, _ = self.lstm(packed)
-        out, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=x.size(1))
+        out = _run_lstm(self.lstm, self.drop(torch.cat(parts, dim=-1)), lengths)
         scores: Tensor = self.out(self.drop(out))
         return scores
 
     def loss(self, h: Tensor, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
-        mask = _mask(lengths, x.size(1))
+        mask = length_mask(lengths, x.size(1))
         return self.crf.nll(self.emissions(h, x, lengths), tags, mask)
 
     def predict(self, h: Tensor, x: Tensor, lengths: Tensor) -> list[list[int]]:
-        return self.crf.decode(self.emissions(h, x, lengths), _mask(lengths, x.size(1)))
+        return self.crf.decode(self.emissions(h, x, lengths), length_mask(lengths, x.size(1)))
 
 
-def _mask(lengths: Tensor, size: int) -> Tensor:
+def _run_lstm(lstm: nn.LSTM, inputs: Tensor, lengths: Tensor) -> Tensor:
+    """Run ``lstm`` over padded ``inputs`` (batch, time, width) of the given lengths, packed."""
+    packed = nn.utils.rnn.pack_padded_sequence(
+        inputs, lengths, batch_first=True, enforce_sorted=False
+    )
+    out, _ = lstm(packed)
+    padded, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=inputs.size(1))
+    states: Tensor = padded
+    return states
+
+
+def length_mask(lengths: Tensor, size: int) -> Tensor:
+    """Return 1.0 where a step is within its row's length, 0.0 on padding (batch, size)."""
     return (torch.arange(size).unsqueeze(0) < lengths.unsqueeze(1)).float()
 
 

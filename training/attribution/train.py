@@ -16,7 +16,8 @@ import pickle
 import random
 import sys
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -26,11 +27,10 @@ from attribution.learned.features import (
     DOC_CHANNELS,
     HEAD_CHANNELS,
     HEAD_COLUMNS,
-    WINDOW_CHANNELS,
     Vocab,
     channel_sizes,
 )
-from attribution.learned.model import MODELS_DIR, VECTORS_FILE, load_vectors
+from attribution.learned.model import MODELS_DIR, VECTORS_FILE, load_vectors, tag_sentences
 from attribution.learned.network import ArgHead, Tagger, batch
 from attribution.learned.producer import _segments
 from evaluation.polnear import heldout_names, read_split
@@ -70,93 +70,96 @@ def build_examples(shared: Path, out: Path) -> int:
     return 0
 
 
-def _pairs(examples: Sequence[Any], net: str) -> list[tuple[Rows, list[int]]]:
-    key = "cue_rows" if net == "cue" else "arg_rows"
-    return [p for e in examples for p in getattr(e, key) if len(p[1]) > 0]
+def _pairs(examples: Sequence[Any]) -> list[tuple[Rows, list[int]]]:
+    return [p for e in examples for p in e.cue_rows if len(p[1]) > 0]
 
 
-def _span_f1(
-    net: Tagger, pairs: Sequence[tuple[Rows, list[int]]], roles: dict[str, tuple[int, int]]
+Predict = Callable[[Sequence[Any]], list[list[int]]]
+
+
+def _dev_f1(
+    pairs: Sequence[Any], predict: Predict, roles: dict[str, tuple[int, int]]
 ) -> dict[str, float]:
-    net.eval()
+    """Score ``predict`` on dev sequences (gold tags last in each pair): exact span F1 per role."""
     counts = {r: [0, 0, 0] for r in roles}
     with torch.inference_mode():
         for i in range(0, len(pairs), 64):
             chunk = pairs[i : i + 64]
-            x, lengths = batch([p[0] for p in chunk])
-            for pred, (_, gold) in zip(net.predict(x, lengths), chunk, strict=True):
+            for pred, pair in zip(predict(chunk), chunk, strict=True):
                 for role, (b, inside) in roles.items():
-                    g = {tuple(s) for s in _segments(gold, b, inside)}
-                    p = {tuple(s) for s in _segments(pred, b, inside)}
-                    c = counts[role]
-                    c[0] += len(g & p)
-                    c[1] += len(p)
-                    c[2] += len(g)
+                    g = {tuple(s) for s in _segments(pair[-1], b, inside)}
+                    q = {tuple(s) for s in _segments(pred, b, inside)}
+                    counts[role][0] += len(g & q)
+                    counts[role][1] += len(q)
+                    counts[role][2] += len(g)
     out = {}
     for role, (tp, np_, ng) in counts.items():
-        prec = tp / np_ if np_ else 0.0
-        rec = tp / ng if ng else 0.0
+        prec, rec = (tp / np_ if np_ else 0.0), (tp / ng if ng else 0.0)
         out[role] = round(200 * prec * rec / (prec + rec), 2) if prec + rec else 0.0
-    net.train()
     return out
 
 
-ROLES = {"cue": {"cue": (1, 2)}, "arg": {"source": (1, 2), "content": (3, 4)}}
+ROLES = {"cue": {"cue": (1, 2)}, "head": {"source": (1, 2), "content": (3, 4)}}
 CONFIG = {"cue": {"hidden": 128, "layers": 2}, "head": {"hidden": 96}}
 
 
-def train(
-    out: Path, net_name: str, epochs: int, resume: bool, budget: float, seed: int = 13
+@dataclass
+class Fit:
+    """One network's training run: what changes between the cue tagger and the head."""
+
+    name: str
+    net: torch.nn.Module
+    opt: torch.optim.Optimizer
+    #: The epoch's batches (lists of training-pair indices), drawn with ``random``.
+    batches: Callable[[], list[list[int]]]
+    #: The summed loss of one batch.
+    loss: Callable[[list[int]], torch.Tensor]
+    #: Exact span F1 on dev, by role.
+    evaluate: Callable[[], dict[str, float]]
+    #: What ``<name>_best.pt`` keeps of the network.
+    best_state: Callable[[], dict[str, torch.Tensor]]
+
+
+def _fit(
+    fit: Fit,
+    out: Path,
+    epochs: int,
+    resume: bool,
+    budget: float,
+    lr: float | None = None,
+    started: float | None = None,
 ) -> int:
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
-    random.seed(seed)
-    with (out / "examples.pkl").open("rb") as fh:
-        data = pickle.load(fh)
-    words, vectors = load_vectors(MODELS_DIR / VECTORS_FILE)
-    vocab = Vocab.of(words, data["lemmas"], data["deprels"])
-    sizes = channel_sizes(vocab, len(words))
-    channels = DOC_CHANNELS if net_name == "cue" else DOC_CHANNELS + WINDOW_CHANNELS
-    tags = 3 if net_name == "cue" else 5
-    net = Tagger(channels, sizes, vectors, tags, **CONFIG[net_name])
-    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=1e-3)
-    train_pairs, dev_pairs = _pairs(data["train"], net_name), _pairs(data["dev"], net_name)
-    ckpt = out / f"{net_name}_checkpoint.pt"
-    best_path = out / f"{net_name}_best.pt"
-    log = out / "logs" / f"train_{net_name}.jsonl"
+    """Train ``fit.net``: checkpoint every epoch, log it, keep the best dev epoch, resume.
+
+    ``started``: when the run's clock (log seconds, ``budget``) started; default now.
+    """
+    ckpt, best_path = out / f"{fit.name}_checkpoint.pt", out / f"{fit.name}_best.pt"
+    log = out / "logs" / f"train_{fit.name}.jsonl"
     log.parent.mkdir(parents=True, exist_ok=True)
     start_epoch, best = 0, -1.0
     if resume and ckpt.exists():
         state = torch.load(ckpt, weights_only=False)
-        net.load_state_dict(state["net"])
-        opt.load_state_dict(state["opt"])
+        fit.net.load_state_dict(state["net"])
+        fit.opt.load_state_dict(state["opt"])
         start_epoch, best = state["epoch"] + 1, state["best"]
         random.setstate(state["random"])
-    size = 32 if net_name == "cue" else 16
-    started = time.monotonic()
-    print(f"{net_name}: {len(train_pairs)} train, {len(dev_pairs)} dev sequences", flush=True)
+    if lr is not None:  # a lower rate for the last epochs (--lr)
+        for group in fit.opt.param_groups:
+            group["lr"] = lr
+    started = time.monotonic() if started is None else started
     for epoch in range(start_epoch, epochs):
-        random.shuffle(train_pairs)
-        # Similar lengths together: less padding.
-        order = sorted(
-            range(len(train_pairs)), key=lambda i: len(train_pairs[i][1]) + random.random() * 8
-        )
-        batches = [order[i : i + size] for i in range(0, len(order), size)]
-        random.shuffle(batches)
+        batches = fit.batches()
         total = 0.0
-        net.train()
+        fit.net.train()
         for b in batches:
-            x, lengths = batch([train_pairs[i][0] for i in b])
-            y = torch.zeros(x.size(0), x.size(1), dtype=torch.long)
-            for r, i in enumerate(b):
-                y[r, : len(train_pairs[i][1])] = torch.tensor(train_pairs[i][1])
-            loss = net.loss(x, lengths, y) / len(b)
-            opt.zero_grad()
+            loss = fit.loss(b) / len(b)
+            fit.opt.zero_grad()
             loss.backward()
-            torch.nn.utils.clip_grad_norm_(net.parameters(), 5.0)
-            opt.step()
+            torch.nn.utils.clip_grad_norm_(fit.net.parameters(), 5.0)
+            fit.opt.step()
             total += float(loss.detach())
-        scores = _span_f1(net, dev_pairs, ROLES[net_name])
+        fit.net.eval()
+        scores = fit.evaluate()
         score = sum(scores.values()) / len(scores)
         record = {
             "epoch": epoch,
@@ -169,23 +172,79 @@ def train(
             fh.write(json.dumps(record) + "\n")
         if score > best:
             best = score
-            torch.save(
-                {k: v for k, v in net.state_dict().items() if k != "words.weight"}, best_path
-            )
-        torch.save(
-            {
-                "net": net.state_dict(),
-                "opt": opt.state_dict(),
-                "epoch": epoch,
-                "best": best,
-                "random": random.getstate(),
-            },
-            ckpt,
-        )
+            torch.save(fit.best_state(), best_path)
+        state = {"net": fit.net.state_dict(), "opt": fit.opt.state_dict(), "epoch": epoch}
+        torch.save({**state, "best": best, "random": random.getstate()}, ckpt)
         if time.monotonic() - started > budget:
             print("time budget spent; resume with --resume", flush=True)
             break
     return 0
+
+
+def _length_batches(lengths: Sequence[int], size: int) -> list[list[int]]:
+    """Batches of indices with similar lengths together (less padding), in random order."""
+    order = sorted(range(len(lengths)), key=lambda i: lengths[i] + random.random() * 8)
+    batches = [order[i : i + size] for i in range(0, len(order), size)]
+    random.shuffle(batches)
+    return batches
+
+
+def _tags(pairs: Sequence[Any], width: int) -> torch.Tensor:
+    """Pad the gold tags (last in each pair) to ``width``."""
+    y = torch.zeros(len(pairs), width, dtype=torch.long)
+    for r, p in enumerate(pairs):
+        y[r, : len(p[-1])] = torch.tensor(p[-1])
+    return y
+
+
+def _start(out: Path, seed: int) -> tuple[dict[str, Any], list[str], torch.Tensor, Vocab]:
+    """Seed the run on one thread; return the examples, the word vectors and the vocabulary."""
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    random.seed(seed)
+    with (out / "examples.pkl").open("rb") as fh:
+        data = pickle.load(fh)
+    words, vectors = load_vectors(MODELS_DIR / VECTORS_FILE)
+    return data, words, vectors, Vocab.of(words, data["lemmas"], data["deprels"])
+
+
+def train(
+    out: Path, net_name: str, epochs: int, resume: bool, budget: float, seed: int = 13
+) -> int:
+    """Train the cue tagger (``net_name`` "cue") on the pickled examples."""
+    if net_name != "cue":
+        raise ValueError(f"train() trains the cue tagger, not {net_name!r} (see train_head)")
+    data, words, vectors, vocab = _start(out, seed)
+    net = Tagger(DOC_CHANNELS, channel_sizes(vocab, len(words)), vectors, 3, **CONFIG["cue"])
+    opt = torch.optim.Adam([p for p in net.parameters() if p.requires_grad], lr=1e-3)
+    train_pairs, dev_pairs = _pairs(data["train"]), _pairs(data["dev"])
+    print(f"cue: {len(train_pairs)} train, {len(dev_pairs)} dev sequences", flush=True)
+
+    def batches() -> list[list[int]]:
+        random.shuffle(train_pairs)
+        return _length_batches([len(p[1]) for p in train_pairs], 32)
+
+    def loss(b: list[int]) -> torch.Tensor:
+        chosen = [train_pairs[i] for i in b]
+        x, lengths = batch([p[0] for p in chosen])
+        return net.loss(x, lengths, _tags(chosen, x.size(1)))
+
+    def predict(chunk: Sequence[Any]) -> list[list[int]]:
+        return net.predict(*batch([p[0] for p in chunk]))
+
+    def best_state() -> dict[str, torch.Tensor]:
+        return {k: v for k, v in net.state_dict().items() if k != "words.weight"}
+
+    fit = Fit(
+        "cue",
+        net,
+        opt,
+        batches,
+        loss,
+        lambda: _dev_f1(dev_pairs, predict, ROLES["cue"]),
+        best_state,
+    )
+    return _fit(fit, out, epochs, resume, budget)
 
 
 MANIFEST_KEY = "attribution_model"
@@ -209,15 +268,8 @@ def cue_tagger(out: Path, vocab: Vocab, vectors: torch.Tensor) -> Tagger:
 
 def states_of(net: Tagger, example: Any) -> torch.Tensor:
     """Return the cue tagger's states of every word of an article, in document order."""
-    rows = [r for r, _ in example.cue_rows]
-    out = []
-    with torch.inference_mode():
-        for i in range(0, len(rows), 64):
-            chunk = [r if r else ((0,) * len(DOC_CHANNELS),) for r in rows[i : i + 64]]
-            x, lengths = batch(chunk)
-            h = net.encode(x, lengths)
-            out.extend(h[k, : len(r)] for k, r in enumerate(rows[i : i + 64]))
-    return torch.cat(out).half()
+    _, states = tag_sentences(net, [r for r, _ in example.cue_rows])
+    return states.half()
 
 
 def _head_pairs(net: Tagger, examples: Sequence[Any]) -> list[tuple[torch.Tensor, Rows, list[int]]]:
@@ -233,49 +285,19 @@ def _head_pairs(net: Tagger, examples: Sequence[Any]) -> list[tuple[torch.Tensor
 
 def _head_batch(
     pairs: Sequence[Any],
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
     x, lengths = batch([p[1] for p in pairs])
     h = torch.zeros(x.size(0), x.size(1), pairs[0][0].size(1))
-    y = torch.zeros(x.size(0), x.size(1), dtype=torch.long)
     for r, p in enumerate(pairs):
         h[r, : len(p[2])] = p[0].float()
-        y[r, : len(p[2])] = torch.tensor(p[2])
-    return h, x, lengths, y
-
-
-def _head_f1(head: ArgHead, pairs: Sequence[Any]) -> dict[str, float]:
-    head.eval()
-    counts = {r: [0, 0, 0] for r in ROLES["arg"]}
-    with torch.inference_mode():
-        for i in range(0, len(pairs), 64):
-            chunk = pairs[i : i + 64]
-            h, x, lengths, _ = _head_batch(chunk)
-            for pred, p in zip(head.predict(h, x, lengths), chunk, strict=True):
-                for role, (b, inside) in ROLES["arg"].items():
-                    g = {tuple(s) for s in _segments(p[2], b, inside)}
-                    q = {tuple(s) for s in _segments(pred, b, inside)}
-                    counts[role][0] += len(g & q)
-                    counts[role][1] += len(q)
-                    counts[role][2] += len(g)
-    head.train()
-    out = {}
-    for role, (tp, np_, ng) in counts.items():
-        prec, rec = (tp / np_ if np_ else 0.0), (tp / ng if ng else 0.0)
-        out[role] = round(200 * prec * rec / (prec + rec), 2) if prec + rec else 0.0
-    return out
+    return h, x, lengths
 
 
 def train_head(
     out: Path, epochs: int, resume: bool, budget: float, seed: int = 13, lr: float | None = None
 ) -> int:
     """Train the argument head on the frozen cue tagger's states (checkpoint every epoch)."""
-    torch.set_num_threads(1)
-    torch.manual_seed(seed)
-    random.seed(seed)
-    with (out / "examples.pkl").open("rb") as fh:
-        data = pickle.load(fh)
-    words, vectors = load_vectors(MODELS_DIR / VECTORS_FILE)
-    vocab = Vocab.of(words, data["lemmas"], data["deprels"])
+    data, words, vectors, vocab = _start(out, seed)
     net = cue_tagger(out, vocab, vectors)
     started = time.monotonic()
     train_pairs, dev_pairs = _head_pairs(net, data["train"]), _head_pairs(net, data["dev"])
@@ -292,62 +314,25 @@ def train_head(
         **CONFIG["head"],
     )
     opt = torch.optim.Adam(head.parameters(), lr=1e-3)
-    ckpt, best_path = out / "head_checkpoint.pt", out / "head_best.pt"
-    log = out / "logs" / "train_head.jsonl"
-    start_epoch, best = 0, -1.0
-    if resume and ckpt.exists():
-        state = torch.load(ckpt, weights_only=False)
-        head.load_state_dict(state["net"])
-        opt.load_state_dict(state["opt"])
-        start_epoch, best = state["epoch"] + 1, state["best"]
-        random.setstate(state["random"])
-    if lr is not None:  # a lower rate for the last epochs (--lr)
-        for group in opt.param_groups:
-            group["lr"] = lr
-    for epoch in range(start_epoch, epochs):
-        order = sorted(
-            range(len(train_pairs)), key=lambda i: len(train_pairs[i][2]) + random.random() * 8
-        )
-        batches = [order[i : i + 32] for i in range(0, len(order), 32)]
-        random.shuffle(batches)
-        total = 0.0
-        head.train()
-        for b in batches:
-            h, x, lengths, y = _head_batch([train_pairs[i] for i in b])
-            loss = head.loss(h, x, lengths, y) / len(b)
-            opt.zero_grad()
-            loss.backward()
-            torch.nn.utils.clip_grad_norm_(head.parameters(), 5.0)
-            opt.step()
-            total += float(loss.detach())
-        scores = _head_f1(head, dev_pairs)
-        score = sum(scores.values()) / len(scores)
-        record = {
-            "epoch": epoch,
-            "loss": round(total / len(batches), 4),
-            "dev": scores,
-            "seconds": round(time.monotonic() - started),
-        }
-        print(json.dumps(record), flush=True)
-        with log.open("a") as fh:
-            fh.write(json.dumps(record) + "\n")
-        if score > best:
-            best = score
-            torch.save(head.state_dict(), best_path)
-        torch.save(
-            {
-                "net": head.state_dict(),
-                "opt": opt.state_dict(),
-                "epoch": epoch,
-                "best": best,
-                "random": random.getstate(),
-            },
-            ckpt,
-        )
-        if time.monotonic() - started > budget:
-            print("time budget spent; resume with --resume", flush=True)
-            break
-    return 0
+
+    def loss(b: list[int]) -> torch.Tensor:
+        chosen = [train_pairs[i] for i in b]
+        h, x, lengths = _head_batch(chosen)
+        return head.loss(h, x, lengths, _tags(chosen, x.size(1)))
+
+    def predict(chunk: Sequence[Any]) -> list[list[int]]:
+        return head.predict(*_head_batch(chunk))
+
+    fit = Fit(
+        "head",
+        head,
+        opt,
+        lambda: _length_batches([len(p[2]) for p in train_pairs], 32),
+        loss,
+        lambda: _dev_f1(dev_pairs, predict, ROLES["head"]),
+        head.state_dict,
+    )
+    return _fit(fit, out, epochs, resume, budget, lr, started)
 
 
 def bundle(out: Path, dest: Path, version: str) -> int:
