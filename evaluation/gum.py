@@ -4,7 +4,8 @@ GUM marks every mention with a bracket in the MISC column of its first and
 last word: ``Entity=(13-organization-new-nnnnn-cf4-1,4,5-coref-Durham_University``
 opens mention of entity 13, typed ``organization``, information status ``new``,
 head words 1, 4 and 5 (1-based within the mention), in a coreference chain
-(``coref``; ``sgl`` for a singleton), linked to Wikipedia's ``Durham_University``;
+(``coref``; or how it links to its antecedent: ``ana``, ``cata``, ``appos``,
+``pred``, ``disc``; ``sgl`` for a singleton), linked to Wikipedia's ``Durham_University``;
 ``13)`` closes it, and ``(14-...)`` opens and closes on one word. Mentions nest
 and may be discontinuous only through their brackets, so a stack per entity id
 suffices (Zeldes 2017, *The GUM corpus*; the CorefUD MISC format).
@@ -40,7 +41,7 @@ ENTITY_TYPES = (
     "time",
 )
 
-_OPEN = re.compile(r"\((\d+)-([a-z]+)-([^-()]*)-[^-()]*-[^-()]*-([\d,]*)-(coref|sgl)(?:-([^()]*))?")
+_OPEN = re.compile(r"\((\d+)-([a-z]+)-([^-()]*)-[^-()]*-[^-()]*-([\d,]*)-([a-z]+)(?:-([^()]*))?")
 _CLOSE = re.compile(r"(\d+)\)")
 
 
@@ -141,7 +142,7 @@ def _mention(si: int, start: int, end: int, m: re.Match[str]) -> GumMention:
         type=m.group(2),
         infstat=m.group(3),
         heads=heads or (end,),
-        chain=m.group(5) == "coref",
+        chain=m.group(5) != "sgl",
         wiki=(m.group(6) or "").replace("%2C", ","),
     )
 
