@@ -16,7 +16,11 @@ learned model (``model``, the default engine), and prints for each:
   quote mark: recall (a predicted content matches at 50% overlap) and, among
   those found that have a gold source, **speaker accuracy**: the matched
   prediction's source span matches the gold source at 50% overlap, or one of
-  the mentions of the speaker it was resolved to overlaps the gold source.
+  the mentions of the speaker it was resolved to overlaps the gold source;
+  and **speaker accuracy on mentions** (issue 12), counted on the resolved
+  speaker alone: right when the gold source matches, at 50% overlap, one of
+  the mentions of the speaker record the quote was resolved to (a quote with
+  no speaker is wrong), whatever its own source span says.
 
 A predicted content is the attribution's content minus its own cue and source
 when they fall inside it (PolNeAR annotates "X, he said, Y" as two ranges).
@@ -270,6 +274,7 @@ class Report:
     quotes_found: int = 0
     quotes_with_source: int = 0
     speaker_right: int = 0
+    speaker_mention_right: int = 0
     articles: int = 0
 
     def metrics(self) -> dict[str, Any]:
@@ -281,6 +286,7 @@ class Report:
                 "gold": self.quotes,
                 "recall": _percent(self.quotes_found, self.quotes),
                 "speaker_accuracy": _percent(self.speaker_right, self.quotes_with_source),
+                "speaker_mentions": _percent(self.speaker_mention_right, self.quotes_with_source),
             },
             "articles": self.articles,
         }
@@ -309,6 +315,14 @@ def speaker_correct(text: str, gold: Relation, pred: Relation) -> bool:
     return any(touches(gold.source, m) for m in pred.speaker_mentions)
 
 
+def speaker_mention_correct(text: str, gold: Relation, pred: Relation) -> bool:
+    """Return whether one mention of ``pred``'s resolved speaker matches the gold source
+    (50% overlap); a gold quote without a source is right when ``pred`` has no speaker."""
+    if gold.source is None:
+        return not pred.speaker_mentions
+    return any(overlap_match(text, gold.source, m) for m in pred.speaker_mentions)
+
+
 def score_article(
     report: Report, text: str, gold: Sequence[Relation], pred: Sequence[Relation]
 ) -> None:
@@ -333,6 +347,7 @@ def score_article(
         if rel.source is not None:
             report.quotes_with_source += 1
             report.speaker_right += speaker_correct(text, rel, pred[hit])
+            report.speaker_mention_right += speaker_mention_correct(text, rel, pred[hit])
 
 
 # ------------------------------------------------------------------ engine predictions
@@ -423,7 +438,8 @@ def format_report(metrics: dict[str, Any], header: str) -> str:
     q = metrics["quotes"]
     lines.append(
         f"direct quotes (gold content with a double quote mark): n={q['gold']}  "
-        f"recall={q['recall']:.1f}  speaker accuracy={q['speaker_accuracy']:.1f}"
+        f"recall={q['recall']:.1f}  speaker accuracy={q['speaker_accuracy']:.1f}  "
+        f"on the speaker's mentions={q['speaker_mentions']:.1f}"
     )
     return "\n".join(lines)
 

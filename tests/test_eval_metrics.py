@@ -118,7 +118,13 @@ def test_score_article_exact_overlap_and_quotes() -> None:
     assert m["exact"]["source"]["r"] == 50.0
     assert m["exact"]["content"]["r"] == 50.0
     assert m["overlap"]["content"]["r"] == 100.0
-    assert m["quotes"] == {"gold": 1, "recall": 100.0, "speaker_accuracy": 100.0}
+    # The source span is right, but no speaker was resolved: wrong on mentions.
+    assert m["quotes"] == {
+        "gold": 1,
+        "recall": 100.0,
+        "speaker_accuracy": 100.0,
+        "speaker_mentions": 0.0,
+    }
 
 
 def test_speaker_right_through_resolved_mention() -> None:
@@ -127,6 +133,24 @@ def test_speaker_right_through_resolved_mention() -> None:
     wrong = rel(span((1, 12)), None, span((27, 32)), [span((27, 32))])
     assert pn.speaker_correct(TEXT, gold, by_pronoun)
     assert not pn.speaker_correct(TEXT, gold, wrong)
+
+
+def test_speaker_accuracy_on_mentions() -> None:
+    gold = rel(span((0, 14)), span((21, 25)), span((15, 20)))
+    by_mention = rel(span((1, 12)), None, span((27, 32)), [span((27, 32)), span((15, 20))])
+    span_only = rel(span((1, 12)), None, span((15, 20)))
+    touching = rel(span((1, 12)), None, None, [span((19, 26))])
+    assert pn.speaker_mention_correct(TEXT, gold, by_mention)
+    assert not pn.speaker_mention_correct(TEXT, gold, span_only)
+    assert not pn.speaker_mention_correct(TEXT, gold, touching)  # one shared character
+    assert pn.speaker_correct(TEXT, gold, touching)
+    no_source = rel(span((0, 14)), None, None)
+    assert pn.speaker_mention_correct(TEXT, no_source, span_only)
+    assert not pn.speaker_mention_correct(TEXT, no_source, by_mention)
+    report = pn.Report()
+    pn.score_article(report, TEXT, [gold], [by_mention])
+    assert report.metrics()["quotes"]["speaker_mentions"] == 100.0
+    assert "on the speaker's mentions=100.0" in pn.format_report(report.metrics(), "h")
 
 
 def test_direct_quote_detection() -> None:
