@@ -443,7 +443,9 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
     *in April*") and the head's own preposition ("*by* the ministry") stay out.
     """
     skip = set(avoid) | {
-        t.index for t in sent.children(head.index) if t.deprel.split(":")[0] in NOT_IN_SOURCE
+        t.index
+        for t in sent.children(head.index)
+        if t.deprel.split(":")[0] in NOT_IN_SOURCE or _time_adjunct(t)
     }
     ids = subtree_ids(sent, head.index, exclude=skip)
     ids = tuple(
@@ -452,6 +454,15 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
         if not (sent.tokens[i].deprel == "case" and sent.tokens[i].head == head.index)
     )
     return _drop_trailing_relative(sent, contiguous(trim(sent, ids)))
+
+
+def _time_adjunct(t: Token) -> bool:
+    """Tell whether a dependent of a source head is a time adjunct ("The Washington Post
+    *on Thursday*", "officials *last week*"): the parser hangs it on the noun, but it
+    dates the saying, not the speaker."""
+    if t.deprel in ("nmod:tmod", "obl:tmod", "nmod:unmarked", "obl:unmarked"):
+        return True
+    return t.base_deprel == "nmod" and t.lemma.lower() in lexicon().time_nouns
 
 
 def _drop_trailing_relative(sent: Sentence, ids: tuple[int, ...]) -> tuple[int, ...]:

@@ -103,6 +103,12 @@ class Lexicon:
     organization_words: frozenset[str]
     #: Countries and capitals standing for their governments ("Rabat said").
     places: frozenset[str]
+    #: Heads of a place speaking through its government ("the city said").
+    place_nouns: frozenset[str]
+    #: Heads that speak for a named party ("a spokeswoman *for Gantz*", "Love's *lawyers*").
+    representative_nouns: frozenset[str]
+    #: Negative and empty quantifiers, never a source ("no one", "nobody").
+    empty_sources: frozenset[str]
     #: Determiners of an indefinite source ("a", "some", "two"); no rule reads them yet.
     indefinite_determiners: frozenset[str]
 

@@ -18,7 +18,7 @@ from typing import Any, Protocol
 from attribution import coref, hedges, scoring, summary
 from attribution.errors import BudgetExceeded, InputError
 from attribution.extract import Context, Draft, build_context, number
-from attribution.extract.common import unlink_foreign_sources
+from attribution.extract.common import drop_empty_sources, unlink_foreign_sources
 from attribution.extract.declined import declined_drafts
 from attribution.extract.indirect import indirect_drafts
 from attribution.extract.labels import label_drafts
@@ -317,6 +317,12 @@ def _model(w: Work) -> Work:
     return replace(w, drafts=w.model.drafts(w.ctx, w.drafts))
 
 
+@_stage("empty_sources", "doc drafts", "drafts")
+def _empty_sources(w: Work) -> Work:
+    """ "No one said ...": after every producer, so rules and model alike are checked."""
+    return replace(w, drafts=drop_empty_sources(w.doc, w.drafts))
+
+
 @_stage("coreference", "doc drafts", "attributions speakers")
 def _coreference(w: Work) -> Work:
     drafts = sorted(
@@ -367,6 +373,7 @@ STAGES: tuple[Stage, ...] = (
     _declined,
     _foreign_sources,
     _model,
+    _empty_sources,
     _coreference,
     _unattributed,
     _ids,

@@ -178,6 +178,7 @@ class Summary:
     by_kind: dict[str, int] = field(default_factory=dict)
     by_speaker_type: dict[str, int] = field(default_factory=dict)
     by_grade: dict[str, int] = field(default_factory=dict)
+    sourced: int = 0
     anonymous: int = 0
     anonymous_share: float = 0.0
     named_sources: int = 0

@@ -126,6 +126,7 @@ class SummarySchema(Schema):
     by_speaker_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_grade = fields.Dict(keys=fields.String(), values=fields.Integer())
     anonymous = fields.Integer()
+    sourced = fields.Integer()
     anonymous_share = fields.Float()
     named_sources = fields.Integer()
     named_source_names = fields.List(fields.String())

@@ -111,7 +111,9 @@ def name_type(name: str) -> SpeakerType:
         return "media"
     if low in lex.places or any(w in lex.organization_words for w in words):
         return "organization"
-    if low.isupper() and len(low) <= 5:
+    letters = name.replace(".", "").replace("&", "").strip()
+    if letters.isupper() and 2 <= len(letters) <= 6:
+        # An acronym ("HUD", "U.S.", "NAACP") names an institution, not a person.
         return "organization"
     return "named_person"
 
@@ -122,9 +124,10 @@ def noun_type(lemma: str, text: str, plural: bool, definite: bool) -> SpeakerTyp
     low = lemma.lower()
     if low in lex.outlet_nouns:
         return "media"
-    if low in lex.document_nouns:
+    if low in lex.document_nouns or text.lower() in lex.document_nouns:
         return "document"
-    if low in lex.organization_nouns:
+    if low in lex.organization_nouns or low in lex.place_nouns:
+        # "the ministry said"; "the city said" is its government speaking (metonymy).
         return "organization"
     if plural or text.lower() in lex.group_nouns:
         return "anonymous_group"
@@ -158,21 +161,69 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
         title = doc_text[start : sent.tokens[ids[0]].start].strip(" ,")
         return Description("name", name, name_type(name), title or role, tok.lemma, plural, True)
     if poss is not None and tok.upos == "NOUN":
+        ptype = (
+            "organization" if representative(tok) else noun_type(tok.lemma, tok.text, plural, True)
+        )
         return Description(
             "possessive",
             mention_text,
-            noun_type(tok.lemma, tok.text, plural, True),
-            None,
+            ptype,
+            tok.text if ptype == "organization" and representative(tok) else None,
             tok.lemma.lower(),
             plural,
             True,
             possessor=poss.index,
+        )
+    if representative(tok) and _party(sent, head) is not None:
+        # "a spokeswoman for Gantz", "lawyers for the family": the party speaks.
+        return Description(
+            "description",
+            _strip_det(mention_text),
+            "organization",
+            tok.text,
+            tok.lemma.lower(),
+            plural,
+            True,
         )
     stype = noun_type(tok.lemma, tok.text, plural, definite)
     desc_role = _strip_det(mention_text) if stype in ("anonymous_person",) else role
     return Description(
         "description", mention_text, stype, desc_role, tok.lemma.lower(), plural, definite
     )
+
+
+#: Prepositions that tie a representative to the party it speaks for ("a lawyer *for*
+#: Love", "an aide *to* Trump", "a spokesman *of* the ministry").
+PARTY_PREPS = frozenset({"for", "to", "of", "from", "with"})
+
+
+def representative(tok: Token) -> bool:
+    """Tell whether a noun names someone who speaks for a party ("spokeswoman", "lawyers")."""
+    lex = lexicon()
+    return (
+        tok.lemma.lower() in lex.representative_nouns
+        or tok.text.lower() in lex.representative_nouns
+    )
+
+
+def _party(sent: Sentence, head: int) -> Token | None:
+    """Return the named party a representative speaks for ("a spokeswoman for *Gantz*").
+
+    The party is a proper name or an institution noun in a prepositional
+    modifier of the representative; AP style attributes such a source to the
+    party, so it is not anonymous.
+    """
+    lex = lexicon()
+    for c in sent.children(head):
+        if c.base_deprel != "nmod" or c.index < head:
+            continue
+        case = next((t for t in sent.children(c.index) if t.deprel == "case"), None)
+        if case is None or case.text.lower() not in PARTY_PREPS:
+            continue
+        low = c.lemma.lower()
+        if c.upos == "PROPN" or low in lex.organization_nouns or low in lex.place_nouns:
+            return c
+    return None
 
 
 def _titled_name(sent: Sentence, head: int) -> int | None:

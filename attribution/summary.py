@@ -6,6 +6,13 @@ justification: AP and NYT require one; whether the story leads on an anonymous
 source). The overall score is the mean of the claim scores, graded with the
 same bands as each attribution; declined-to-comment records are counted but
 carry no claim, so they are left out of the shares and the overall score.
+
+The anonymous share counts what a reader of the story would count (see
+``docs/scoring.md``): of the claims that *have* a source in the text (the
+``sourced`` claims: not unattributed claims, not quotations whose speaker was
+never found), those whose speaker the reader cannot identify
+(``anonymous_person``, ``anonymous_group``). Documents, organisations and a
+named party's representatives are identified sources.
 """
 
 from __future__ import annotations
@@ -38,10 +45,14 @@ def _speaker_type(att: Attribution, by_id: dict[str, Speaker]) -> str:
     return "unattributed" if att.source is None else "unresolved"
 
 
+def _sourced(att: Attribution, by_id: dict[str, Speaker]) -> bool:
+    """Tell whether a claim has a source in the text (a resolved, non-unattributed speaker)."""
+    return att.speaker_id in by_id and att.speaker_id != UNATTRIBUTED_ID
+
+
 def _anonymous(att: Attribution, by_id: dict[str, Speaker]) -> bool:
-    speaker = by_id.get(att.speaker_id or "")
-    if speaker is None:
-        return True
+    """Tell whether a sourced claim's speaker is one a reader cannot identify."""
+    speaker = by_id[att.speaker_id or ""]
     return speaker.anonymous or speaker.type in ANONYMOUS_TYPES
 
 
@@ -50,17 +61,20 @@ def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ..
 
     Fields: ``attributions`` (claims, declined-to-comment excluded),
     ``declined_to_comment``, ``by_kind``, ``by_speaker_type``, ``by_grade``,
-    ``anonymous`` and ``anonymous_share``, ``named_sources`` and
+    ``sourced`` (claims with a resolved source), ``anonymous`` (sourced claims
+    from an unidentifiable speaker) and ``anonymous_share`` (their share of the
+    sourced claims), ``named_sources`` and
     ``named_source_names`` (distinct speakers after resolution),
     ``anonymous_sources``, ``anonymous_without_justification`` (speaker names),
-    ``unattributed_claims``, ``first_attribution_anonymous`` (by position in
-    the text; ``None`` without claims), ``score`` (mean, ``None`` without scored
-    claims) and ``grade``.
+    ``unattributed_claims``, ``first_attribution_anonymous`` (whether the first
+    sourced claim in the text is anonymous; ``None`` without sourced claims),
+    ``score`` (mean, ``None`` without scored claims) and ``grade``.
     """
     by_id = {UNATTRIBUTED_ID: UNATTRIBUTED_SPEAKER, **{s.id: s for s in speakers}}
     claims = sorted((a for a in attributions if not _is_declined(a)), key=lambda a: a.content.start)
     declined = len(attributions) - len(claims)
-    anonymous = [a for a in claims if _anonymous(a, by_id)]
+    sourced = [a for a in claims if _sourced(a, by_id)]
+    anonymous = [a for a in sourced if _anonymous(a, by_id)]
     named_ids = {
         a.speaker_id
         for a in claims
@@ -81,14 +95,15 @@ def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ..
         by_kind=dict(sorted(Counter(a.kind for a in claims).items())),
         by_speaker_type=dict(sorted(Counter(_speaker_type(a, by_id) for a in claims).items())),
         by_grade=dict(sorted(Counter(a.score.grade for a in claims if a.score).items())),
+        sourced=len(sourced),
         anonymous=len(anonymous),
-        anonymous_share=round(len(anonymous) / len(claims), SHARE_DIGITS) if claims else 0.0,
+        anonymous_share=round(len(anonymous) / len(sourced), SHARE_DIGITS) if sourced else 0.0,
         named_sources=len(named_ids),
         named_source_names=tuple(sorted(by_id[i].name for i in named_ids if i is not None)),
         anonymous_sources=len(anon_ids),
         anonymous_without_justification=tuple(unjustified),
         unattributed_claims=sum(1 for a in claims if a.speaker_id == UNATTRIBUTED_ID),
-        first_attribution_anonymous=_anonymous(claims[0], by_id) if claims else None,
+        first_attribution_anonymous=_anonymous(sourced[0], by_id) if sourced else None,
         score=overall,
         grade=grade(overall, current_rubric()) if overall is not None else None,
     )

@@ -7,9 +7,10 @@ the gold content snippet) and whether its resolved speaker is right (the
 speaker's name contains one of the gold ``speaker_aliases``); then the gold
 hedges, unattributed claims and declined comments found; the predicted
 attributions that match nothing in the gold (invented); the
-``not_attributions`` given a speaker they must not have; and the expected
-score order. It exits 1 when a floor of ``evaluation/floors/seed.json`` is
-missed.
+``not_attributions`` given a speaker they must not have; each found
+attribution's speaker type against the gold ``speaker_type``; speakers named by
+a bare relative pronoun ("which"); and the expected score order. It exits 1
+when a floor of ``evaluation/floors/seed.json`` is missed.
 """
 
 from __future__ import annotations
@@ -33,6 +34,8 @@ NOT_ATTRIBUTION_ALLOWED: dict[str | None, tuple[str, ...]] = {
     None: ("unattributed", "anonymous_group"),
     "not coincidental": ("Maddy-Weitzman",),
 }
+#: Speaker names that are a relative pronoun left unresolved.
+RELATIVE_PRONOUN_NAMES = frozenset({"which", "who", "that", "whom", "whose"})
 #: A not_attribution stretch may be covered by a content at most this much longer.
 SWALLOW_SLACK = 40
 COMPARATORS: dict[str, Callable[[float, float], bool]] = {
@@ -89,7 +92,7 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
     """Compare ``analysis`` with the seed gold; return the metrics and the report lines."""
     lines: list[str] = []
     used: set[str] = set()
-    found = right = required = req_found = req_right = 0
+    found = right = required = req_found = req_right = typed = 0
     matched: list[tuple[dict[str, Any], Any | None]] = []
     for item in gold["attributions"]:
         where = locate(text, item["content"])
@@ -101,8 +104,12 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         used.update(a.id for a in cands)
         matched.append((item, pick))
         ok_speaker = best is not None
+        speaker = _speaker(analysis, pick) if pick is not None else None
+        got_type = speaker.type if speaker is not None else None
+        ok_type = got_type == item["speaker_type"]
         found += pick is not None
         right += ok_speaker
+        typed += ok_type
         if item.get("required", True):
             required += 1
             req_found += pick is not None
@@ -112,9 +119,10 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         verdict = "" if pick is None else (" right" if ok_speaker else " WRONG")
         score = f" score {pick.score.value}{pick.score.grade}" if pick and pick.score else ""
         flag = "" if item.get("required", True) else " (optional)"
+        kind = "" if pick is None else f" {got_type}" + ("" if ok_type else " WRONG TYPE")
         lines.append(
-            f"{status:6} {item['content'][:50]!r}{flag}: {who}{verdict}"
-            f" (gold {item['speaker_aliases'][0]}){score}"
+            f"{status:6} {item['content'][:50]!r}{flag}: {who}{verdict}{kind}"
+            f" (gold {item['speaker_aliases'][0]}, {item['speaker_type']}){score}"
         )
 
     hedges_found = 0
@@ -170,6 +178,8 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         "required_speaker_right": req_right,
         "found": found,
         "speaker_right": right,
+        "type_right": typed,
+        "relative_pronoun_speakers_max": _relative_speakers(analysis, lines),
         "hedges_found": hedges_found,
         "unattributed_found": unattributed_found,
         "declined_found": declined_found,
@@ -178,6 +188,14 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         "score_order": order_ok,
     }
     return metrics, lines
+
+
+def _relative_speakers(analysis: Any, lines: list[str]) -> int:
+    """Count speakers named by a bare relative pronoun ("which said" must be Morocco)."""
+    bad = [s for s in analysis.speakers if s.name.lower() in RELATIVE_PRONOUN_NAMES]
+    for s in bad:
+        lines.append(f"WRONG  speaker named {s.name!r}: a relative pronoun, not its antecedent")
+    return len(bad)
 
 
 def _not_attribution_violations(

@@ -67,8 +67,10 @@ def test_counts_and_shares() -> None:
         "organization": 1,
         "unattributed": 1,
     }
-    assert out.anonymous == 4
-    assert out.anonymous_share == round(4 / 7, 3)
+    # The unattributed claim a7 has no source: it is in neither side of the share.
+    assert out.sourced == 6
+    assert out.anonymous == 3
+    assert out.anonymous_share == 0.5
     assert out.unattributed_claims == 1
     assert sum(out.by_grade.values()) == 7
 
@@ -104,3 +106,38 @@ def test_empty_article() -> None:
     assert out.anonymous_share == 0.0
     assert out.first_attribution_anonymous is None
     assert out.score is None and out.grade is None
+
+
+def test_anonymous_share_counts_what_a_reader_counts() -> None:
+    """A hand-made article: 2 of 5 sourced claims are anonymous; documents, a
+    representative of a named party, an unattributed claim and an unresolved
+    quotation do not count as anonymous sources."""
+    speakers = (
+        Speaker("mw", "Bruce Maddy-Weitzman", "named_person"),
+        Speaker("rp", "the report", "document"),
+        Speaker("sp", "spokeswoman for Gantz", "organization", role="spokeswoman"),
+        Speaker("so", "a source familiar with the visit", "anonymous_person", anonymous=True),
+        Speaker("ol", "officials", "anonymous_group", anonymous=True),
+    )
+    unresolved = Attribution(id="u1", kind="direct", content=ts("content", 900))
+    atts = (
+        att("a1", 0, "mw"),
+        att("a2", 100, "rp"),
+        att("a3", 200, "sp"),
+        att("a4", 300, "so"),
+        att("a5", 400, "ol"),
+        att("a6", 500, hk.UNATTRIBUTED_ID, hedges=("bare_hedge",)),
+        unresolved,
+    )
+    out = summarize(scoring.score(atts, speakers), speakers)
+    assert (out.attributions, out.sourced, out.anonymous) == (7, 5, 2)
+    assert out.anonymous_share == 0.4
+    assert out.anonymous_sources == 2
+    assert out.first_attribution_anonymous is False
+
+
+def test_anonymous_share_without_sourced_claims() -> None:
+    only_unattributed = (att("a1", 0, hk.UNATTRIBUTED_ID, hedges=("bare_hedge",)),)
+    out = summarize(only_unattributed, ())
+    assert (out.attributions, out.sourced, out.anonymous_share) == (1, 0, 0.0)
+    assert out.first_attribution_anonymous is None
