@@ -1,31 +1,42 @@
-"""Resolve source mentions to speakers: one :class:`Speaker` per real source.
+"""Resolve mentions to entities: one :class:`Speaker` per real source.
 
 A light, precision-first resolver in the spirit of the Stanford multi-pass
-sieve (Lee et al. 2013), restricted to the mentions that are sources. Mentions
-are taken in text order; each goes through :data:`MENTION_PASSES` until one
-resolves it, and the :class:`EntityTable` records which pass did:
+sieve (Lee et al. 2013). Mentions are taken in text order; each of
+:data:`MENTION_PASSES` *proposes* candidate antecedents (earlier entities, or a
+new entity) with features, and a :data:`Ranker` picks one. The default ranker,
+:func:`sieve_ranker`, is the ordered sieve: the best candidate of the first
+pass that proposes any. The :class:`EntityTable` records which pass chose:
 
 1. ``name``: proper names, exact then surname/partial match ("Maddy-Weitzman"
    -> "Bruce Maddy-Weitzman");
-2. ``pronoun``: pronouns -> the most recent compatible speaker;
-3. ``pronoun_subject``: failing that, a personal pronoun -> the most recent
-   proper-name subject (news "he said" follows the last person named);
+2. ``pronoun``: pronouns -> the most recent compatible entity (Hobbs 1978's
+   preference for close antecedents and subjects, with agreement and binding
+   filters for mentions other than sources);
+3. ``pronoun_subject``: failing that, a personal pronoun that is a source ->
+   the most recent proper-name subject (news "he said" follows the last person
+   named);
 4. ``possessive``: possessives ("his office") -> an organization named after
-   the resolved possessor ("Benny Gantz's office");
+   the resolved possessor ("Benny Gantz's office"), not the possessor;
 5. ``definite_head``: definite descriptions sharing a head noun with an
-   earlier source ("the source" -> "a source familiar with the visit");
-6. ``role``: definite role descriptions of a person ("said the Tel Aviv
-   University professor") -> the most recent named person speaker;
+   earlier entity ("the source" -> "a source familiar with the visit");
+6. ``role``: definite role descriptions of a person that are sources ("said
+   the Tel Aviv University professor") -> the most recent named person;
 7. ``new``: anything left starts a new entity.
 
-A relative pronoun ("Reid, who said") is first replaced by the noun it
-follows. Then two document passes: quotations that continue another's
-paragraph inherit its speaker, and speakers are numbered by first mention.
+The passes run over any mention: the sources of :func:`resolve` (the table
+then holds speakers only, and an unknown noun heading a source is taken as a
+person, since sources speak), or every mention of a document
+(:func:`resolve_all`, as :mod:`evaluation.gum_coref` does on GUM's gold
+mentions), where the table holds every entity and agreement in person, number,
+gender and animacy filters the candidates. A relative pronoun ("Reid, who
+said") stands for the noun its clause modifies (:func:`relative_antecedent`).
+Then two document passes: quotations that continue another's paragraph
+inherit its speaker, and speakers are numbered by first mention.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from attribution.cues import RELATIVE_PRONOUNS
@@ -41,21 +52,115 @@ from attribution.speakers import (
     name_type,
     text_of,
 )
-from attribution.types import ParsedDocument, Sentence
+from attribution.types import ParsedDocument, Sentence, Token
+
+__all__ = [
+    "MENTION_PASSES",
+    "Candidate",
+    "Coreference",
+    "Draft",
+    "Entity",
+    "EntityTable",
+    "Mention",
+    "MentionContext",
+    "Ranker",
+    "Resolution",
+    "relative_antecedent",
+    "resolve",
+    "resolve_all",
+    "resolve_detailed",
+    "sieve_ranker",
+]
 
 #: How many paragraphs back a pronoun or role description may reach (in characters).
 PRONOUN_WINDOW = 1500
+#: How many sentences back a third-person pronoun that is not a source may reach
+#: (Lee et al. 2013 look three sentences back for pronouns).
+PRONOUN_SENTENCES = 3
 #: Entity types a proper name is matched against.
 NAME_MATCH_TYPES = frozenset({"named_person", "organization", "media"})
-#: Entity types each pronoun class may refer to.
+#: Entity types each pronoun class may refer to (sources).
 PERSON_TYPES = frozenset({"named_person", "anonymous_person"})
 GROUP_TYPES = frozenset({"anonymous_group", "organization", "media"})
 THING_TYPES = frozenset({"organization", "document", "media"})
 
+#: Personal, possessive and reflexive pronoun forms -> the nominative lemma.
+PRONOUN_LEMMAS: dict[str, str] = {
+    **dict.fromkeys(("he", "him", "his", "himself"), "he"),
+    **dict.fromkeys(("she", "her", "hers", "herself"), "she"),
+    **dict.fromkeys(("it", "its", "itself"), "it"),
+    **dict.fromkeys(("they", "them", "their", "theirs", "themselves", "themself"), "they"),
+    **dict.fromkeys(("i", "me", "my", "mine", "myself"), "i"),
+    **dict.fromkeys(("we", "us", "our", "ours", "ourselves"), "we"),
+    **dict.fromkeys(("you", "your", "yours", "yourself", "yourselves"), "you"),
+}
+REFLEXIVES = frozenset(w for w in PRONOUN_LEMMAS if w.endswith(("self", "selves")))
+DEMONSTRATIVES = frozenset({"this", "that", "these", "those"})
+#: Subjects of a copula that do not refer to what the predicate names ("it is a
+#: shame", "that is the question", "there is a man").
+NON_REFERRING_SUBJECTS = frozenset({"it", "this", "that", "there", "what", "which"})
+DEFINITE_DETERMINERS = frozenset({"the"}) | DEMONSTRATIVES
+#: Common nouns that denote people, beyond the lexicon's source nouns (animacy,
+#: as the gender/animacy lists of Bergsma and Lin 2006 and Ji and Lin 2009 supply it).
+PERSON_NOUNS_EXTRA = frozenset(
+    """man woman men women person people child children kid kids boy girl baby guy guys
+    mother father mom dad parent parents son daughter brother sister husband wife family
+    friend friends wife girlfriend boyfriend partner student students teacher teachers
+    doctor doctors patient patients nurse author writer artist player players worker workers
+    user users reader readers audience speaker speakers listener listeners participant
+    participants member members citizen citizens resident residents king queen prince
+    princess lord lady sir madam customer customers owner owners employee employees staff
+    colleague colleagues neighbor neighbours neighbour neighbors victim victims soldier
+    soldiers officer officers police scientist scientists researcher researchers team
+    individual individuals someone somebody anyone anybody everyone everybody one host
+    guest guests visitor visitors traveler travelers tourist tourists fan fans grandmother
+    grandfather uncle aunt cousin nephew niece founder editor journalist reporter
+    volunteer volunteers coach athlete actor actress singer musician poet painter
+    """.split()
+)
+MASCULINE_NOUNS = frozenset(
+    "man men boy boys father dad son brother husband boyfriend king prince lord sir "
+    "grandfather uncle nephew actor guy".split()
+)
+FEMININE_NOUNS = frozenset(
+    "woman women girl girls mother mom daughter sister wife girlfriend queen princess lady "
+    "madam grandmother aunt niece actress".split()
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """What a mention says about its referent, for filtering antecedents.
+
+    ``None`` is unknown and agrees with anything (Lee et al. 2013, Section 3.3:
+    number, gender, person and animacy attributes, unknown when not marked).
+    """
+
+    person: int = 3
+    plural: bool | None = None
+    gender: str | None = None
+    animate: bool | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Ref:
+    """One mention of an entity, as the ranking features need it."""
+
+    sentence: int
+    head: int
+    start: int
+    end: int
+    subject: bool
+    governor: int
+    pronoun: bool
+    words: frozenset[str]
+    norm: str = ""
+    name: str | None = None
+
 
 @dataclass(slots=True)
 class Entity:
-    """One speaker under construction: its best name, type, role and mentions."""
+    """One entity under construction: its best name, type, role and mentions."""
 
     name: str
     type: SpeakerType
@@ -63,6 +168,58 @@ class Entity:
     head_lemmas: set[str]
     mentions: list[TextSpan] = field(default_factory=list)
     last: int = 0
+    refs: list[Ref] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)
+
+    def agrees(self, a: Agreement) -> bool:
+        """Tell whether ``a`` conflicts with none of the entity's mentions."""
+        for b in self.agreements:
+            if a.person != b.person:
+                return False
+            if a.plural is not None and b.plural is not None and a.plural != b.plural:
+                return False
+            if a.gender is not None and b.gender is not None and a.gender != b.gender:
+                return False
+            if a.animate is not None and b.animate is not None and a.animate != b.animate:
+                return False
+        return True
+
+    def words(self) -> frozenset[str]:
+        return frozenset().union(*(r.words for r in self.refs))
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    """A new entity a pass proposes: its name, type, role and head lemma."""
+
+    name: str
+    type: SpeakerType
+    role: str | None
+    lemma: str
+
+
+@dataclass(frozen=True, slots=True)
+class Candidate:
+    """An antecedent a pass proposes for a mention: an entity of the table or a new one.
+
+    ``entity`` is the index of an existing entity, or None with ``seed`` set;
+    ``name``, ``role`` and ``lemma`` are what joining adds to the entity (a
+    longer name, a role, a head noun). ``features`` describe the pair for a
+    ranker: the pass's position, the candidate's rank within the pass, its
+    distance in sentences and whether its latest mention is a subject.
+    """
+
+    pass_name: str
+    entity: int | None
+    seed: Seed | None = None
+    name: str | None = None
+    role: str | None = None
+    lemma: str | None = None
+    features: tuple[tuple[str, float], ...] = ()
+
+
+#: Picks one candidate; candidates come grouped by pass, in pass order, best first.
+Ranker = Callable[["MentionContext", Sequence[Candidate]], Candidate]
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,15 +246,55 @@ class Coreference:
 
 @dataclass(frozen=True, slots=True)
 class MentionContext:
-    """A source mention as the passes see it: where it is and what it says."""
+    """A mention as the passes see it: where it is, what it says, and whether it
+    is a source (a speaker mention) or any mention of the document."""
 
     sentence: Sentence
     mention: Mention
     desc: Description
+    source: bool = True
+    head: int = -1
+    agreement: Agreement = Agreement()
 
     @property
     def pos(self) -> int:
         return self.mention.span.start
+
+    @property
+    def head_token(self) -> Token:
+        return self.sentence.tokens[self.head if self.head >= 0 else self.mention.head]
+
+    def ref(self) -> Ref:
+        tok = self.head_token
+        words = frozenset(
+            t.lemma.lower()
+            for t in self.sentence.tokens
+            if self.mention.span.start <= t.start
+            and t.end <= self.mention.span.end
+            and t.upos in ("NOUN", "PROPN", "ADJ", "NUM")
+        )
+        return Ref(
+            self.sentence.index,
+            tok.index,
+            self.mention.span.start,
+            self.mention.span.end,
+            tok.base_deprel in ("nsubj", "nsubj:pass"),
+            tok.head,
+            self.desc.form == "pronoun",
+            words,
+            normalize(self.mention.span.text),
+            self.desc.name if self.desc.form == "name" else None,
+        )
+
+
+def normalize(text: str) -> str:
+    """Lower-case a mention's text without a leading article or a trailing
+    possessive ("The University's" -> "university"), for exact matching."""
+    words = text.lower().replace("’", "'").split()
+    if words and words[0] in ("the", "a", "an"):
+        words = words[1:]
+    out = " ".join(words)
+    return out[:-2] if out.endswith("'s") else out.rstrip("'")
 
 
 def _name_matches(a: str, b: str) -> bool:
@@ -175,30 +372,43 @@ class EntityTable:
                 return cands[-1][1]
         return self.entities[n].name if n is not None else None
 
-    def attach(self, target: int, span: TextSpan, pass_name: str) -> None:
-        """Add the mention ``span`` to entity ``target``, resolved by ``pass_name``."""
+    def attach(self, target: int, mc: MentionContext, pass_name: str) -> None:
+        """Add the mention of ``mc`` to entity ``target``, resolved by ``pass_name``."""
+        span = mc.mention.span
         ent = self.entities[target]
         ent.mentions.append(span)
         ent.last = max(ent.last, span.start)
+        ent.refs.append(mc.ref())
+        ent.agreements.append(mc.agreement)
         self.resolutions.append(Resolution(span, target, pass_name))
+
+    def join(self, cand: Candidate, mc: MentionContext) -> int:
+        """Apply the chosen candidate: create or update its entity, attach the mention."""
+        if cand.entity is None:
+            assert cand.seed is not None
+            s = cand.seed
+            target = self.new(s.name, s.type, s.role, s.lemma)
+        else:
+            target = cand.entity
+        ent = self.entities[target]
+        if cand.name is not None and len(cand.name) > len(ent.name):
+            ent.name = cand.name
+        if cand.role is not None and ent.role is None:
+            ent.role = cand.role
+        if cand.lemma is not None:
+            ent.head_lemmas.add(cand.lemma)
+        if not mc.source and mc.desc.form != "pronoun":
+            ent.head_lemmas.add(mc.desc.head_lemma.lower())
+        self.attach(target, mc, cand.pass_name)
+        return target
 
 
 # Mention preparation -------------------------------------------------------------
 
 
-def relative_antecedent(
-    sent: Sentence, head: int, span: tuple[int, int]
-) -> tuple[int, tuple[int, int]]:
-    """Replace a relative pronoun by the noun it follows ("Reid, who said ...").
-
-    A relative pronoun heads a clause attached to the nominal it follows (UD
-    ``acl:relcl``); the nearest preceding non-compound noun or name is taken
-    as that nominal, widened to its whole name. Other mentions pass unchanged.
-    """
-    tok = sent.tokens[head]
-    if not (tok.upos == "PRON" and tok.text.lower() in RELATIVE_PRONOUNS):
-        return head, span
-    ante = next(
+def _nearest_nominal(sent: Sentence, head: int) -> Token | None:
+    """Return the noun or name right before word ``head`` (a relative pronoun)."""
+    return next(
         (
             t
             for t in reversed(sent.tokens[:head])
@@ -206,6 +416,53 @@ def relative_antecedent(
         ),
         None,
     )
+
+
+def _can_speak(tok: Token) -> bool:
+    """Tell whether a word can head a speaker: a name, or a person, group,
+    institution, outlet or document noun ("a claim" cannot say anything)."""
+    lex = lexicon()
+    low = tok.lemma.lower()
+    return tok.upos == "PROPN" or any(
+        low in words
+        for words in (
+            lex.person_nouns,
+            lex.group_nouns,
+            lex.organization_nouns,
+            lex.outlet_nouns,
+            lex.document_nouns,
+            PERSON_NOUNS_EXTRA,
+        )
+    )
+
+
+def relative_antecedent(
+    sent: Sentence, head: int, span: tuple[int, int], source: bool = True
+) -> tuple[int, tuple[int, int]]:
+    """Replace a relative pronoun by the noun its clause modifies ("Reid, who said ...").
+
+    A relative pronoun's clause is attached to the nominal it modifies (UD
+    ``acl:relcl``; Huddleston and Pullum 2002, ch. 12), which is taken as its
+    antecedent, widened to its whole name. For a source, the clause's verb is
+    a speech verb, whose subject must be able to speak (a selectional
+    restriction): when the parser attached the clause higher, to a noun that
+    cannot ("a claim denied by Morocco which said ..."), the nominal right
+    before the pronoun is taken instead, as English prefers low attachment of
+    relative clauses (Cuetos and Mitchell 1988). Without an ``acl`` clause the
+    nearest preceding noun or name stands in. Other mentions pass unchanged.
+    """
+    tok = sent.tokens[head]
+    if not (tok.upos == "PRON" and tok.text.lower() in RELATIVE_PRONOUNS):
+        return head, span
+    near = _nearest_nominal(sent, head)
+    ante = near
+    clause = sent.tokens[tok.head] if tok.head >= 0 else None
+    if clause is not None and clause.deprel.startswith("acl") and 0 <= clause.head < head:
+        attached = sent.tokens[clause.head]
+        if attached.upos in ("NOUN", "PROPN", "PRON", "NUM"):
+            ante = attached
+            if source and near is not None and not _can_speak(attached) and _can_speak(near):
+                ante = near
     if ante is None:
         return head, span
     if ante.upos != "PROPN":
@@ -214,19 +471,100 @@ def relative_antecedent(
     return ante.index, (sent.tokens[ids[0]].start, sent.tokens[ids[-1]].end)
 
 
-def mention_context(doc: ParsedDocument, m: Mention) -> MentionContext:
+def _plural(sent: Sentence, tok: Token, span: tuple[int, int]) -> bool:
+    """A plural head, or coordinated nominals ("Morocco and Algeria")."""
+    return "Number=Plur" in tok.feats or any(
+        c.deprel == "conj" and span[0] <= c.start and c.end <= span[1]
+        for c in sent.children(tok.index)
+    )
+
+
+def describe_mention(
+    sent: Sentence, doc_text: str, head: int, span: tuple[int, int]
+) -> Description:
+    """:func:`attribution.speakers.describe`, with every personal, possessive and
+    reflexive pronoun ("his", "its", "themselves") read as a pronoun of its
+    nominative lemma."""
+    tok = sent.tokens[head]
+    low = tok.text.lower()
+    if tok.upos == "PRON" and low in PRONOUN_LEMMAS:
+        desc = describe(sent, doc_text, head, span)
+        if desc.form == "pronoun":
+            return desc
+        lemma = PRONOUN_LEMMAS[low]
+        group = lemma in GROUP_PRONOUNS
+        ptype: SpeakerType = "anonymous_group" if group else "anonymous_person"
+        return Description("pronoun", tok.text, ptype, None, lemma, group, True)
+    return describe(sent, doc_text, head, span)
+
+
+def _is_person_noun(tok: Token) -> bool:
+    low = tok.lemma.lower()
+    return low in lexicon().person_nouns or low in PERSON_NOUNS_EXTRA
+
+
+def _pronoun_agreement(lemma: str) -> Agreement:
+    if lemma in DEMONSTRATIVES:
+        # "this", "that": things, facts and events, not people (Webber 1991).
+        return Agreement(3, lemma in ("these", "those"), "n", False)
+    if lemma == "they":
+        # "they" takes up organizations and people alike (an organization's
+        # number is left open below).
+        return Agreement(3, True, None, None)
+    person = 1 if lemma in ("i", "we") else 2 if lemma == "you" else 3
+    plural = True if lemma == "we" else None if lemma == "you" else False
+    gender = {"he": "m", "she": "f", "it": "n"}.get(lemma)
+    animate = lemma != "it" if lemma in ("he", "she", "i", "we", "you", "it") else None
+    return Agreement(person, plural, gender, animate)
+
+
+def agreement_of(
+    sent: Sentence, desc: Description, head: int, span: tuple[int, int], source: bool
+) -> Agreement:
+    """Read person, number, gender and animacy off a mention (Lee et al. 2013, 3.3).
+
+    An unknown common noun is inanimate unless it heads a source: sources speak.
+    """
+    tok = sent.tokens[head]
+    if desc.form == "pronoun":
+        return _pronoun_agreement(PRONOUN_LEMMAS.get(tok.text.lower(), desc.head_lemma))
+    if desc.type in ("organization", "media"):
+        # Collective nouns and names take "it" or "they" (Quirk et al. 1985, 5.108).
+        return Agreement(3, None, "n", None)
+    if desc.form == "name":
+        return Agreement(3, _plural(sent, tok, span) or None, None, True if source else None)
+    low = tok.lemma.lower()
+    animate = _is_person_noun(tok) or source
+    gender = "m" if low in MASCULINE_NOUNS else "f" if low in FEMININE_NOUNS else None
+    return Agreement(3, _plural(sent, tok, span), gender if animate else "n", animate)
+
+
+def mention_context(doc: ParsedDocument, m: Mention, source: bool = True) -> MentionContext:
     """Describe mention ``m`` (its relative-pronoun antecedent, if it is one)."""
     sent = doc.sentences[m.sentence]
-    head, span = relative_antecedent(sent, m.head, (m.span.start, m.span.end))
-    return MentionContext(sent, m, describe(sent, doc.text, head, span))
+    head, span = relative_antecedent(sent, m.head, (m.span.start, m.span.end), source)
+    desc = describe_mention(sent, doc.text, head, span)
+    return MentionContext(sent, m, desc, source, head, agreement_of(sent, desc, head, span, source))
 
 
-# Mention passes: each returns the entity it resolves the mention to, or None ----------
+# Mention passes: each proposes candidate antecedents, best first ---------------------
 
-MentionPass = Callable[[EntityTable, MentionContext], int | None]
+MentionPass = Callable[[EntityTable, MentionContext], list[Candidate]]
 
 
-def name_pass(table: EntityTable, mc: MentionContext) -> int | None:
+def _one(
+    pass_name: str,
+    target: int | None,
+    name: str | None = None,
+    role: str | None = None,
+    lemma: str | None = None,
+) -> list[Candidate]:
+    if target is None:
+        return []
+    return [Candidate(pass_name, target, name=name, role=role, lemma=lemma)]
+
+
+def name_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
     """Proper names: exact or partial string match (Lee et al. 2013, passes 2-5).
 
     News introduce a person in full and then use the surname ("Bruce
@@ -236,16 +574,70 @@ def name_pass(table: EntityTable, mc: MentionContext) -> int | None:
     """
     desc = mc.desc
     if desc.form != "name":
-        return None
+        return []
+    if not mc.source:
+        return name_candidates(table, mc)
     target = table.by_name(desc.name)
-    if target is None:
-        return None
-    ent = table.entities[target]
-    if len(desc.name) > len(ent.name):
-        ent.name = desc.name
-    if desc.role and ent.role is None:
-        ent.role = desc.role
-    return target
+    return _one("name", target, name=desc.name, role=desc.role)
+
+
+def _earlier(ent: Entity, mc: MentionContext) -> list[Ref]:
+    """The entity's mentions before ``mc`` that do not contain it (i-within-i)."""
+    return [r for r in ent.refs if r.start < mc.pos and not _contains(r, mc)]
+
+
+def name_candidates(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """Rank the entities a name that is not a source may take up, latest first:
+    first those with an earlier mention of the same text, regardless of case and
+    article (Lee et al. 2013, pass 1: exact match), then those with an earlier
+    name it is part of, or that is part of it (passes 2-5: "Gantz" ~ "Benny
+    Gantz"). The table holds every mention, so a part match is only against
+    names, never against descriptions or pronouns."""
+    norm = normalize(mc.mention.span.text)
+    exact: list[tuple[int, int]] = []
+    partial: list[tuple[int, int]] = []
+    for n, ent in enumerate(table.entities):
+        refs = [r for r in _earlier(ent, mc) if not r.pronoun]
+        if any(r.norm == norm for r in refs):
+            exact.append((-max(r.start for r in refs if r.norm == norm), n))
+            continue
+        named = [r for r in refs if r.name is not None]
+        if any(_name_matches(r.name or "", mc.desc.name) for r in named):
+            partial.append((-max(r.start for r in named), n))
+    ranked = [n for _, n in sorted(exact)] + [n for _, n in sorted(partial)]
+    return [Candidate("name", n, name=mc.desc.name) for n in ranked]
+
+
+def construct_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """Appositives and predicate nominatives (Lee et al. 2013, pass 3: precise constructs).
+
+    "John FitzGibbon, *2nd Earl of Clare*" (UD ``appos``) and "Athens is *the
+    capital*" (a nominal predicate with ``cop``, its subject an earlier
+    mention) name the entity they attach to. Only for mentions that are not
+    sources: a source mention already spans its apposition.
+    """
+    if mc.source or mc.desc.form == "pronoun":
+        return []
+    tok = mc.head_token
+    sent = mc.sentence
+    anchors: set[int] = set()
+    if tok.deprel == "appos" and tok.head >= 0:
+        anchors.add(tok.head)
+    if any(c.deprel == "cop" for c in sent.children(tok.index)):
+        anchors |= {
+            c.index
+            for c in sent.children(tok.index)
+            if c.base_deprel == "nsubj" and c.text.lower() not in NON_REFERRING_SUBJECTS
+        }
+    if not anchors:
+        return []
+    out: list[Candidate] = []
+    for n, ent in enumerate(table.entities):
+        if ent.agrees(mc.agreement) and any(
+            r.sentence == sent.index and r.head in anchors and r.start < mc.pos for r in ent.refs
+        ):
+            out.append(Candidate("construct", n))
+    return out[-1:]
 
 
 def _pronoun_types(lemma: str) -> frozenset[str]:
@@ -256,47 +648,106 @@ def _pronoun_types(lemma: str) -> frozenset[str]:
     return THING_TYPES
 
 
-def pronoun_pass(table: EntityTable, mc: MentionContext) -> int | None:
-    """Pronouns -> the most recent compatible speaker (Lee et al. 2013, pronoun pass).
+def _contains(ref: Ref, mc: MentionContext) -> bool:
+    return ref.start <= mc.mention.span.start and mc.mention.span.end <= ref.end
 
-    Agreement is reduced to the pronoun class: person pronouns ("he", "she")
-    to persons, group pronouns ("they") to groups and organizations, "it" to
-    organizations, documents and media; recency is bounded by
-    :data:`PRONOUN_WINDOW`, since news rarely carry a pronoun across paragraphs.
+
+def pronoun_candidates(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """Rank the entities a pronoun that is not a source may take up.
+
+    Filters: agreement with every mention of the entity (Lee et al. 2013);
+    no antecedent containing the pronoun (the i-within-i condition); a
+    non-reflexive pronoun is not bound by a co-argument of its own verb
+    (Chomsky 1981, binding principle B); a third
+    person reaches :data:`PRONOUN_SENTENCES` back. Order: Hobbs (1978) walks
+    the current sentence and then earlier ones, nearest first, subjects
+    before other nominals; so: by sentence distance, then subjects first,
+    then (current sentence) nearest or (earlier ones) leftmost.
+    """
+    tok = mc.head_token
+    reflexive = tok.text.lower() in REFLEXIVES
+    here = mc.sentence.index
+    scored: list[tuple[tuple[int, int, int], int, Ref]] = []
+    for n, ent in enumerate(table.entities):
+        if not ent.agrees(mc.agreement):
+            continue
+        best: tuple[tuple[int, int, int], Ref] | None = None
+        for ref in ent.refs:
+            if ref.start >= mc.pos or _contains(ref, mc):
+                continue
+            dist = here - ref.sentence
+            if mc.agreement.person == 3 and dist > PRONOUN_SENTENCES:
+                continue
+            co_argument = dist == 0 and ref.governor == tok.head and ref.governor >= 0
+            if co_argument and not reflexive:
+                continue
+            key = (dist, 0 if ref.subject else 1, -ref.start if dist == 0 else ref.start)
+            if best is None or key < best[0]:
+                best = (key, ref)
+        if best is not None:
+            scored.append((best[0], n, best[1]))
+    scored.sort(key=lambda x: x[0])
+    return [
+        Candidate(
+            "pronoun",
+            n,
+            features=(("sentences", float(key[0])), ("subject", float(ref.subject))),
+        )
+        for key, n, ref in scored
+    ]
+
+
+def pronoun_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """Pronouns -> the most recent compatible entity (Lee et al. 2013, pronoun pass).
+
+    For a source, agreement is reduced to the pronoun class over the speakers
+    found so far: person pronouns ("he", "she") to persons, group pronouns
+    ("they") to groups and organizations, "it" to organizations, documents and
+    media; recency is bounded by :data:`PRONOUN_WINDOW`, since news rarely
+    carry a pronoun across paragraphs. Any other mention goes to
+    :func:`pronoun_candidates`.
     """
     if mc.desc.form != "pronoun":
-        return None
-    return table.recent(mc.pos, _pronoun_types(mc.desc.head_lemma))
+        return []
+    if not mc.source:
+        return pronoun_candidates(table, mc)
+    return _one("pronoun", table.recent(mc.pos, _pronoun_types(mc.desc.head_lemma)))
 
 
-def pronoun_subject_pass(table: EntityTable, mc: MentionContext) -> int | None:
-    """A personal pronoun with no person speaker before it -> the last person named.
+def pronoun_subject_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """A personal pronoun source with no person speaker before it -> the last person named.
 
     News convention: "he said" continues with the person the story has just
     named, usually as a clause subject, even if that person has not been quoted
     yet (Lee et al. 2013 resolve pronouns to any mention, not only speakers).
+    When every mention is in the table, the pronoun pass already saw them all.
     """
-    if mc.desc.form != "pronoun" or mc.desc.head_lemma not in PERSON_PRONOUNS:
-        return None
+    if not mc.source or mc.desc.form != "pronoun" or mc.desc.head_lemma not in PERSON_PRONOUNS:
+        return []
     name = table.person_antecedent(mc.pos)
     if name is None:
-        return None
+        return []
     target = table.by_name(name)
     if target is None:
-        target = table.new(name, "named_person", None, name.split()[-1])
-    return target
+        return [
+            Candidate("pronoun_subject", None, Seed(name, "named_person", None, name.split()[-1]))
+        ]
+    return [Candidate("pronoun_subject", target)]
 
 
-def possessive_pass(table: EntityTable, mc: MentionContext) -> int | None:
+def possessive_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
     """Possessives -> an entity named after the possessor ("his office" -> "Gantz’s office").
 
     The possessor is resolved first (a pronoun like a personal pronoun, a name
     as written); "X’s office", "X’s spokesman" then name one source across the
-    article, as in news usage (cf. Lee et al. 2013 on possessive mentions).
+    article, as in news usage (cf. Lee et al. 2013 on possessive mentions). The
+    possessed is not the possessor: "his office said" is Gantz's office, an
+    organization, not Gantz. Among all mentions, a possessive description not
+    seen before is left to the head-match pass.
     """
     desc = mc.desc
     if desc.form != "possessive":
-        return None
+        return []
     assert desc.possessor is not None
     sent = mc.sentence
     ptok = sent.tokens[desc.possessor]
@@ -306,71 +757,93 @@ def possessive_pass(table: EntityTable, mc: MentionContext) -> int | None:
     else:
         owner = text_of(sent, table.doc.text, name_ids(sent, ptok.index))
     if owner is None:
-        return None
-    head_text = sent.tokens[mc.mention.head].text
+        return []
+    head_text = mc.head_token.text
     name = f"{owner}’s {head_text}" if not owner.endswith("s") else f"{owner}’ {head_text}"
     target = table.by_exact_name(name)
-    if target is None:
-        target = table.new(name, desc.type, None, desc.head_lemma)
-    return target
+    if target is not None:
+        return [Candidate("possessive", target)]
+    if not mc.source:
+        return []
+    return [Candidate("possessive", None, Seed(name, desc.type, desc.role, desc.head_lemma))]
 
 
-def definite_head_pass(table: EntityTable, mc: MentionContext) -> int | None:
-    """Definite descriptions -> the latest unnamed source with the same head noun.
-
-    Lee et al. (2013) strict head match: "the source" refers back to "a source
-    familiar with the visit". Named persons are excluded: their role nouns are
-    the role pass's business.
-    """
-    desc = mc.desc
-    if desc.form != "description" or not desc.definite:
-        return None
-    ents = table.entities
-    by_recency = sorted(range(len(ents)), key=lambda k: -ents[k].last)
-    return next(
-        (
-            n
-            for n in by_recency
-            if desc.head_lemma in ents[n].head_lemmas and ents[n].type != "named_person"
-        ),
-        None,
+def _definite(mc: MentionContext) -> bool:
+    """A definite article or demonstrative on the head, within the mention."""
+    span = mc.mention.span
+    return any(
+        c.deprel == "det" and c.text.lower() in DEFINITE_DETERMINERS and span.start <= c.start
+        for c in mc.sentence.children(mc.head_token.index)
     )
 
 
-def role_pass(table: EntityTable, mc: MentionContext) -> int | None:
-    """Definite singular person-noun descriptions -> the most recent named person.
+def definite_head_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """Definite descriptions -> the latest earlier entity with the same head noun.
+
+    Lee et al. (2013) strict head match: "the source" refers back to "a source
+    familiar with the visit". Among sources, named persons are excluded (their
+    role nouns are the role pass's business). Among all mentions, any nominal
+    (definite, possessive or not) may match, provided its other content words
+    appear in the entity (Lee et al.'s word inclusion: "the new law" does not
+    take up "the old law") and the entity is not the mention's container.
+    """
+    desc = mc.desc
+    ents = table.entities
+    by_recency = sorted(range(len(ents)), key=lambda k: -ents[k].last)
+    if mc.source:
+        if desc.form != "description" or not _definite(mc):
+            return []
+        return [
+            Candidate("definite_head", n)
+            for n in by_recency
+            if desc.head_lemma in ents[n].head_lemmas and ents[n].type != "named_person"
+        ][:1]
+    if desc.form not in ("description", "possessive"):
+        return []
+    ref = mc.ref()
+    extra = ref.words - {desc.head_lemma}
+    out: list[Candidate] = []
+    for n in by_recency:
+        ent = ents[n]
+        if desc.head_lemma not in ent.head_lemmas or not ent.agrees(mc.agreement):
+            continue
+        earlier = _earlier(ent, mc)
+        if not earlier or not extra <= ent.words():
+            continue
+        dist = mc.sentence.index - earlier[-1].sentence
+        out.append(Candidate("definite_head", n, features=(("sentences", float(dist)),)))
+    return out
+
+
+def role_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
+    """Definite singular person-noun sources -> the most recent named person.
 
     News convention: after naming a source, a story refers back to them by
     role ("said the Tel Aviv University professor"); the role is kept if the
     person had none (cf. Lee et al. 2013, role appositives and predicate
-    nominatives).
+    nominatives). Only sources: elsewhere "the man" need not be the last name.
     """
     desc = mc.desc
-    if desc.form != "description" or not desc.definite or desc.plural:
-        return None
+    if not mc.source or desc.form != "description" or not _definite(mc) or desc.plural:
+        return []
     if desc.head_lemma not in lexicon().person_nouns:
-        return None
+        return []
     target = table.recent(mc.pos, frozenset({"named_person"}))
-    if target is None:
-        return None
-    ent = table.entities[target]
-    if ent.role is None:
-        ent.role = desc.role or desc.name
-    ent.head_lemmas.add(desc.head_lemma)
-    return target
+    return _one("role", target, role=desc.role or desc.name, lemma=desc.head_lemma)
 
 
-def new_entity_pass(table: EntityTable, mc: MentionContext) -> int | None:
+def new_entity_pass(table: EntityTable, mc: MentionContext) -> list[Candidate]:
     """Anything no earlier pass resolved starts a new entity (Lee et al. 2013: a
     mention left unlinked is a singleton); an unresolved pronoun names nobody."""
     desc = mc.desc
     stype: SpeakerType = "unattributed" if desc.form == "pronoun" else desc.type
-    return table.new(desc.name, stype, desc.role, desc.head_lemma)
+    return [Candidate("new", None, Seed(desc.name, stype, desc.role, desc.head_lemma))]
 
 
-#: The mention passes, most precise first; the first to return an entity wins.
+#: The mention passes, most precise first.
 MENTION_PASSES: tuple[tuple[str, MentionPass], ...] = (
     ("name", name_pass),
+    ("construct", construct_pass),
     ("pronoun", pronoun_pass),
     ("pronoun_subject", pronoun_subject_pass),
     ("possessive", possessive_pass),
@@ -380,14 +853,46 @@ MENTION_PASSES: tuple[tuple[str, MentionPass], ...] = (
 )
 
 
-def resolve_mention(table: EntityTable, mc: MentionContext) -> int:
-    """Run :data:`MENTION_PASSES` over one mention; attach it to the entity found."""
-    for pass_name, run in MENTION_PASSES:
-        target = run(table, mc)
-        if target is not None:
-            table.attach(target, mc.mention.span, pass_name)
-            return target
-    raise AssertionError("the new-entity pass always resolves")
+def candidates(table: EntityTable, mc: MentionContext, first_only: bool = False) -> list[Candidate]:
+    """Run :data:`MENTION_PASSES` over one mention; return every candidate, in pass
+    order, each tagged with its pass position and rank (``first_only``: stop at the
+    first pass that proposes any, all the sieve needs)."""
+    out: list[Candidate] = []
+    for k, (_, run) in enumerate(MENTION_PASSES):
+        found = run(table, mc)
+        out.extend(
+            replace(c, features=(("pass", float(k)), ("rank", float(r)), *c.features))
+            for r, c in enumerate(found)
+        )
+        if found and first_only:
+            break
+    return out
+
+
+def sieve_ranker(mc: MentionContext, cands: Sequence[Candidate]) -> Candidate:
+    """The ordered sieve: the best candidate of the first pass that has one."""
+    del mc
+    return cands[0]
+
+
+def resolve_mention(table: EntityTable, mc: MentionContext, ranker: Ranker | None = None) -> int:
+    """Let the passes propose and ``ranker`` (default: the sieve) choose; join the mention."""
+    if ranker is None:
+        return table.join(sieve_ranker(mc, candidates(table, mc, first_only=True)), mc)
+    return table.join(ranker(mc, candidates(table, mc)), mc)
+
+
+def resolve_all(
+    doc: ParsedDocument, mentions: Iterable[Mention], ranker: Ranker | None = None
+) -> EntityTable:
+    """Resolve every mention of a document (not only sources), in the order given.
+
+    The table's :attr:`EntityTable.resolutions` follow that order, one per mention.
+    """
+    table = EntityTable(doc)
+    for m in mentions:
+        resolve_mention(table, mention_context(doc, m, source=False), ranker)
+    return table
 
 
 # Document passes -----------------------------------------------------------------

@@ -164,6 +164,7 @@ def test_shared_mention_and_inherited_speaker() -> None:
 def test_passes_are_named_in_order() -> None:
     assert [name for name, _ in coref.MENTION_PASSES] == [
         "name",
+        "construct",
         "pronoun",
         "pronoun_subject",
         "possessive",
