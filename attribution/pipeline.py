@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from attribution import coref, hedges, scoring, summary
+from attribution.coordination import add_co_speakers
 from attribution.errors import BudgetExceeded, InputError
 from attribution.extract import Context, Draft, build_context, number
 from attribution.extract.common import drop_empty_sources, unlink_foreign_sources
@@ -329,6 +330,7 @@ def _coreference(w: Work) -> Work:
         w.drafts, key=lambda d: (d.attribution.content.start, d.attribution.content.end)
     )
     atts, speakers = coref.resolve(w.doc, tuple(drafts))
+    atts, speakers = add_co_speakers(w.doc, atts, speakers)
     return replace(w, attributions=atts, speakers=speakers)
 
 

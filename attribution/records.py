@@ -47,8 +47,10 @@ SieveName = Literal[
     "dash",
     "adjacent_sentence",
     "previous_sentence",
+    "neighbour_sentence",
     "same_paragraph",
     "previous_speaker",
+    "paragraph_lead",
     "unresolved",
     "indirect_speech",
     "according_to",
@@ -140,10 +142,16 @@ class Attribution:
     cue: Cue | None = None
     source: TextSpan | None = None
     speaker_id: str | None = None
+    #: Further speakers of a coordinated source ("Amnesty International and
+    #: Forbidden Stories"): the claim is theirs jointly (``attribution.coordination``).
+    co_speaker_ids: tuple[str, ...] = ()
     hedges: tuple[Hedge, ...] = ()
     justification: TextSpan | None = None
     score: Score | None = None
     sieve: SieveName = "unresolved"
+    #: The speaker was inferred from the text around a quotation (a neighbouring
+    #: sentence, the paragraph's lead, an earlier quotation), not stated by a cue.
+    speaker_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -105,6 +105,7 @@ class AttributionSchema(Schema):
     justification = fields.Nested(TextSpanSchema, allow_none=True)
     score = fields.Nested(ScoreSchema, allow_none=True)
     sieve = fields.String()
+    speaker_inferred = fields.Boolean()
 
 
 class RepairSchema(Schema):
@@ -181,11 +182,16 @@ def _dump_attribution(attribution: Attribution, speakers: dict[str, Speaker]) ->
         ref = SPEAKER_REF_SCHEMA.dump(speakers[speaker_id])
     else:  # a dangling id is an engine bug; say so rather than invent a speaker
         ref = {**NO_SPEAKER, "id": speaker_id}
+    co = [
+        SPEAKER_REF_SCHEMA.dump(speakers[i]) if i in speakers else {**NO_SPEAKER, "id": i}
+        for i in attribution.co_speaker_ids
+    ]
     ordered: dict[str, Any] = {}
     for key, value in dumped.items():
         ordered[key] = value
         if key == "source":
             ordered["speaker"] = ref
+            ordered["co_speakers"] = co
     return ordered
 
 

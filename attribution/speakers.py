@@ -70,7 +70,39 @@ def name_ids(sent: Sentence, head: int) -> tuple[int, ...]:
         lo += 1
     while hi > lo and toks[hi].text == "-":
         hi -= 1
+    hi = _of_complement(sent, lo, hi)
     return tuple(range(lo, hi + 1))
+
+
+#: Prepositions inside an institution's name ("Department *of* Health", "Center *for* ...").
+NAME_PREPS = frozenset({"of", "for"})
+
+
+def _of_complement(sent: Sentence, lo: int, hi: int) -> int:
+    """Extend an institution's name over its "of"/"for" complement.
+
+    "Department *of Health and Human Services*", "University *of Portsmouth*":
+    only when the name has an organisation word, so a person "of" a place
+    ("Bruce Maddy-Weitzman of Tel Aviv University") stays apart.
+    """
+    toks = sent.tokens
+    lex = lexicon()
+    words = {t.text.lower() for t in toks[lo : hi + 1]}
+    if not words & (lex.organization_words | lex.organization_nouns):
+        return hi
+    nxt = hi + 1
+    if nxt + 1 >= len(toks) or toks[nxt].text.lower() not in NAME_PREPS:
+        return hi
+    comp = toks[nxt].head
+    if comp <= nxt or toks[comp].upos != "PROPN" or not lo <= toks[comp].head <= hi:
+        return hi
+    if toks[comp].lemma.lower() in lex.time_nouns:
+        return hi  # "the Post of Thursday"
+    end = max(t.index for t in sent.subtree(comp))
+    inner = toks[nxt + 1 : end + 1]
+    if all(t.text[:1].isupper() or t.upos in ("CCONJ", "ADP", "PUNCT") for t in inner):
+        return end
+    return hi
 
 
 #: Endings of nationality and place adjectives ("Israeli", "French", "Moroccan"), which

@@ -64,7 +64,8 @@ def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ..
     ``sourced`` (claims with a resolved source), ``anonymous`` (sourced claims
     from an unidentifiable speaker) and ``anonymous_share`` (their share of the
     sourced claims), ``named_sources`` and
-    ``named_source_names`` (distinct speakers after resolution),
+    ``named_source_names`` (distinct speakers after resolution, co-speakers of
+    a coordinated source included),
     ``anonymous_sources``, ``anonymous_without_justification`` (speaker names),
     ``unattributed_claims``, ``first_attribution_anonymous`` (whether the first
     sourced claim in the text is anonymous; ``None`` without sourced claims),
@@ -76,11 +77,10 @@ def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ..
     sourced = [a for a in claims if _sourced(a, by_id)]
     anonymous = [a for a in sourced if _anonymous(a, by_id)]
     named_ids = {
-        a.speaker_id
+        i
         for a in claims
-        if a.speaker_id in by_id
-        and by_id[a.speaker_id].type in NAMED_TYPES
-        and not by_id[a.speaker_id].anonymous
+        for i in (a.speaker_id, *a.co_speaker_ids)
+        if i in by_id and by_id[i].type in NAMED_TYPES and not by_id[i].anonymous
     }
     anon_ids = {a.speaker_id for a in anonymous if a.speaker_id and a.speaker_id != UNATTRIBUTED_ID}
     justified = {a.speaker_id for a in anonymous if a.justification is not None}

@@ -8,7 +8,9 @@ speaker's name contains one of the gold ``speaker_aliases``); then the gold
 hedges, unattributed claims and declined comments found; the predicted
 attributions that match nothing in the gold (invented); the
 ``not_attributions`` given a speaker they must not have; each found
-attribution's speaker type against the gold ``speaker_type``; speakers named by
+attribution's speaker type against the gold ``speaker_type``; that a
+coordinated source ("Amnesty International and ... Forbidden Stories") keeps
+every conjunct as a speaker; speakers named by
 a bare relative pronoun ("which"); and the expected score order. It exits 1
 when a floor of ``evaluation/floors/seed.json`` is missed.
 """
@@ -92,7 +94,7 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
     """Compare ``analysis`` with the seed gold; return the metrics and the report lines."""
     lines: list[str] = []
     used: set[str] = set()
-    found = right = required = req_found = req_right = typed = 0
+    found = right = required = req_found = req_right = typed = coordinated = 0
     matched: list[tuple[dict[str, Any], Any | None]] = []
     for item in gold["attributions"]:
         where = locate(text, item["content"])
@@ -110,6 +112,8 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         found += pick is not None
         right += ok_speaker
         typed += ok_type
+        if " and " in item["source_text"]:
+            coordinated += _all_speakers_kept(analysis, pick, item, lines)
         if item.get("required", True):
             required += 1
             req_found += pick is not None
@@ -179,6 +183,7 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         "found": found,
         "speaker_right": right,
         "type_right": typed,
+        "coordinated_sources_kept": coordinated,
         "relative_pronoun_speakers_max": _relative_speakers(analysis, lines),
         "hedges_found": hedges_found,
         "unattributed_found": unattributed_found,
@@ -188,6 +193,20 @@ def evaluate(gold: dict[str, Any], text: str, analysis: Any) -> tuple[dict[str, 
         "score_order": order_ok,
     }
     return metrics, lines
+
+
+def _all_speakers_kept(
+    analysis: Any, pick: Any | None, item: dict[str, Any], lines: list[str]
+) -> int:
+    """Tell (0/1) whether a coordinated gold source keeps every conjunct as a speaker."""
+    if pick is None:
+        return 0
+    ids = (pick.speaker_id, *getattr(pick, "co_speaker_ids", ()))
+    names = " | ".join(s.name for s in analysis.speakers if s.id in ids)
+    kept = all(_alias_hit(names, [alias]) for alias in item["speaker_aliases"])
+    verdict = "ok    " if kept else "WRONG "
+    lines.append(f"{verdict} coordinated source {item['source_text']!r}: speakers {names!r}")
+    return int(kept)
 
 
 def _relative_speakers(analysis: Any, lines: list[str]) -> int:

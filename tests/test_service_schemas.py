@@ -59,9 +59,10 @@ def test_dump_matches_the_contract() -> None:
     assert list(out) == ["attributions", "speakers", "summary", "repairs", "warnings"]
     a1, a2 = out["attributions"]
     assert list(a1) == [
-        "id", "kind", "content", "quotes", "cue", "source", "speaker", "hedges",
-        "justification", "score", "sieve",
+        "id", "kind", "content", "quotes", "cue", "source", "speaker", "co_speakers",
+        "hedges", "justification", "score", "sieve", "speaker_inferred",
     ]  # fmt: skip
+    assert a1["co_speakers"] == []
     assert a1["content"] == {"text": "we will", "start": 16, "end": 23}
     assert a1["cue"] == {
         "text": "said",
