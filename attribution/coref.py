@@ -265,12 +265,13 @@ class MentionContext:
         return self.sentence.tokens[self.head if self.head >= 0 else self.mention.head]
 
     def ref(self) -> Ref:
+        """The mention as an entity keeps it; its words are the head and its premodifiers."""
         tok = self.head_token
         words = frozenset(
             t.lemma.lower()
             for t in self.sentence.tokens
             if self.mention.span.start <= t.start
-            and t.end <= self.mention.span.end
+            and t.index <= tok.index
             and t.upos in ("NOUN", "PROPN", "ADJ", "NUM")
         )
         return Ref(
@@ -532,7 +533,9 @@ def agreement_of(
         # Collective nouns and names take "it" or "they" (Quirk et al. 1985, 5.108).
         return Agreement(3, None, "n", None)
     if desc.form == "name":
-        return Agreement(3, _plural(sent, tok, span) or None, None, True if source else None)
+        if tok.lemma.lower() in lexicon().time_nouns:
+            return Agreement(3, False, "n", False)  # "Sunday", "May"
+        return Agreement(3, _plural(sent, tok, span), None, True if source else None)
     low = tok.lemma.lower()
     animate = _is_person_noun(tok) or source
     gender = "m" if low in MASCULINE_NOUNS else "f" if low in FEMININE_NOUNS else None

@@ -240,7 +240,7 @@ class Scores:
 
 def anaphor_class(sent: Sentence, m: GumMention) -> str:
     """Class a mention by its head word (see the module docstring)."""
-    tok = sent.tokens[m.heads[0]]
+    tok = sent.tokens[syntactic_head(sent, m)]
     low = tok.text.lower()
     if tok.upos == "PRON" and low in PRONOUN_LEMMAS:
         return "possessive" if "Poss=Yes" in tok.feats else "personal"
@@ -296,12 +296,19 @@ class Report:
         }
 
 
+def syntactic_head(sent: Sentence, m: GumMention) -> int:
+    """The mention's head word: of GUM's head words (all the words of a name,
+    "Durham University"), the one governed from outside the mention."""
+    outside = [h for h in m.heads if not m.start <= sent.tokens[h].head <= m.end]
+    return outside[0] if outside else m.heads[0]
+
+
 def gum_mention(doc: GumDocument, m: GumMention) -> Mention:
-    """Turn a gold mention into the resolver's :class:`Mention` (its first head word)."""
+    """Turn a gold mention into the resolver's :class:`Mention`."""
     sent = doc.doc.sentences[m.sentence]
     a, b = sent.tokens[m.start], sent.tokens[m.end]
     span = TextSpan(a.start, b.end, doc.doc.text[a.start : b.end])
-    return Mention(span, m.sentence, m.heads[0])
+    return Mention(span, m.sentence, syntactic_head(sent, m))
 
 
 def relative_pronouns(doc: GumDocument) -> Iterable[tuple[bool, bool]]:
