@@ -58,6 +58,7 @@ __all__ = [
     "MENTION_PASSES",
     "Candidate",
     "Coreference",
+    "Description",
     "Draft",
     "Entity",
     "EntityTable",
@@ -674,15 +675,16 @@ def pronoun_candidates(table: EntityTable, mc: MentionContext) -> list[Candidate
     for n, ent in enumerate(table.entities):
         if not ent.agrees(mc.agreement):
             continue
+        if not reflexive and any(
+            r.sentence == here and r.governor == tok.head and r.governor >= 0 for r in ent.refs
+        ):
+            continue  # "Maria saw her": not Maria
         best: tuple[tuple[int, int, int], Ref] | None = None
         for ref in ent.refs:
             if ref.start >= mc.pos or _contains(ref, mc):
                 continue
             dist = here - ref.sentence
             if mc.agreement.person == 3 and dist > PRONOUN_SENTENCES:
-                continue
-            co_argument = dist == 0 and ref.governor == tok.head and ref.governor >= 0
-            if co_argument and not reflexive:
                 continue
             key = (dist, 0 if ref.subject else 1, -ref.start if dist == 0 else ref.start)
             if best is None or key < best[0]:
