@@ -590,13 +590,19 @@ def _earlier(ent: Entity, mc: MentionContext) -> list[Ref]:
     return [r for r in ent.refs if r.start < mc.pos and not _contains(r, mc)]
 
 
+def _plain_name(name: str) -> bool:
+    """A name of capitalised words only: "Benny Gantz", not "Journal of Australia",
+    whose words are parts of a description, not of one name."""
+    return all(w[:1].isupper() or not w[:1].isalpha() for w in name.split())
+
+
 def name_candidates(table: EntityTable, mc: MentionContext) -> list[Candidate]:
     """Rank the entities a name that is not a source may take up, latest first:
     first those with an earlier mention of the same text, regardless of case and
     article (Lee et al. 2013, pass 1: exact match), then those with an earlier
     name it is part of, or that is part of it (passes 2-5: "Gantz" ~ "Benny
     Gantz"). The table holds every mention, so a part match is only against
-    names, never against descriptions or pronouns."""
+    names of capitalised words only, never against descriptions or pronouns."""
     norm = normalize(mc.mention.span.text)
     exact: list[tuple[int, int]] = []
     partial: list[tuple[int, int]] = []
@@ -606,7 +612,9 @@ def name_candidates(table: EntityTable, mc: MentionContext) -> list[Candidate]:
             exact.append((-max(r.start for r in refs if r.norm == norm), n))
             continue
         named = [r for r in refs if r.name is not None]
-        if any(_name_matches(r.name or "", mc.desc.name) for r in named):
+        if _plain_name(mc.desc.name) and any(
+            _plain_name(r.name or "") and _name_matches(r.name or "", mc.desc.name) for r in named
+        ):
             partial.append((-max(r.start for r in named), n))
     ranked = [n for _, n in sorted(exact)] + [n for _, n in sorted(partial)]
     return [Candidate("name", n, name=mc.desc.name) for n in ranked]

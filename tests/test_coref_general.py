@@ -232,3 +232,11 @@ def test_candidates_carry_features_and_a_ranker_can_choose() -> None:
     table = coref.resolve_all(d, mentions, ranker=last)
     assert chains(table) == [["Maria"], ["She"]]
     assert [r.pass_name for r in table.resolutions] == ["new", "new"]
+
+
+def test_partial_name_match_only_between_plain_names() -> None:
+    assert coref._name_matches("Benny Gantz", "Gantz")
+    assert coref._plain_name("Benny Gantz") and coref._plain_name("Maddy-Weitzman")
+    # "Australia" is part of "Medical Journal of Australia" but not its name.
+    assert coref._name_matches("Medical Journal of Australia", "Australia")
+    assert not coref._plain_name("Medical Journal of Australia")
