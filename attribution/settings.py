@@ -10,6 +10,9 @@ This is the one place the library reads the environment:
 - ``ATTRIBUTION_RUBRIC``: a rubric file replacing ``attribution/data/rubric.yaml``.
 - ``ATTRIBUTION_MODEL``: run the learned attribution model with the rules
   (default 1; 0 runs the rules alone).
+- ``ATTRIBUTION_PROFILE``: ``default``, or ``fast`` for the opt-in speed
+  profile (int8 dynamically quantized Stanza models: faster, slightly less
+  accurate; ``benchmarks/bench_throughput.py`` prints both).
 - ``ATTRIBUTION_SHARED``: the evaluation data folder (default: ``../shared``
   beside the repository), for the tests, ``evaluation/`` and ``benchmarks/``.
 
@@ -68,6 +71,17 @@ def parse_bool(name: str, raw: str) -> bool:
     raise ConfigError(f"{env_name(name)} must be 1 or 0, not {raw!r}")
 
 
+PROFILES = ("default", "fast")
+
+
+def parse_profile(name: str, raw: str) -> str:
+    """Return ``raw`` as one of :data:`PROFILES`, or raise :class:`ConfigError`."""
+    value = raw.strip().lower()
+    if value not in PROFILES:
+        raise ConfigError(f"{env_name(name)} must be one of {', '.join(PROFILES)}, not {raw!r}")
+    return value
+
+
 def parse_text(name: str, raw: str) -> str | None:
     """Return ``raw`` stripped, or None when it is empty (an empty variable means "unset")."""
     return raw.strip() or None
@@ -87,6 +101,8 @@ class Settings:
     shared_dir: Path = field(default=DEFAULT_SHARED_DIR)
     #: Run the learned attribution model with the rules (``ATTRIBUTION_MODEL``, default on).
     model: bool = True
+    #: ``default``, or ``fast``: the opt-in speed profile (``ATTRIBUTION_PROFILE``).
+    profile: str = "default"
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] | None = None) -> Self:
@@ -122,6 +138,8 @@ class Settings:
             return parse_bool(name, raw)
         if name == "shared_dir":
             return Path(raw.strip())
+        if name == "profile":
+            return parse_profile(name, raw)
         return parse_text(name, raw)
 
     def replace(self, **changes: Any) -> Self:

@@ -34,19 +34,23 @@ def _token(word: Any, index: int, start: int, end: int, text: str) -> Token:
     )
 
 
+def to_sentence(sent: Any, index: int, text: str) -> Sentence | None:
+    """Return Stanza sentence ``sent`` of ``text`` as sentence ``index`` (None: no words)."""
+    tokens: list[Token] = []
+    for tok in sent.tokens:
+        for word in tok.words:
+            start = word.start_char if word.start_char is not None else tok.start_char
+            end = word.end_char if word.end_char is not None else tok.end_char
+            tokens.append(_token(word, len(tokens), start, end, text))
+    if not tokens:
+        return None
+    return Sentence(index, tuple(tokens), tokens[0].start, tokens[-1].end)
+
+
 def to_document(doc: Any, text: str) -> ParsedDocument:
     """Return the :class:`ParsedDocument` of Stanza ``doc`` parsed from ``text``."""
-    sentences: list[Sentence] = []
-    for si, sent in enumerate(doc.sentences):
-        tokens: list[Token] = []
-        for tok in sent.tokens:
-            for word in tok.words:
-                start = word.start_char if word.start_char is not None else tok.start_char
-                end = word.end_char if word.end_char is not None else tok.end_char
-                tokens.append(_token(word, len(tokens), start, end, text))
-        if tokens:
-            sentences.append(Sentence(si, tuple(tokens), tokens[0].start, tokens[-1].end))
-    return ParsedDocument(text, tuple(sentences))
+    sentences = (to_sentence(sent, si, text) for si, sent in enumerate(doc.sentences))
+    return ParsedDocument(text, tuple(s for s in sentences if s is not None))
 
 
 def mark_sentence(index: int, words: list[tuple[str, int, int]], text: str) -> Sentence:

@@ -23,14 +23,15 @@ import hashlib
 import json
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
 
 from attribution.errors import ModelLoadError, ModelNotFoundError
-from attribution.nlp import fast_decode, guard
-from attribution.nlp.convert import mark_sentence, to_document
+from attribution.nlp import fast_decode, guard, levers
+from attribution.nlp.convert import mark_sentence, to_document, to_sentence
 from attribution.settings import Settings, env_name
 from attribution.settings import settings as current_settings
 from attribution.types import ParsedDocument, Sentence
@@ -44,6 +45,9 @@ TAGGERS = "pos,lemma,depparse"
 #: storing results) stay short; the parse is the same as the whole document's
 #: (checked on 100,000 characters of PolNeAR, 944 sentences).
 CHUNK_WORDS = 1000
+#: Words tagged and parsed as one Stanza document by :meth:`StanzaParser.parse_many`,
+#: which puts the sentences of several texts together (benchmarks/bench_throughput.py).
+BATCH_WORDS = 3000
 ENV_STANZA_DIR = env_name("stanza_dir")
 ENV_THREADS = env_name("threads")
 ENV_MODELS_DIR = env_name("models_dir")
@@ -258,11 +262,24 @@ def _ordinary(doc: Any) -> bool:
 
 @dataclass(frozen=True)
 class ParserConfig:
-    """Where the models come from and how many threads torch may use."""
+    """Where the models come from, how many threads torch may use, and the speed levers.
+
+    ``quantize`` (int8 dynamic quantization, :func:`.levers.quantize`) changes the
+    parse a little and is on only in the ``fast`` profile; the other levers keep
+    the parse the same and are on by default (``benchmarks/bench_throughput.py``
+    turns them off one by one).
+    """
 
     stanza_dir: str | None = None
     threads: int | None = None
     models_dir: str | None = None
+    quantize: bool = False
+    #: Run the models under ``torch.inference_mode`` (no autograd bookkeeping).
+    inference_mode: bool = True
+    #: Keep the seq2seq lemmatizer's answers (:func:`.levers.install_lemma_cache`).
+    lemma_cache: bool = True
+    #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
+    batch_words: int = BATCH_WORDS
 
     @classmethod
     def from_env(
@@ -279,7 +296,12 @@ class ParserConfig:
             stanza_dir=stanza_dir or env.stanza_dir,
             threads=threads or env.threads,
             models_dir=models_dir or env.models_dir,
+            quantize=env.profile == "fast",
         )
+
+    def replace(self, **changes: Any) -> ParserConfig:
+        """Return a copy with ``changes``."""
+        return replace(self, **changes)
 
     @property
     def bundle(self) -> Path:
@@ -331,8 +353,21 @@ class StanzaParser:
                 f"Stanza could not load the models from {self.source}: {exc}. {FIX_HINT}"
             ) from exc
         fast_decode.install(pipeline)
+        if self.config.lemma_cache:
+            levers.install_lemma_cache(pipeline)
+        if self.config.quantize:
+            levers.quantize(pipeline)
         install_checks(pipeline)
         return pipeline
+
+    def _run(self, doc: Any, processors: str) -> Any:
+        """Run ``processors`` of the pipeline on ``doc`` (under inference mode unless off)."""
+        if not self.config.inference_mode:
+            return self.pipeline(doc, processors=processors)
+        import torch
+
+        with torch.inference_mode():
+            return self.pipeline(doc, processors=processors)
 
     @property
     def is_loaded(self) -> bool:
@@ -356,27 +391,112 @@ class StanzaParser:
             return ParsedDocument(text, ())
         guard.check()
         view = guard.tokenizer_view(text)
-        stretches = guard.segments(view)
-        if len(stretches) == 1:
-            tokenized = self.pipeline(view, processors="tokenize,mwt")
-            guard.check()
-            if _ordinary(tokenized):
-                # An ordinary text: the tokenizer's own document goes on, untouched.
-                if not tokenized.sentences:
-                    return ParsedDocument(text, ())
-                return to_document(self.pipeline(tokenized, processors=TAGGERS), text)
-            sentences = sentence_entries(tokenized)
-        else:
-            sentences = []
-            for start, end in stretches:
-                part = self.pipeline(view[start:end], processors="tokenize,mwt")
-                sentences += sentence_entries(part, start)
-                guard.check()
+        tokenized, sentences = self._tokenize(view)
+        if tokenized is not None:
+            # An ordinary text: the tokenizer's own document goes on, untouched.
+            if not tokenized.sentences:
+                return ParsedDocument(text, ())
+            return to_document(self._run(tokenized, TAGGERS), text)
         pieces, cuts = split_sentences(sentences, text)
         watch = guard.current()
         if watch is not None:
             watch.cuts.extend(cuts)
         return self._parse_pieces(pieces, view, text)
+
+    def _tokenize(self, view: str) -> tuple[Any, list[list[Entry]]]:
+        """Tokenize ``view``: the tokenizer's document if it is ordinary, else its sentences."""
+        stretches = guard.segments(view)
+        if len(stretches) == 1:
+            tokenized = self._run(view, "tokenize,mwt")
+            guard.check()
+            if _ordinary(tokenized):
+                return tokenized, []
+            return None, sentence_entries(tokenized)
+        sentences: list[list[Entry]] = []
+        for start, end in stretches:
+            part = self._run(view[start:end], "tokenize,mwt")
+            sentences += sentence_entries(part, start)
+            guard.check()
+        return None, sentences
+
+    def parse_many(self, texts: Sequence[str]) -> list[ParsedDocument]:
+        """Parse several texts, their sentences tagged and parsed together: the same parses.
+
+        Each text is tokenized alone (and bounded as in :meth:`__call__`); then the
+        sentences of consecutive texts go to the tagger, lemmatizer and parser as
+        one Stanza document of up to ``batch_words`` words, which saves Stanza's
+        per-call work and fills its batches. Sentences cut are reported to the
+        running watch, as one parse's would be; :meth:`parse_batch` returns them
+        by text.
+        """
+        return [doc for doc, _ in self.parse_batch(texts)]
+
+    def parse_batch(
+        self, texts: Sequence[str]
+    ) -> list[tuple[ParsedDocument, list[guard.SentenceCut]]]:
+        """Return each text's parse and the sentences cut in it (see :meth:`parse_many`)."""
+        if not self.is_loaded:
+            self.load()
+        jobs: list[_Job] = []
+        for text in texts:
+            if not text.strip():
+                jobs.append(_Job(text, text, [], []))
+                continue
+            guard.check()
+            view = guard.tokenizer_view(text)
+            tokenized, sentences = self._tokenize(view)
+            if tokenized is not None:
+                sentences = sentence_entries(tokenized)
+            pieces, cuts = split_sentences(sentences, text)
+            jobs.append(_Job(text, view, pieces, cuts))
+        watch = guard.current()
+        if watch is not None:
+            watch.cuts.extend(cut for job in jobs for cut in job.cuts)
+        docs = self._parse_jobs(jobs, self.config.batch_words)
+        return [(doc, job.cuts) for doc, job in zip(docs, jobs, strict=True)]
+
+    def _parse_jobs(self, jobs: list[_Job], limit: int) -> list[ParsedDocument]:
+        """Tag and parse the pieces of several texts by chunks of up to ``limit`` words."""
+        slots: list[list[Sentence | None]] = [[None] * len(job.pieces) for job in jobs]
+        chunk: list[tuple[int, int]] = []
+        size = 0
+        for d, job in enumerate(jobs):
+            for i, piece in enumerate(job.pieces):
+                if piece.marks:
+                    if i % 64 == 0:
+                        guard.check()
+                    slots[d][i] = mark_sentence(i, piece.spans(), job.text)
+                    continue
+                if chunk and size + piece.words > limit:
+                    self._tag_many(chunk, jobs, slots)
+                    chunk, size = [], 0
+                chunk.append((d, i))
+                size += piece.words
+        if chunk:
+            self._tag_many(chunk, jobs, slots)
+        out = []
+        for job, filled in zip(jobs, slots, strict=True):
+            kept = [s for s in filled if s is not None]
+            sentences = tuple(Sentence(k, s.tokens, s.start, s.end) for k, s in enumerate(kept))
+            out.append(ParsedDocument(job.text, sentences))
+        return out
+
+    def _tag_many(
+        self,
+        chunk: list[tuple[int, int]],
+        jobs: list[_Job],
+        slots: list[list[Sentence | None]],
+    ) -> None:
+        """Tag, lemmatize and parse the pieces ``chunk`` names as one Stanza document."""
+        from stanza.models.common.doc import Document
+
+        guard.check()
+        texts = {jobs[d].view for d, _ in chunk}
+        view = texts.pop() if len(texts) == 1 else None
+        doc = Document([jobs[d].pieces[i].entries() for d, i in chunk], text=view)
+        parsed = self._run(doc, TAGGERS).sentences
+        for (d, i), sent in zip(chunk, parsed, strict=True):
+            slots[d][i] = to_sentence(sent, i, jobs[d].text)
 
     def _parse_pieces(self, pieces: list[Piece], view: str, text: str) -> ParsedDocument:
         """Tag and parse the pieces of words by chunks; lay the runs of marks out flat."""
@@ -413,7 +533,7 @@ class StanzaParser:
 
         guard.check()
         doc = Document([p.entries() for p in chunk], text=view)
-        parsed = to_document(self.pipeline(doc, processors=TAGGERS), text).sentences
+        parsed = to_document(self._run(doc, TAGGERS), text).sentences
         for k, sent in zip(where, parsed, strict=True):
             slots[k] = sent
 
@@ -427,6 +547,16 @@ class StanzaParser:
         else:
             out["models"] = str(load_manifest(self.config.bundle).get("version", "unknown"))
         return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Job:
+    """One text of :meth:`StanzaParser.parse_batch`: its tokenizer view, pieces and cuts."""
+
+    text: str
+    view: str
+    pieces: list[Piece]
+    cuts: list[guard.SentenceCut]
 
 
 _SHARED: dict[ParserConfig, StanzaParser] = {}

@@ -1,0 +1,89 @@
+"""Speed levers on a loaded Stanza pipeline (issue 13), each measured by
+``benchmarks/bench_throughput.py``.
+
+* :func:`install_lemma_cache`: Stanza's lemmatizer already answers the words
+  of its dictionary without the seq2seq model (``ensemble_dict``); this keeps
+  the seq2seq model's answers too, by (word, UPOS), so a name or rare word
+  seen in an earlier sentence or article is not decoded again. The lemmatizer
+  reads one word at a time, so the answer is the same (checked on PolNeAR
+  by ``tests/test_levers.py``). The cache is bounded (:data:`LEMMA_CACHE_SIZE`).
+* :func:`quantize`: int8 dynamic quantization (PyTorch's ``quantize_dynamic``)
+  of the LSTMs and linear layers. Faster on CPU, but the tags and trees change a
+  little, so it only runs in the opt-in ``fast`` profile (``ATTRIBUTION_PROFILE=fast``).
+"""
+
+from __future__ import annotations
+
+import warnings
+from typing import Any
+
+#: Most (word, UPOS) answers of the seq2seq lemmatizer kept; the cache starts again when full.
+LEMMA_CACHE_SIZE = 50_000
+#: The processors whose LSTMs and linear layers :func:`quantize` turns to int8.
+QUANTIZED = ("tokenize", "mwt", "pos", "lemma", "depparse")
+
+
+def install_lemma_cache(pipeline: Any, size: int = LEMMA_CACHE_SIZE) -> bool:
+    """Make ``pipeline``'s lemmatizer remember its seq2seq answers; return whether it applies.
+
+    Only a lemmatizer that ensembles its dictionary with the seq2seq model, and
+    has no contextual lemmatizer, is handled.
+    """
+    processor = pipeline.processors.get("lemma")
+    trainer: Any = getattr(processor, "trainer", None)
+    if trainer is None or getattr(trainer, "cached_lemmas", None) is not None:
+        return False
+    config = processor.config
+    if not config.get("ensemble_dict") or config.get("dict_only"):
+        return False
+    if trainer.has_contextual_lemmatizers():
+        return False
+    lookup = trainer._lookup
+    ensemble = trainer.ensemble
+    caseless = bool(trainer.caseless)
+    cache: dict[tuple[str, str], str] = {}
+
+    def cached_lookup(word: str, pos: str) -> Any:
+        found = lookup(word, pos)
+        return found if found is not None else cache.get((word, pos))
+
+    def ensemble_and_keep(pairs: list[Any], preds: list[Any]) -> list[Any]:
+        # What neither the dictionary nor the cache knew was decoded by the model.
+        keys = [(w.lower() if caseless else w, pos) for w, pos in pairs]
+        new = [cached_lookup(*key) is None for key in keys]
+        lemmas: list[Any] = ensemble(pairs, preds)
+        if len(cache) + sum(new) > size:
+            cache.clear()
+        for key, fresh, lemma in zip(keys, new, lemmas, strict=True):
+            if fresh and lemma is not None:
+                cache[key] = lemma
+        return lemmas
+
+    # Instance attributes: Stanza's skip_seq2seq and ensemble call self._lookup.
+    trainer._lookup = cached_lookup
+    trainer.ensemble = ensemble_and_keep
+    trainer.cached_lemmas = cache
+    return True
+
+
+def quantize(pipeline: Any, processors: tuple[str, ...] = QUANTIZED) -> list[str]:
+    """Quantize the LSTMs and linear layers of ``pipeline``'s models to int8; return which."""
+    import torch
+    from torch.ao import quantization
+
+    quantize_dynamic: Any = quantization.quantize_dynamic  # untyped in torch
+    done = []
+    with warnings.catch_warnings():
+        # quantize_dynamic is deprecated in favour of torchao, which is not a dependency.
+        warnings.simplefilter("ignore", DeprecationWarning)
+        warnings.simplefilter("ignore", UserWarning)
+        for name in processors:
+            model = getattr(getattr(pipeline.processors.get(name), "trainer", None), "model", None)
+            if isinstance(model, torch.nn.Module) and not _is_quantized(model):
+                quantize_dynamic(model, {torch.nn.LSTM, torch.nn.Linear}, torch.qint8, inplace=True)
+                done.append(name)
+    return done
+
+
+def _is_quantized(model: Any) -> bool:
+    return any(type(m).__module__.startswith("torch.ao.nn.quantized") for m in model.modules())
