@@ -1,0 +1,200 @@
+"""The parser's speed levers (issue 13) keep the parse: parse_many, the lemma cache,
+inference mode; the fast profile's quantization; Analyzer.prepare and the CLI's use of it.
+
+Speed itself is measured by ``benchmarks/bench_throughput.py``, never here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from attribution import cli
+from attribution.nlp import guard, levers
+from attribution.nlp import stanza_parser as sp
+from attribution.pipeline import Analyzer
+from attribution.settings import ConfigError, Settings
+from attribution.types import ParsedDocument, Sentence, Token
+
+TEXTS = [
+    "Officials said the talks would resume. “We don't know,” Ms. Grünewald told AFP.",
+    "",
+    "A zyxquorbs flimbered, said Mr. Okonkwo-Vadeboncoeur; the zyxquorbs denied it.",
+    '" ' * 30 + "\n\nThe minister said nothing.",
+    "He said " + ", and then ".join(["the committee met again"] * 60) + ".",
+    "   ",
+    "Officials said the talks would resume. “We don't know,” Ms. Grünewald told AFP.",
+]
+
+
+@pytest.fixture(scope="module")
+def parser(one_torch_thread: None) -> sp.StanzaParser:
+    loaded = sp.StanzaParser(sp.ParserConfig(threads=1))
+    loaded.load()
+    return loaded
+
+
+@pytest.fixture(scope="module")
+def plain(one_torch_thread: None) -> sp.StanzaParser:
+    """The parser as before issue 13: no lemma cache, no inference mode."""
+    loaded = sp.StanzaParser(sp.ParserConfig(threads=1, inference_mode=False, lemma_cache=False))
+    loaded.load()
+    return loaded
+
+
+def test_profile_setting() -> None:
+    assert Settings.from_env({}).profile == "default"
+    assert Settings.from_env({"ATTRIBUTION_PROFILE": " Fast "}).profile == "fast"
+    with pytest.raises(ConfigError, match="ATTRIBUTION_PROFILE must be one of default, fast"):
+        Settings.from_env({"ATTRIBUTION_PROFILE": "turbo"})
+    assert not sp.ParserConfig.from_env(settings=Settings()).quantize
+    assert sp.ParserConfig.from_env(settings=Settings(profile="fast")).quantize
+    assert sp.ParserConfig().replace(batch_words=10).batch_words == 10
+
+
+@pytest.mark.model
+def test_parse_many_equals_one_by_one(
+    parser: sp.StanzaParser, plain: sp.StanzaParser, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one_by_one = [plain(text) for text in TEXTS]
+    with guard.watch() as watch:
+        batch = parser.parse_batch(TEXTS)
+    assert [doc for doc, _ in batch] == one_by_one
+    assert [len(cuts) for _, cuts in batch] == [0, 0, 0, 0, 1, 0, 0]
+    assert watch.cuts == batch[4][1]
+    # Small passes (every piece its own Stanza document) give the same parses too.
+    monkeypatch.setattr(parser, "config", parser.config.replace(batch_words=1))
+    assert parser.parse_many(TEXTS) == one_by_one
+    assert parser.parse_many([]) == []
+
+
+@pytest.mark.model
+def test_lemma_cache_answers_as_the_model_did(
+    parser: sp.StanzaParser, plain: sp.StanzaParser
+) -> None:
+    text = TEXTS[2]
+    first = parser(text)
+    cache = parser.pipeline.processors["lemma"].trainer.cached_lemmas
+    assert ("zyxquorbs", "NOUN") in cache or ("flimbered", "VERB") in cache
+    assert parser(text) == first == plain(text)  # the second time from the cache
+    assert not levers.install_lemma_cache(parser.pipeline)  # installed once
+
+
+@pytest.mark.model
+def test_lemma_cache_starts_again_when_full(one_torch_thread: None) -> None:
+    small = sp.StanzaParser(sp.ParserConfig(threads=1, lemma_cache=False))
+    small.load()
+    assert levers.install_lemma_cache(small.pipeline, size=1)
+    small(TEXTS[2])
+    assert len(small.pipeline.processors["lemma"].trainer.cached_lemmas) <= 1
+
+
+@pytest.mark.model
+def test_fast_profile_quantizes_and_parses(one_torch_thread: None) -> None:
+    fast = sp.StanzaParser(sp.ParserConfig.from_env(settings=Settings(threads=1, profile="fast")))
+    fast.load()  # quantized on load, without a warning escaping (filterwarnings=error)
+    assert levers.quantize(fast.pipeline) == []  # already quantized
+    doc = fast(TEXTS[0])
+    said = next(t for s in doc.sentences for t in s.tokens if t.text == "said")
+    assert said.upos == "VERB" and said.lemma == "say"
+    assert fast.parse_many(TEXTS[:3]) == [fast(t) for t in TEXTS[:3]]
+
+
+def _doc(text: str) -> ParsedDocument:
+    word = text.split()[0]
+    token = Token(0, word, word, "NOUN", "NN", "_", -1, "root", 0, len(word))
+    return ParsedDocument(text, (Sentence(0, (token,), 0, len(word)),))
+
+
+class CountingParser:
+    """A parser without models that counts its calls and batches."""
+
+    def __init__(self) -> None:
+        self.calls: list[str] = []
+        self.batches: list[list[str]] = []
+
+    def __call__(self, text: str) -> ParsedDocument:
+        self.calls.append(text)
+        return _doc(text)
+
+    def parse_batch(self, texts: Sequence[str]) -> list[tuple[ParsedDocument, list[Any]]]:
+        self.batches.append(list(texts))
+        return [(_doc(t), []) for t in texts]
+
+
+def test_prepare_parses_ahead_and_analyze_takes_the_parse() -> None:
+    counting = CountingParser()
+    analyzer = Analyzer(counting, model=False)
+    texts = ["Alpha said so.", "Beta said so.", "Alpha said so.", "", "Gamma \ud800 said."]
+    assert analyzer.prepare(texts) == 2
+    assert counting.batches == [["Alpha said so.", "Beta said so."]]
+    first = analyzer.analyze("Alpha said so.")
+    assert counting.calls == []  # parsed ahead
+    analyzer.analyze("Alpha said so.")  # taken once: parsed again
+    assert counting.calls == ["Alpha said so."]
+    assert first == Analyzer(CountingParser(), model=False).analyze("Alpha said so.")
+    analyzer.analyze("Beta said so.", options={"repair": False})  # another repair option
+    assert counting.calls[-1] == "Beta said so."
+    assert analyzer.prepare(["Delta said so."]) == 0  # one text: nothing to batch
+    assert Analyzer(lambda text: _doc(text), model=False).prepare(texts) == 0  # no parse_batch
+
+
+class PreparingAnalyzer:
+    """The CLI's fake analyzer: records what it prepared and analysed."""
+
+    def __init__(self) -> None:
+        self.prepared: list[list[str]] = []
+        self.analyzed: list[str] = []
+        self.inner = Analyzer(CountingParser(), model=False)
+
+    def load(self) -> None:
+        pass
+
+    def prepare(self, texts: Sequence[str], *, options: Any = None) -> int:
+        self.prepared.append(list(texts))
+        return self.inner.prepare(texts, options=options)
+
+    def analyze(self, text: str, *, options: Any = None) -> Any:
+        self.analyzed.append(text)
+        return self.inner.analyze(text, options=options)
+
+    def versions(self) -> dict[str, str]:
+        return {}
+
+
+@pytest.fixture
+def files(tmp_path: Path) -> Iterator[list[str]]:
+    names = []
+    for i in range(cli.PREPARE_FILES + 2):
+        path = tmp_path / f"a{i}.txt"
+        path.write_text(f"Person{i} said so.", encoding="utf-8")
+        names.append(str(path))
+    (tmp_path / "page.html").write_text("<p>Html said so.</p>", encoding="utf-8")
+    names.insert(1, str(tmp_path / "page.html"))
+    names.insert(2, str(tmp_path / "missing.txt"))
+    yield names
+
+
+def test_cli_prepares_windows_of_files(
+    files: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = PreparingAnalyzer()
+    args = cli.build_parser().parse_args(["analyze", *files])
+    status = cli.run_analyze(args, fake)
+    assert status == cli.EXIT_INPUT  # the missing file
+    assert [len(p) for p in fake.prepared] == [
+        cli.PREPARE_FILES - 1,
+        len(files) - cli.PREPARE_FILES,
+    ]
+    assert "Html said so." in [t.strip() for t in fake.prepared[0]]
+    assert len(fake.analyzed) == len(files) - 1
+    assert len(capsys.readouterr().out.splitlines()) == len(files) - 1
+
+
+def test_cli_prepares_nothing_for_one_file(files: list[str]) -> None:
+    fake = PreparingAnalyzer()
+    cli.run_analyze(cli.build_parser().parse_args(["analyze", files[0]]), fake)
+    assert fake.prepared == []
