@@ -32,6 +32,7 @@ from _engine_conllu import (
     WIN,
     doc,
 )
+from _inferred_conllu import FARMER, LOST, MONEY
 
 from attribution.cues import find_cues, reporting_verbs
 from attribution.extract import build_context
@@ -263,6 +264,12 @@ SIEVE_CASES = {
         (READY, PLAN),
         "“We are ready,” Clinton said.\n“The plan works and we act on it.”",
         1,
+    ),
+    "neighbour_sentence": ((FARMER, LOST), "Smith, a farmer, was angry. “We lost everything.”", 0),
+    "paragraph_lead": (
+        (CLINTON_INDIRECT, MONEY, LOST),
+        "Clinton said the plan works. The money is there. “We lost everything.”",
+        0,
     ),
 }
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 
 from attribution.cues import CueMatch
 from attribution.extract.common import Claimed, Context, CueKey, Draft, cue_record
-from attribution.extract.sieves import Link
+from attribution.extract.sieves import INFERRED_SIEVES, Link
 from attribution.quotes import QUOTE_CHARS, QuoteSpan
 from attribution.records import Attribution, AttributionKind, SieveName, TextSpan
 from attribution.spans import char_span, span_of
@@ -172,6 +172,9 @@ def _single(
         quotes=_pieces(doc, [q]),
         source=link.source.span if link and link.source else None,
         sieve=link.sieve if link else UNRESOLVED,
+        speaker_inferred=link is not None
+        and link.sieve in INFERRED_SIEVES
+        and (link.source is not None or inherit is not None),
     )
     first_draft[qi] = len(drafts)
     drafts.append(Draft(att, link.source if link else None, inherit))

@@ -10,7 +10,10 @@ a :class:`Link` or ``None``; :func:`run_sieves` skips quotations an earlier
 sieve resolved and stamps the sieve's name.
 
 Order (:data:`SIEVES`): dependency, bare_cue, trigram, colon, dash,
-adjacent_sentence, previous_sentence, same_paragraph, previous_speaker.
+adjacent_sentence, previous_sentence, neighbour_sentence, same_paragraph,
+previous_speaker, paragraph_lead. The sieves from previous_sentence on give a
+quotation a speaker no cue of its own states (:data:`INFERRED_SIEVES`): the
+attribution says ``speaker_inferred``.
 """
 
 from __future__ import annotations
@@ -19,7 +22,7 @@ import bisect
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 
-from attribution.cues import CueMatch, reporting_verbs, source_ids, subject_of
+from attribution.cues import CueMatch, children, reporting_verbs, source_ids, subject_of
 from attribution.extract.common import (
     Context,
     Mention,
@@ -33,7 +36,8 @@ from attribution.extract.common import (
 )
 from attribution.lexicon import lexicon
 from attribution.quotes import QuoteSpan
-from attribution.records import SieveName
+from attribution.records import SieveName, SpeakerType
+from attribution.speakers import describe
 from attribution.types import Sentence, Token
 
 #: Words that may stand between a quotation and its cue in a surface pattern.
@@ -187,7 +191,11 @@ def dependency_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | Non
 
 
 def bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
-    """Take a reporting verb in the quotation's sentence that has no other content."""
+    """Take a reporting verb in the quotation's sentence that has no other content.
+
+    Not one with no speaker where "“...,” said X" follows the quotation: that is
+    the trigram's.
+    """
     q = ctx.quotes[qi]
     if q.form != "quotation":
         return None
@@ -196,7 +204,14 @@ def bare_cue_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
     if not near:
         return None
     best = min(near, key=lambda c: _distance(ctx, c, q))
-    return Link(best, quote_safe_mention(ctx, best, q))
+    m = quote_safe_mention(ctx, best, q)
+    if m is None:
+        # "“...,” said Caddell, speaking of ...": the participle is no speaker's verb;
+        # the surface pattern right after the quotation names one (trigram).
+        link = _verb_after(ctx, q)[1]
+        if link is not None and link.source is not None:
+            return None
+    return Link(best, m)
 
 
 def _verb_after(ctx: Context, q: QuoteSpan) -> tuple[bool, Link | None]:
@@ -416,6 +431,274 @@ def previous_speaker_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link
     return Link(None, None, inherit=pj)
 
 
+# -- inferred speakers: named near the quotation, but not by a cue -----------------------
+
+#: Speakers a neighbouring sentence may supply: a named person, organisation or outlet.
+NEIGHBOUR_TYPES: frozenset[SpeakerType] = frozenset({"named_person", "organization", "media"})
+#: Pronouns that may stand for a speaker named in a neighbouring sentence ("He shouted.").
+SPEAKER_PRONOUNS = frozenset({"he", "she", "they"})
+#: Verbs of reply: the sentence after a quotation that answers it is someone else's turn
+#: ("“We won.” Jones replied that ..."), so only the sentence before may use them.
+REPLY_VERBS = frozenset({"reply", "respond", "answer", "counter", "retort", "rebut", "dispute"})
+#: Relations of a speech noun to the verb whose subject speaks ("*made* the comment").
+SPEECH_NOUN_RELATIONS = frozenset({"obj"})
+
+
+def _filled_sentences(ctx: Context, q: QuoteSpan) -> tuple[tuple[Sentence, ...], bool] | None:
+    """Return the sentences a quotation fills, and whether a clause ending in a colon opens
+    the first of them; ``None`` when it shares them with other words.
+
+    A quotation inside a sentence of the writer's ("Obama called the holiday
+    “...”") is that sentence's business, not a neighbour's; one after a colon
+    ("Obama is rolling out a new message: “...”") is introduced by its clause.
+    """
+    if q.form != "quotation":
+        return None
+    own = ctx.sentences_over(q.start, q.end)
+    if not own:
+        return None
+    text = ctx.doc.text
+    if any(ch.isalnum() for ch in text[q.end : own[-1].end]):
+        return None
+    before = text[own[0].start : q.start]
+    if not any(ch.isalnum() for ch in before):
+        return own, False
+    return (own, True) if before.rstrip().endswith(":") else None
+
+
+def _quotation_in(ctx: Context, sent: Sentence, qi: int, done: dict[int, Link]) -> bool:
+    """Tell whether ``sent`` holds a quotation other than ``quotes[qi]``: one of form
+    "quotation", or any quote a sieve linked ("“Stop,” she said.")."""
+    qs = ctx.quotes
+
+    def hits(k: int) -> bool:
+        o = qs[k]
+        return o.start < sent.end and sent.start < o.end and (o.form == "quotation" or k in done)
+
+    if not ctx.where.ordered:
+        return any(hits(k) for k in range(len(qs)) if k != qi)
+    # Sorted by start: the quotes before ``qi`` that start in the sentence, and the one
+    # before them (it may run into it); then those after ``qi`` that start in it.
+    k = qi - 1
+    while k >= 0:
+        if hits(k):
+            return True
+        if qs[k].start < sent.start:
+            break
+        k -= 1
+    k = qi + 1
+    while k < len(qs) and qs[k].start < sent.end:
+        if hits(k):
+            return True
+        k += 1
+    return False
+
+
+def _speech_heads(ctx: Context, sent: Sentence, replies: bool) -> list[Token]:
+    """Return the words of ``sent`` (outside quotations) whose subject is speaking.
+
+    A verb of speech or writing ("shouted to the crowd", "spoke", "tweeted"), or
+    the verb of a speech noun ("made the following *comment*", "rolling out a new
+    *message*"). ``replies``: whether a verb of reply counts.
+    """
+    verbs, lex = reporting_verbs(), lexicon()
+    nouns = lex.medium_nouns | {n for n, w in lex.reporting_nouns.items() if w.kind == "speech"}
+    out: list[Token] = []
+    for t in sent.tokens:
+        if ctx.in_quotation(t):
+            continue
+        low = t.lemma.lower()
+        if t.upos == "VERB":
+            entry = verbs.get(low)
+            speech = entry is not None and entry.kind in ("speech", "writing")
+            if (speech or low in lex.speech_verbs) and (replies or low not in REPLY_VERBS):
+                out.append(t)
+        elif t.upos == "NOUN" and low in nouns and t.deprel in SPEECH_NOUN_RELATIONS:
+            if t.head >= 0 and sent.tokens[t.head].upos == "VERB":
+                out.append(sent.tokens[t.head])
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class _Named:
+    """A speaker candidate: the key that tells speakers apart (the name, or the pronoun),
+    its mention, and its type (``None`` for a pronoun)."""
+
+    key: str
+    mention: Mention
+    type: SpeakerType | None
+
+
+def _person_or_group(
+    ctx: Context, sent: Sentence, tok: Token, avoid: int, named: bool
+) -> _Named | None:
+    """Return the candidate ``tok`` heads when it names one person or organisation.
+
+    ``named``: only a name will do (no pronoun). Coordinated subjects ("Smith
+    and Jones") are two speakers, so none.
+    """
+    if ctx.in_quotation(tok) or children(sent, tok.index, ("conj",)):
+        return None
+    m = mention(ctx.doc, sent, tok, (avoid,))
+    low = tok.text.lower()
+    if tok.upos == "PRON":
+        return None if named or low not in SPEAKER_PRONOUNS else _Named(low, m, None)
+    d = describe(sent, ctx.doc.text, tok.index, (m.span.start, m.span.end))
+    if d.form == "name" and d.type in NEIGHBOUR_TYPES:
+        return _Named(d.name.lower(), m, d.type)
+    # "Scott's niece, state Del. Marcia Price, shouted": a description named by its apposition.
+    for a in children(sent, tok.index, ("appos",)):
+        am = mention(ctx.doc, sent, a, (avoid,))
+        ad = describe(sent, ctx.doc.text, a.index, (am.span.start, am.span.end))
+        if ad.form == "name" and ad.type in NEIGHBOUR_TYPES:
+            return _Named(ad.name.lower(), m, ad.type)
+    return None
+
+
+def _neighbour_speakers(
+    ctx: Context, sent: Sentence, *, before: bool
+) -> tuple[dict[str, Mention], bool]:
+    """Return the speakers ``sent`` names, by key, and whether it names anyone else talking.
+
+    Speakers: the person or organisation subject of a speech context and, in the
+    sentence before the quotation (``before``), a named person introduced with an
+    apposition ("Smith, a farmer, was angry."). The flag is set when a speech
+    context has a subject that is no speaker candidate ("the report said", "a
+    reader wrote"), or when its verb is a cue the stated sieves read and declined,
+    which makes any guess unsafe.
+    """
+    found: dict[str, Mention] = {}
+    other = False
+    colon = sent.tokens[-1].text == ":"
+    stated = {
+        k
+        for c in ctx.cues[sent.index]
+        if (c.content or (colon and c.source_head is not None) if before else not c.content)
+        for k in c.cue
+    }
+    for verb in _speech_heads(ctx, sent, replies=before):
+        if verb.index in stated:
+            # A cue the stated sieves read and declined ("“...” Clinton said.": trigram;
+            # "Clinton said X. “...”": previous_sentence; "X said: “...”": adjacent_sentence).
+            other = True
+            continue
+        subj = subject_of(sent, verb.index)
+        if subj is None:
+            continue
+        got = _person_or_group(ctx, sent, subj, verb.index, named=False)
+        if got is None:
+            other = True
+            continue
+        found.setdefault(got.key, got.mention)
+    if before:
+        root = next((t for t in sent.tokens if t.head < 0), None)
+        subj = subject_of(sent, root.index) if root is not None else None
+        if subj is not None and subj.upos == "PROPN" and children(sent, subj.index, ("appos",)):
+            got = _person_or_group(ctx, sent, subj, -1, named=True)
+            if got is not None and got.type == "named_person":
+                found.setdefault(got.key, got.mention)
+    return found, other
+
+
+def neighbour_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Give a quotation that fills its sentences the speaker named right before or after it.
+
+    "Smith, a farmer, was angry. “We lost everything.”"; "“This is a big year!”
+    Scott's niece shouted to the crowd."; "Sanders made the following comment:
+    “...”". The sentence before (in the paragraph, or ending the previous one
+    with a colon) or after (in the paragraph) names a person or organisation as
+    the subject of a speech context or, before the quotation, introduces a
+    named person with an apposition. Two speakers, or a speech context whose
+    subject is no person or organisation, and there is no guess. The speaker
+    is inferred, never stated (after Muzny et al. 2017's mention sieves, and
+    Pareti 2016 on attributions whose source is outside the sentence).
+    """
+    q = ctx.quotes[qi]
+    filled = _filled_sentences(ctx, q)
+    if filled is None or _outside_cues(ctx, q):
+        return None
+    own, opened = filled
+    doc, p = ctx.doc, ctx.para_of(q.start)
+    found: dict[str, Mention] = {}
+    unsafe = False
+    first, last = own[0].index, own[-1].index
+    if opened:
+        found, unsafe = _neighbour_speakers(ctx, own[0], before=True)
+    elif first > 0:
+        prev = doc.sentences[first - 1]
+        pp = ctx.para_of(prev.start)
+        line = pp == p and "\n" not in doc.text[prev.end : q.start]
+        colon = prev.tokens[-1].text == ":" and pp in (p, p - 1) and ctx.paragraphs[p][0] == q.start
+        if line and _quotation_in(ctx, prev, qi, done):
+            return None  # a run of quotations: the earlier one's speaker (same_paragraph)
+        if line or colon:
+            found, unsafe = _neighbour_speakers(ctx, prev, before=True)
+    if last + 1 < len(doc.sentences):
+        nxt = doc.sentences[last + 1]
+        line = ctx.para_of(nxt.start) == p and "\n" not in doc.text[q.end : nxt.start]
+        if line and not _quotation_in(ctx, nxt, qi, done):
+            got, other = _neighbour_speakers(ctx, nxt, before=False)
+            for k, m in got.items():
+                found.setdefault(k, m)
+            unsafe |= other
+    if unsafe or len(found) != 1:
+        return None
+    return Link(None, next(iter(found.values())))
+
+
+def paragraph_lead_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
+    """Give a cueless quotation the one speaker its paragraph opens with.
+
+    "Smith said the plan works. The money is there. “We act on it.”": the
+    paragraph's first sentence, not the one right before the quotation, names
+    its speaker through a cue; no quotation comes between; and no other
+    sentence of the paragraph (outside quotations) names another source or
+    speaking subject; pronouns count as that speaker only when they are all
+    the same one.
+    """
+    q = ctx.quotes[qi]
+    filled = _filled_sentences(ctx, q)
+    if filled is None or filled[1] or _outside_cues(ctx, q):
+        return None
+    own = filled[0]
+    ps, pe = ctx.paragraphs[ctx.para_of(q.start)]
+    sents = [s for s in ctx.sentences_over(ps, pe) if s.start >= ps]
+    if not sents or sents[0].index >= own[0].index - 1:
+        return None  # the quotation opens the paragraph or follows its lead (previous_sentence)
+    lead = sents[0]
+    if any(_quotation_in(ctx, s, qi, done) for s in sents if s.index < own[0].index):
+        return None  # a run of quotations (same_paragraph)
+    if not any(c.source_head is not None for c in ctx.cues[lead.index]):
+        return None
+    owned = {s.index for s in own}
+    names = _paragraph_speakers(ctx, [s for s in sents if s.index not in owned])
+    if names is None or len(names) != 1:
+        return None
+    m = next(iter(names.values()))
+    return Link(None, m) if m.sentence == lead.index else None
+
+
+def _paragraph_speakers(ctx: Context, sents: list[Sentence]) -> dict[str, Mention] | None:
+    """Return the named sources and speaking subjects of ``sents`` (outside quotations),
+    by name; ``None`` when one is no person or organisation, or they use two pronouns."""
+    names: dict[str, Mention] = {}
+    pronouns: set[str] = set()
+    for sent in sents:
+        heads = [sent.tokens[h] for c in ctx.cues[sent.index] if (h := c.source_head) is not None]
+        heads += [s for v in _speech_heads(ctx, sent, True) if (s := subject_of(sent, v.index))]
+        for tok in heads:
+            if ctx.in_quotation(tok):
+                continue
+            got = _person_or_group(ctx, sent, tok, -1, named=False)
+            if got is None:
+                return None
+            if got.type is None:
+                pronouns.add(got.key)
+            else:
+                names.setdefault(got.key, got.mention)
+    return names if len(pronouns) <= 1 else None
+
+
 def _has_speaker(qi: int, done: dict[int, Link]) -> bool:
     if isinstance(done, Links):
         return done.has_speaker(qi)
@@ -431,6 +714,16 @@ def _has_speaker(qi: int, done: dict[int, Link]) -> bool:
     return False
 
 
+#: Sieves that give a quotation a speaker no cue of its own states: the speaker is inferred.
+_INFERRED: tuple[SieveName, ...] = (
+    "previous_sentence",
+    "neighbour_sentence",
+    "same_paragraph",
+    "previous_speaker",
+    "paragraph_lead",
+)
+INFERRED_SIEVES: frozenset[SieveName] = frozenset(_INFERRED)
+
 #: The sieves in the order they run.
 SIEVES: Sieves = (
     ("dependency", dependency_sieve),
@@ -440,8 +733,10 @@ SIEVES: Sieves = (
     ("dash", dash_sieve),
     ("adjacent_sentence", adjacent_sentence_sieve),
     ("previous_sentence", previous_sentence_sieve),
+    ("neighbour_sentence", neighbour_sentence_sieve),
     ("same_paragraph", same_paragraph_sieve),
     ("previous_speaker", previous_speaker_sieve),
+    ("paragraph_lead", paragraph_lead_sieve),
 )
 
 
