@@ -30,6 +30,7 @@ previous record's figures are printed beside the new ones.
 from __future__ import annotations
 
 import argparse
+import gc
 import json
 import os
 import platform
@@ -50,7 +51,7 @@ if str(ROOT) not in sys.path:
 from attribution.settings import shared_dir  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-LEVERS = ("inference_mode", "lemma_cache", "parse_many", "quantize")
+LEVERS = ("inference_mode", "lemma_cache", "freeze_heap", "parse_many", "quantize")
 VARIANTS = ("baseline", *LEVERS, "default", "fast")
 
 
@@ -84,6 +85,10 @@ class Variant:
 
     def run(self, texts: Sequence[str]) -> tuple[list[Any], list[float]]:
         """Parse ``texts``; return the parses and each article's latency (none when batched)."""
+        if self.parser.config.freeze_heap:  # the heap is the process's: frozen for this run only
+            gc.freeze()
+        else:
+            gc.unfreeze()
         if self.many:
             return self.parser.parse_many(texts), []
         docs, latencies = [], []
@@ -98,11 +103,12 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
     """Load the pipelines the variants need (one per distinct set of installed levers)."""
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
 
-    base = ParserConfig(threads=1, inference_mode=False, lemma_cache=False)
+    base = ParserConfig(threads=1, inference_mode=False, lemma_cache=False, freeze_heap=False)
     configs = {
         "baseline": (base, False),
         "inference_mode": (base.replace(inference_mode=True), False),
         "lemma_cache": (base.replace(lemma_cache=True), False),
+        "freeze_heap": (base.replace(freeze_heap=True), False),
         "parse_many": (base, True),
         "quantize": (base.replace(quantize=True), False),
         "default": (ParserConfig(threads=1), True),

@@ -19,6 +19,7 @@ processor and between chunks.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import os
@@ -280,6 +281,8 @@ class ParserConfig:
     lemma_cache: bool = True
     #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
     batch_words: int = BATCH_WORDS
+    #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
+    freeze_heap: bool = True
 
     @classmethod
     def from_env(
@@ -358,6 +361,11 @@ class StanzaParser:
         if self.config.quantize:
             levers.quantize(pipeline)
         install_checks(pipeline)
+        if self.config.freeze_heap:
+            # Stanza's hundreds of thousands of model objects live as long as the
+            # process; frozen, the GC's full collections no longer scan them.
+            gc.collect()
+            gc.freeze()
         return pipeline
 
     def _run(self, doc: Any, processors: str) -> Any:
