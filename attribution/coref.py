@@ -36,8 +36,11 @@ inherit its speaker, and speakers are numbered by first mention.
 
 from __future__ import annotations
 
+import json
+import math
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from attribution.cues import RELATIVE_PRONOUNS
 from attribution.extract.common import Draft, Mention
@@ -62,6 +65,7 @@ __all__ = [
     "Draft",
     "Entity",
     "EntityTable",
+    "LearnedRanker",
     "Mention",
     "MentionContext",
     "Ranker",
@@ -73,6 +77,10 @@ __all__ = [
     "sieve_ranker",
 ]
 
+#: The learned ranker's weights (:class:`LearnedRanker`).
+RANKER_FILE = Path(__file__).resolve().parent / "models" / "coref_ranker.json"
+#: At most this many candidates a pass (a ranker's choice; the sieve takes the first).
+MAX_PER_PASS = 5
 #: How many paragraphs back a pronoun or role description may reach (in characters).
 PRONOUN_WINDOW = 1500
 #: How many sentences back a third-person pronoun that is not a source may reach
@@ -219,8 +227,9 @@ class Candidate:
     features: tuple[tuple[str, float], ...] = ()
 
 
-#: Picks one candidate; candidates come grouped by pass, in pass order, best first.
-Ranker = Callable[["MentionContext", Sequence[Candidate]], Candidate]
+#: Picks one candidate for a mention, given the table so far; candidates come
+#: grouped by pass, in pass order, best first.
+Ranker = Callable[["EntityTable", "MentionContext", Sequence[Candidate]], Candidate]
 
 
 @dataclass(frozen=True, slots=True)
@@ -867,12 +876,13 @@ MENTION_PASSES: tuple[tuple[str, MentionPass], ...] = (
 
 
 def candidates(table: EntityTable, mc: MentionContext, first_only: bool = False) -> list[Candidate]:
-    """Run :data:`MENTION_PASSES` over one mention; return every candidate, in pass
-    order, each tagged with its pass position and rank (``first_only``: stop at the
-    first pass that proposes any, all the sieve needs)."""
+    """Run :data:`MENTION_PASSES` over one mention; return the candidates, in pass
+    order, at most :data:`MAX_PER_PASS` a pass, each tagged with its pass position
+    and rank (``first_only``: stop at the first pass that proposes any, all the
+    sieve needs)."""
     out: list[Candidate] = []
     for k, (_, run) in enumerate(MENTION_PASSES):
-        found = run(table, mc)
+        found = run(table, mc)[:MAX_PER_PASS]
         out.extend(
             replace(c, features=(("pass", float(k)), ("rank", float(r)), *c.features))
             for r, c in enumerate(found)
@@ -882,17 +892,86 @@ def candidates(table: EntityTable, mc: MentionContext, first_only: bool = False)
     return out
 
 
-def sieve_ranker(mc: MentionContext, cands: Sequence[Candidate]) -> Candidate:
+def sieve_ranker(table: EntityTable, mc: MentionContext, cands: Sequence[Candidate]) -> Candidate:
     """The ordered sieve: the best candidate of the first pass that has one."""
-    del mc
+    del table, mc
     return cands[0]
+
+
+def mention_kind(mc: MentionContext) -> str:
+    """The anaphor class a ranker conditions on: pronoun person, name, description."""
+    desc = mc.desc
+    if desc.form == "pronoun":
+        lemma = PRONOUN_LEMMAS.get(mc.head_token.text.lower(), desc.head_lemma)
+        if lemma in DEMONSTRATIVES:
+            return "pron_dem"
+        return {"i": "pron_1", "we": "pron_1", "you": "pron_2"}.get(lemma, "pron_3")
+    if desc.form in ("name", "possessive"):
+        return desc.form
+    return "definite" if _definite(mc) else "nominal"
+
+
+def pair_features(table: EntityTable, mc: MentionContext, cand: Candidate) -> dict[str, float]:
+    """Describe a (mention, candidate) pair for a learned ranker: the pass and rank,
+    the distance to and the kind of the entity's latest mention, the entity's size,
+    string and head matches; each feature alone and conjoined with the
+    :func:`mention_kind` (as in the mention-ranking models of Denis and Baldridge
+    2008 and Durrett and Klein 2013)."""
+    rank = dict(cand.features).get("rank", 0.0)
+    base: dict[str, float] = {f"pass={cand.pass_name}": 1.0, "rank0": float(rank == 0)}
+    base["log_rank"] = math.log1p(rank)
+    if cand.entity is not None:
+        ent = table.entities[cand.entity]
+        earlier = _earlier(ent, mc)
+        if earlier:
+            last = max(earlier, key=lambda r: r.start)
+            dist = mc.sentence.index - last.sentence
+            base[f"dist={min(dist, 4)}"] = 1.0
+            base["subject"] = float(last.subject)
+            base["last_pronoun"] = float(last.pronoun)
+            base["last_name"] = float(last.name is not None)
+            norm = normalize(mc.mention.span.text)
+            base["exact"] = float(any(r.norm == norm for r in earlier))
+        base["log_size"] = math.log1p(len(ent.refs))
+        base["has_name"] = float(any(r.name is not None for r in ent.refs))
+        base["head_match"] = float(mc.desc.head_lemma.lower() in ent.head_lemmas)
+    kind = mention_kind(mc)
+    out = dict(base)
+    out.update({f"{kind}|{k}": v for k, v in base.items()})
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class LearnedRanker:
+    """A log-linear ranker over :func:`pair_features` (weights by feature name).
+
+    Trained on GUM train by ``python -m training.coref_ranker`` (dev for
+    selection); it ships in ``attribution/models/coref_ranker.json``. It is not
+    the default: the ordered sieve stays the engine's ranking.
+    """
+
+    weights: dict[str, float]
+
+    @classmethod
+    def load(cls, path: Path | None = None) -> LearnedRanker:
+        data = json.loads((path or RANKER_FILE).read_text(encoding="utf-8"))
+        return cls({str(k): float(v) for k, v in data["weights"].items()})
+
+    def score(self, table: EntityTable, mc: MentionContext, cand: Candidate) -> float:
+        w = self.weights
+        return sum(w.get(k, 0.0) * v for k, v in pair_features(table, mc, cand).items())
+
+    def __call__(
+        self, table: EntityTable, mc: MentionContext, cands: Sequence[Candidate]
+    ) -> Candidate:
+        return max(cands, key=lambda c: self.score(table, mc, c))
 
 
 def resolve_mention(table: EntityTable, mc: MentionContext, ranker: Ranker | None = None) -> int:
     """Let the passes propose and ``ranker`` (default: the sieve) choose; join the mention."""
     if ranker is None:
-        return table.join(sieve_ranker(mc, candidates(table, mc, first_only=True)), mc)
-    return table.join(ranker(mc, candidates(table, mc)), mc)
+        return table.join(sieve_ranker(table, mc, candidates(table, mc, first_only=True)), mc)
+    return table.join(ranker(table, mc, candidates(table, mc)), mc)
 
 
 def resolve_all(

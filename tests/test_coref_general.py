@@ -223,9 +223,9 @@ def test_candidates_carry_features_and_a_ranker_can_choose() -> None:
     assert [c.pass_name for c in cands] == ["pronoun", "new"]
     first = dict(cands[0].features)
     assert first["pass"] == 2.0 and first["rank"] == 0.0 and first["sentences"] == 1.0
-    assert coref.sieve_ranker(ctx, cands) is cands[0]
+    assert coref.sieve_ranker(table, ctx, cands) is cands[0]
 
-    def last(_: coref.MentionContext, cs: object) -> coref.Candidate:
+    def last(_: coref.EntityTable, __: coref.MentionContext, cs: object) -> coref.Candidate:
         assert isinstance(cs, list)
         return cs[-1]  # type: ignore[no-any-return]
 
