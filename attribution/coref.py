@@ -9,19 +9,24 @@ pass that proposes any. The :class:`EntityTable` records which pass chose:
 
 1. ``name``: proper names, exact then surname/partial match ("Maddy-Weitzman"
    -> "Bruce Maddy-Weitzman");
-2. ``pronoun``: pronouns -> the most recent compatible entity (Hobbs 1978's
+2. ``construct``: appositives and predicate nominatives ("Athens, *the
+   capital*"), for mentions other than sources;
+3. ``pronoun``: pronouns -> the most recent compatible entity (Hobbs 1978's
    preference for close antecedents and subjects, with agreement and binding
    filters for mentions other than sources);
-3. ``pronoun_subject``: failing that, a personal pronoun that is a source ->
+4. ``pronoun_subject``: failing that, a personal pronoun that is a source ->
    the most recent proper-name subject (news "he said" follows the last person
    named);
-4. ``possessive``: possessives ("his office") -> an organization named after
+5. ``possessive``: possessives ("his office") -> an organization named after
    the resolved possessor ("Benny Gantz's office"), not the possessor;
-5. ``definite_head``: definite descriptions sharing a head noun with an
+6. ``definite_head``: definite descriptions sharing a head noun with an
    earlier entity ("the source" -> "a source familiar with the visit");
-6. ``role``: definite role descriptions of a person that are sources ("said
+7. ``role``: definite role descriptions of a person that are sources ("said
    the Tel Aviv University professor") -> the most recent named person;
-7. ``new``: anything left starts a new entity.
+8. ``new``: anything left starts a new entity.
+
+A :class:`LearnedRanker` (a log-linear mention ranker over
+:func:`pair_features`, trained on GUM) may choose instead of the sieve.
 
 The passes run over any mention: the sources of :func:`resolve` (the table
 then holds speakers only, and an unknown noun heading a source is taken as a
