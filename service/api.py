@@ -9,7 +9,7 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, request
 from werkzeug.exceptions import BadRequest, UnsupportedMediaType
 
-from attribution.document import TextTooLong, analyze_document, versions_for
+from attribution.document import TextTooLong, analyze_document, extracted_text, versions_for
 from attribution.errors import BudgetExceeded
 from service.body import read_body
 from service.engine import Clock, get_engine, request_clock, rubric_provider
@@ -109,7 +109,7 @@ def analyze_article(article: dict[str, Any], clock: Clock) -> dict[str, Any]:
     try:
         document = analyze_document(
             lambda text: engine.analyze(text, options, clock),
-            article["text"],
+            article["document"] if "document" in article else article["text"],
             fmt=article["format"],
             max_chars=current_app.config["MAX_CHARS"],
             versions=lambda: versions_for(engine.versions(), options),
@@ -189,11 +189,11 @@ def attributions_batch() -> Response:
 def _check_batch_chars(checked: list[dict[str, Any] | BaseException]) -> None:
     """Refuse the batch (413) when its items hold more than ``BATCH_MAX_CHARS`` characters.
 
-    Counted: the characters each valid item would have analysed (HTML: the
-    extracted text); an item refused on its own (invalid, over ``MAX_CHARS``)
-    adds nothing.
+    Counted: the characters each valid item would have analysed (HTML and the CMS
+    formats: the extracted text); an item refused on its own (invalid, an unreadable
+    CMS document, over ``MAX_CHARS``) adds nothing.
     """
-    from attribution.html import html_to_text
+    from attribution.cms import CmsDocumentError
 
     limit = current_app.config["BATCH_MAX_CHARS"]
     max_chars = current_app.config["MAX_CHARS"]
@@ -201,8 +201,11 @@ def _check_batch_chars(checked: list[dict[str, Any] | BaseException]) -> None:
     for article in checked:
         if isinstance(article, BaseException):
             continue
-        text = article["text"]
-        length = len(html_to_text(text).text) if article["format"] == "html" else len(text)
+        try:
+            source = article["document"] if "document" in article else article["text"]
+            length = len(extracted_text(source, article["format"]))
+        except CmsDocumentError:
+            continue  # its own 422 when it is analysed
         if length <= max_chars:
             total += length
     if total > limit:

@@ -16,6 +16,8 @@ body over ATTRIBUTION_MAX_BODY_BYTES        413     about:blank
 wrong or missing Content-Type               415     about:blank
 marshmallow ``ValidationError``,            422     urn:attribution:problem:validation
 :class:`QueryInvalid` (bad ?id, batch big)
+:class:`attribution.cms.CmsDocumentError`  422     urn:attribution:problem:document
+(an ANS or WordPress document unread)
 :class:`attribution.errors.InputError`      422     urn:attribution:problem:input
 models missing, failed or still loading     503     urn:attribution:problem:models-unavailable
 :class:`BudgetExceeded` (request budget)    503     urn:attribution:problem:budget-exceeded
@@ -41,6 +43,7 @@ from flask import Flask, Response, current_app, g, has_request_context, request
 from marshmallow import ValidationError
 from werkzeug.exceptions import HTTPException, InternalServerError
 
+from attribution.cms import CmsDocumentError
 from attribution.errors import BudgetExceeded, InputError, ModelLoadError, ModelNotFoundError
 
 PROBLEM_JSON = "application/problem+json"
@@ -190,6 +193,14 @@ def describe(exc: BaseException) -> dict[str, Any]:
             slug="validation",
             title="Validation failed",
             errors=errors,
+        )
+    if isinstance(exc, CmsDocumentError):
+        return problem_body(
+            422,
+            f"the CMS document cannot be read: {exc}",
+            slug="document",
+            title="Unreadable CMS document",
+            errors=[{"pointer": exc.pointer, "detail": str(exc)}],
         )
     if isinstance(exc, InputError):
         return problem_body(422, str(exc), slug="input", title="Unprocessable article")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from marshmallow import RAISE, Schema, ValidationError, fields, validate
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates_schema
 
 from attribution.language import unpaired_surrogate
 
@@ -61,20 +61,56 @@ class OptionsSchema(Schema):
     )
 
 
+#: Formats whose article is a string in ``text``, and CMS formats whose story is ``document``.
+TEXT_FORMATS = ("text", "html")
+CMS_FORMATS = ("ans", "wordpress")
+
+
 class ArticleSchema(Schema):
-    """One article: ``{"text", "id"?, "format"?, "options"?}``."""
+    """One article: ``{"text", "id"?, "format"?, "options"?}``, or for a CMS format
+    ``{"format": "ans" | "wordpress", "document", "id"?, "options"?}``."""
 
     class Meta:
         unknown = RAISE
 
-    text = fields.String(required=True, validate=_not_blank)
+    text = fields.String(validate=_not_blank)
+    document = fields.Dict(
+        keys=fields.String(),
+        metadata={"description": "The CMS story (format ans or wordpress)."},
+    )
     id = fields.String(
         load_default=None,
         allow_none=True,
         validate=[validate.Length(min=1, max=MAX_ID), _valid_unicode],
     )
-    format = fields.String(load_default="text", validate=validate.OneOf(["text", "html"]))
+    format = fields.String(
+        load_default="text", validate=validate.OneOf([*TEXT_FORMATS, *CMS_FORMATS])
+    )
     options = fields.Nested(OptionsSchema, load_default=None, allow_none=True)
+
+    @validates_schema
+    def _text_or_document(self, data: dict[str, Any], **kwargs: Any) -> None:
+        """Text formats need ``text`` and no ``document``; CMS formats the other way round."""
+        fmt = data.get("format", "text")
+        if fmt in CMS_FORMATS:
+            if "text" in data:
+                raise ValidationError(
+                    f"format {fmt} sends its story in 'document', not 'text'", "text"
+                )
+            if "document" not in data:
+                raise ValidationError(
+                    f"Missing data for required field (format {fmt} needs its story here).",
+                    "document",
+                )
+        elif fmt in TEXT_FORMATS:
+            if "document" in data:
+                raise ValidationError(
+                    f"format {fmt} sends its article in 'text'; 'document' is for the CMS "
+                    f"formats {', '.join(CMS_FORMATS)}",
+                    "document",
+                )
+            if "text" not in data:
+                raise ValidationError("Missing data for required field.", "text")
 
 
 class BatchSchema(Schema):
