@@ -15,7 +15,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
-from service import api, auth, config, docs, errors, worker
+from service import api, auth, config, docs, errors, page, worker
 from service.engine import AnalyzerLike, Engine
 
 __all__ = ["create_app"]
@@ -70,5 +70,6 @@ def create_app(
     errors.init_app(app)
     app.register_blueprint(api.bp)
     app.register_blueprint(docs.bp)
+    app.register_blueprint(page.bp)
     Engine(analyzer).init_app(app)
     return app

@@ -2,8 +2,9 @@
 
 Send it as ``X-API-Key: KEY`` or ``Authorization: Bearer KEY``. Keys are
 compared in constant time and never logged. ``/healthz``, ``/readyz``,
-``/openapi.yaml`` and ``/docs`` (with its assets) stay open so probes and
-newcomers can reach them. A wrong method on a known path is a 405 before any
+``/openapi.yaml``, ``/docs`` (with its assets) and the editor's page ``/`` (with
+its ``/static/`` files; its calls to the API carry the key typed in it) stay
+open so probes and newcomers can reach them. A wrong method on a known path is a 405 before any
 key is asked for; an unknown path needs a key (401) like the API.
 """
 
@@ -16,7 +17,9 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from service.errors import Unauthorized
 
-OPEN_ENDPOINTS = frozenset({"api.healthz", "api.readyz", "docs.openapi", "docs.docs", "docs.asset"})
+OPEN_ENDPOINTS = frozenset(
+    {"api.healthz", "api.readyz", "docs.openapi", "docs.docs", "docs.asset", "page.index", "static"}
+)
 
 
 def _presented_key() -> str | None:
