@@ -13,7 +13,10 @@ organisation Forbidden Stories"), from an "and" between two capitalised names
 at the top level of the mention. An "and" inside a name ("Department of
 Health and Human Services", "Procter and Gamble") joins no speakers: a
 conjunct inside a prepositional phrase, or a right side that is not a name of
-its own, is left alone.
+its own, is left alone, and so is a one-word name that may be a piece of
+an institution's name ("Pacific Gas and Electric"): coordinated persons
+named by one word each ("Smith and Jones") are missed rather than risk
+splitting a company in two.
 """
 
 from __future__ import annotations
@@ -113,6 +116,22 @@ def _split(words: list[Token], cuts: list[int]) -> list[list[Token]]:
     return [p for p in parts if any(w.upos in SPEAKER_POS for w in p)]
 
 
+def _speaker_like(part: list[Token]) -> bool:
+    """Tell whether a conjunct can stand alone as a speaker.
+
+    A name of one word ("Electric" in "Pacific Gas and Electric", "Gamble" in
+    "Procter and Gamble") may be a piece of one institution's name, so it is
+    a speaker of its own only when it is a known place or organisation
+    ("Algeria and Morocco"); descriptions ("officials and experts") stand alone.
+    """
+    run = _name_run(part)
+    if not run:
+        return True
+    if len(run) >= 2:
+        return True
+    return name_type(run[0].text) != "named_person"
+
+
 def conjuncts(doc: ParsedDocument, span: TextSpan) -> list[tuple[TextSpan, str, bool]]:
     """Return each coordinated speaker of a source span: its span, name and whether named.
 
@@ -124,7 +143,7 @@ def conjuncts(doc: ParsedDocument, span: TextSpan) -> list[tuple[TextSpan, str, 
     sent = doc.sentences[m.sentence]
     words = _words_in(sent, span)
     parts = _parse_conjuncts(sent, words, m.head) or _and_conjuncts(words)
-    if len(parts) < 2:
+    if len(parts) < 2 or not all(_speaker_like(p) for p in parts):
         return []
     out: list[tuple[TextSpan, str, bool]] = []
     for part in parts:

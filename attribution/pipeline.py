@@ -30,7 +30,7 @@ from attribution.language import language_warnings, unpaired_surrogate
 from attribution.nlp import Parser
 from attribution.nlp.guard import MAX_SENTENCE_WORDS, SentenceCut
 from attribution.nlp.guard import watch as parse_watch
-from attribution.quotes import find_quotes
+from attribution.quotes import find_quotes, headline
 from attribution.records import (
     UNATTRIBUTED_SPEAKER,
     Analysis,
@@ -395,6 +395,19 @@ def _ids(w: Work) -> Work:
     return replace(w, attributions=number(w.attributions))
 
 
+@_stage("headline", "doc attributions", "attributions")
+def _headline(w: Work) -> Work:
+    """Mark attributions in the headline: the summary counts the story's own sourcing."""
+    span = headline(w.doc.text)
+    if span is None:
+        return w
+    marked = tuple(
+        replace(a, in_headline=True) if span[0] <= a.content.start < span[1] else a
+        for a in w.attributions
+    )
+    return replace(w, attributions=marked)
+
+
 @_stage("hedges", "doc attributions speakers", "attributions")
 def _hedges(w: Work) -> Work:
     return replace(w, attributions=hedges.detect(w.doc, w.attributions, w.speakers))
@@ -424,6 +437,7 @@ STAGES: tuple[Stage, ...] = (
     _coreference,
     _unattributed,
     _ids,
+    _headline,
     _hedges,
     _scores,
     _summary,

@@ -109,6 +109,34 @@ def paragraphs(text: str) -> tuple[tuple[int, int], ...]:
     return tuple((s, e) for s, e in (_strip(text, s, e) for s, e in out) if e > s)
 
 
+#: A headline has at most this many words.
+HEADLINE_MAX_WORDS = 20
+#: Characters a sentence of running text ends with (a headline ends without one).
+SENTENCE_END = ".!?…:;"
+_CLOSERS = "\"'”’»)"
+
+
+def headline(text: str) -> tuple[int, int] | None:
+    """Return the range of the article's headline, if it opens with one.
+
+    A headline is the first paragraph when it is one short line (at most
+    :data:`HEADLINE_MAX_WORDS` words) with no sentence-final punctuation and
+    the article goes on after it ("Teachers say district ignored mold
+    complaints" above the story). Headline style drops the final period
+    (AP Stylebook, "headlines"), which is what tells it from a lead sentence.
+    """
+    paras = paragraphs(text)
+    if len(paras) < 2:
+        return None
+    s, e = paras[0]
+    line = text[s:e]
+    if "\n" in line or len(line.split()) > HEADLINE_MAX_WORDS:
+        return None
+    if line.rstrip(_CLOSERS)[-1:] in SENTENCE_END:
+        return None
+    return s, e
+
+
 def _strip(text: str, s: int, e: int) -> tuple[int, int]:
     while s < e and text[s].isspace():
         s += 1

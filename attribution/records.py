@@ -152,6 +152,9 @@ class Attribution:
     #: The speaker was inferred from the text around a quotation (a neighbouring
     #: sentence, the paragraph's lead, an earlier quotation), not stated by a cue.
     speaker_inferred: bool = False
+    #: The content lies in the article's headline (``quotes.headline``): shown and
+    #: scored, but left out of the summary, which counts the story's own sourcing.
+    in_headline: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +186,7 @@ class Summary:
 
     attributions: int = 0
     declined_to_comment: int = 0
+    headline_attributions: int = 0
     by_kind: dict[str, int] = field(default_factory=dict)
     by_speaker_type: dict[str, int] = field(default_factory=dict)
     by_grade: dict[str, int] = field(default_factory=dict)

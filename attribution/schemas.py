@@ -106,6 +106,7 @@ class AttributionSchema(Schema):
     score = fields.Nested(ScoreSchema, allow_none=True)
     sieve = fields.String()
     speaker_inferred = fields.Boolean()
+    in_headline = fields.Boolean()
 
 
 class RepairSchema(Schema):
@@ -123,6 +124,7 @@ class SummarySchema(Schema):
 
     attributions = fields.Integer()
     declined_to_comment = fields.Integer()
+    headline_attributions = fields.Integer()
     by_kind = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_speaker_type = fields.Dict(keys=fields.String(), values=fields.Integer())
     by_grade = fields.Dict(keys=fields.String(), values=fields.Integer())

@@ -182,7 +182,9 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
     role = _role(sent, doc_text, head, span)
     if tok.upos == "PROPN":
         ids = name_ids(sent, head)
+        title, ids = _split_title(sent, ids)
         name = text_of(sent, doc_text, ids)
+        role = text_of(sent, doc_text, title) or role
         return Description("name", name, name_type(name), role, tok.lemma, plural, True)
     titled = _titled_name(sent, head)
     if titled is not None:
@@ -229,6 +231,13 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
 PARTY_PREPS = frozenset({"for", "to", "of", "from", "with"})
 
 
+def _party_word(tok: Token) -> bool:
+    """Tell whether a word names a party a representative can speak for."""
+    lex = lexicon()
+    low = tok.lemma.lower()
+    return tok.upos == "PROPN" or low in lex.organization_nouns or low in lex.place_nouns
+
+
 def representative(tok: Token) -> bool:
     """Tell whether a noun names someone who speaks for a party ("spokeswoman", "lawyers")."""
     lex = lexicon()
@@ -241,37 +250,63 @@ def representative(tok: Token) -> bool:
 def _party(sent: Sentence, head: int) -> Token | None:
     """Return the named party a representative speaks for ("a spokeswoman for *Gantz*").
 
-    The party is a proper name or an institution noun in a prepositional
-    modifier of the representative; AP style attributes such a source to the
-    party, so it is not anonymous.
+    The party is a proper name or an institution or place noun, in a
+    prepositional modifier or a compound before the representative; AP style
+    attributes such a source to the party, so it is not anonymous.
     """
-    lex = lexicon()
     for c in sent.children(head):
+        if c.deprel == "compound" and c.index < head and _party_word(c):
+            return c  # "a *district* spokesman", "a *White House* spokeswoman"
         if c.base_deprel != "nmod" or c.index < head:
             continue
         case = next((t for t in sent.children(c.index) if t.deprel == "case"), None)
-        if case is None or case.text.lower() not in PARTY_PREPS:
-            continue
-        low = c.lemma.lower()
-        if c.upos == "PROPN" or low in lex.organization_nouns or low in lex.place_nouns:
+        if case is not None and case.text.lower() in PARTY_PREPS and _party_word(c):
             return c
     return None
 
 
 def _titled_name(sent: Sentence, head: int) -> int | None:
-    """Return the proper name a title noun introduces ("head *Brahim Ghali*"), if any."""
+    """Return the proper name a title noun introduces, if any.
+
+    "Polisario head *Brahim Ghali*" (the name right after the title), and a
+    noun (not a document's or an outlet's) with the name in apposition: "Lindqvist's lawyer, *Abbe
+    Lowell*", "Her neighbor, *Ray Ortiz*" (the apposition identifies the
+    referent; Huddleston & Pullum 2002 on integrated and supplementary
+    appositives).
+    """
     tok = sent.tokens[head]
     if tok.upos != "NOUN":
         return None
+    lex = lexicon()
+    low = tok.lemma.lower()
+    person = low not in lex.document_nouns and low not in lex.outlet_nouns
     for c in sent.tokens:
-        if (
-            c.head == head
-            and c.upos == "PROPN"
-            and c.index == head + 1
-            and c.deprel in ("appos", "flat", "flat:name", "compound")
-        ):
+        if c.head != head or c.upos != "PROPN":
+            continue
+        if c.index == head + 1 and c.deprel in ("appos", "flat", "flat:name", "compound"):
+            return c.index
+        if person and c.deprel == "appos" and c.index > head:
             return c.index
     return None
+
+
+def _split_title(sent: Sentence, ids: tuple[int, ...]) -> tuple[tuple[int, ...], tuple[int, ...]]:
+    """Split a title off a person's name: "*Council President* José Pérez".
+
+    The name is what follows the last title noun (``person_nouns``), when at
+    least two capitalised words follow it; "General Motors" and "President
+    Biden" stay whole (the one word left could be a name's only word or the
+    rest of an institution's name).
+    """
+    toks = sent.tokens
+    titles = lexicon().person_nouns
+    for k in range(len(ids) - 3, -1, -1):
+        if toks[ids[k]].lemma.lower() in titles or toks[ids[k]].text.lower() in titles:
+            rest = ids[k + 1 :]
+            if all(toks[i].text[:1].isupper() for i in rest):
+                return ids[: k + 1], rest
+            break
+    return (), ids
 
 
 def _strip_det(text: str) -> str:

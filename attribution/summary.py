@@ -5,7 +5,8 @@ attributions, distinct named sources, anonymous sources with no stated
 justification: AP and NYT require one; whether the story leads on an anonymous
 source). The overall score is the mean of the claim scores, graded with the
 same bands as each attribution; declined-to-comment records are counted but
-carry no claim, so they are left out of the shares and the overall score.
+carry no claim, so they are left out of the shares and the overall score,
+and so are attributions in the headline, which restate the story's own.
 
 The anonymous share counts what a reader of the story would count (see
 ``docs/scoring.md``): of the claims that *have* a source in the text (the
@@ -59,8 +60,10 @@ def _anonymous(att: Attribution, by_id: dict[str, Speaker]) -> bool:
 def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ...]) -> Summary:
     """Return the article summary.
 
-    Fields: ``attributions`` (claims, declined-to-comment excluded),
-    ``declined_to_comment``, ``by_kind``, ``by_speaker_type``, ``by_grade``,
+    Fields: ``attributions`` (the story's claims: declined-to-comment records
+    and attributions in the headline excluded), ``declined_to_comment``,
+    ``headline_attributions`` (a headline restates the story's claims, so
+    counting it would count them twice), ``by_kind``, ``by_speaker_type``, ``by_grade``,
     ``sourced`` (claims with a resolved source), ``anonymous`` (sourced claims
     from an unidentifiable speaker) and ``anonymous_share`` (their share of the
     sourced claims), ``named_sources`` and
@@ -72,8 +75,9 @@ def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ..
     ``score`` (mean, ``None`` without scored claims) and ``grade``.
     """
     by_id = {UNATTRIBUTED_ID: UNATTRIBUTED_SPEAKER, **{s.id: s for s in speakers}}
-    claims = sorted((a for a in attributions if not _is_declined(a)), key=lambda a: a.content.start)
-    declined = len(attributions) - len(claims)
+    body = [a for a in attributions if not a.in_headline]
+    claims = sorted((a for a in body if not _is_declined(a)), key=lambda a: a.content.start)
+    declined = len(body) - len(claims)
     sourced = [a for a in claims if _sourced(a, by_id)]
     anonymous = [a for a in sourced if _anonymous(a, by_id)]
     named_ids = {
@@ -92,6 +96,7 @@ def summarize(attributions: tuple[Attribution, ...], speakers: tuple[Speaker, ..
     return Summary(
         attributions=len(claims),
         declined_to_comment=declined,
+        headline_attributions=len(attributions) - len(body),
         by_kind=dict(sorted(Counter(a.kind for a in claims).items())),
         by_speaker_type=dict(sorted(Counter(_speaker_type(a, by_id) for a in claims).items())),
         by_grade=dict(sorted(Counter(a.score.grade for a in claims if a.score).items())),

@@ -8,12 +8,26 @@ from attribution.coordination import conjuncts
 from attribution.pipeline import extract
 from attribution.records import TextSpan
 
-# "Smith and Amnesty International said it was over." with a parsed coordination.
+# "Jane Smith and Amnesty International said it was over." with a parsed coordination.
 PARSED = """
-Smith Smith PROPN 5 nsubj
-and and CCONJ 3 cc
+Jane Jane PROPN 6 nsubj
+Smith Smith PROPN 1 flat
+and and CCONJ 4 cc
 Amnesty Amnesty PROPN 1 conj
-International International PROPN 3 flat
+International International PROPN 4 flat
+said say VERB 0 root
+it it PRON 9 nsubj
+was be AUX 9 cop
+over over ADJ 6 ccomp nsp
+. . PUNCT 6 punct
+"""
+
+# "Officials said Pacific Gas and Electric was at fault.": one company, not two speakers.
+COMPANY = """
+Pacific Pacific PROPN 2 compound
+Gas Gas PROPN 5 nsubj
+and and CCONJ 4 cc
+Electric Electric PROPN 2 conj
 said say VERB 0 root
 it it PRON 8 nsubj
 was be AUX 8 cop
@@ -60,11 +74,11 @@ over over ADJ 8 ccomp nsp
 
 
 def test_parsed_coordination_gives_two_speakers() -> None:
-    text = "Smith and Amnesty International said it was over."
+    text = "Jane Smith and Amnesty International said it was over."
     atts, speakers, _ = extract(doc(PARSED, text=text))
     (att,) = atts
     names = {s.id: (s.name, s.type) for s in speakers}
-    assert names[att.speaker_id or ""] == ("Smith", "named_person")
+    assert names[att.speaker_id or ""] == ("Jane Smith", "named_person")
     assert [names[i] for i in att.co_speaker_ids] == [("Amnesty International", "organization")]
 
 
@@ -88,3 +102,11 @@ def test_and_inside_an_institution_name_is_one_speaker() -> None:
     (speaker,) = speakers
     assert speaker.name == "Department of Health and Human Services"
     assert speaker.type == "organization"
+
+
+def test_one_word_conjunct_of_a_company_name_is_no_speaker() -> None:
+    text = "Pacific Gas and Electric said it was over."
+    atts, speakers, _ = extract(doc(COMPANY, text=text))
+    (att,) = atts
+    assert att.co_speaker_ids == ()
+    assert len(speakers) == 1

@@ -60,7 +60,7 @@ def test_dump_matches_the_contract() -> None:
     a1, a2 = out["attributions"]
     assert list(a1) == [
         "id", "kind", "content", "quotes", "cue", "source", "speaker", "co_speakers",
-        "hedges", "justification", "score", "sieve", "speaker_inferred",
+        "hedges", "justification", "score", "sieve", "speaker_inferred", "in_headline",
     ]  # fmt: skip
     assert a1["co_speakers"] == []
     assert a1["content"] == {"text": "we will", "start": 16, "end": 23}

@@ -147,3 +147,46 @@ over over ADJ 6 ccomp nsp
 )
 def test_name_types(name: str, stype: str) -> None:
     assert name_type(name) == stype
+
+
+LAWYER_APPOS = """
+Lindqvist Lindqvist PROPN 3 nmod:poss nsp
+'s 's PART 1 case
+lawyer lawyer NOUN 8 nsubj nsp
+, , PUNCT 5 punct
+Abbe Abbe PROPN 3 appos
+Lowell Lowell PROPN 5 flat nsp
+, , PUNCT 5 punct
+said say VERB 0 root
+it it PRON 11 nsubj
+was be AUX 11 cop
+over over ADJ 8 ccomp nsp
+. . PUNCT 8 punct
+"""
+
+TITLED = """
+Council Council PROPN 2 compound
+President President PROPN 4 compound
+José José PROPN 5 nsubj
+Pérez Pérez PROPN 3 flat
+"""
+
+
+def test_name_in_apposition_is_the_speaker() -> None:
+    text = "Lindqvist's lawyer, Abbe Lowell, said it was over."
+    _, speaker = speaker_of(text, LAWYER_APPOS)
+    assert (speaker.name, speaker.type, speaker.role) == (
+        "Abbe Lowell",
+        "named_person",
+        "Lindqvist's lawyer",
+    )
+
+
+def test_title_before_a_name_is_its_role() -> None:
+    rows = said(TITLED.replace("José PROPN 5", "José PROPN HEAD"), 3, 4)
+    _, speaker = speaker_of("Council President José Pérez said it was over.", rows)
+    assert (speaker.name, speaker.type, speaker.role) == (
+        "José Pérez",
+        "named_person",
+        "Council President",
+    )

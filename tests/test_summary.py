@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
+from _engine_conllu import doc
+
 from attribution import hedges as hk
 from attribution import scoring
+from attribution.pipeline import analyze
+from attribution.quotes import headline
 from attribution.records import Attribution, Cue, Hedge, Speaker, TextSpan
 from attribution.summary import summarize
 
@@ -141,3 +147,58 @@ def test_anonymous_share_without_sourced_claims() -> None:
     out = summarize(only_unattributed, ())
     assert (out.attributions, out.sourced, out.anonymous_share) == (1, 0, 0.0)
     assert out.first_attribution_anonymous is None
+
+
+def test_headline_attributions_are_left_out() -> None:
+    speakers = (Speaker("ol", "officials", "anonymous_group", anonymous=True),)
+    headline = replace(att("h1", 0, "ol"), in_headline=True)
+    body = (att("a1", 100, "mw"), att("a2", 200, "ol"))
+    everyone = (*SPEAKERS[:1], *speakers)
+    out = summarize((headline, *body), everyone)
+    assert (out.attributions, out.headline_attributions, out.sourced) == (2, 1, 2)
+    assert out.anonymous_share == 0.5
+    assert out.first_attribution_anonymous is False
+
+
+def test_headline_is_the_short_unpunctuated_first_line() -> None:
+    title = "Teachers say district ignored mold"
+    assert headline(f"{title}\n\nThe district said it would act.") == (0, len(title))
+    lead = "Gantz heads to Morocco, officials say.\nThe trip is short."
+    assert headline(lead) is None
+    assert headline("Only one line") is None
+    long_line = " ".join(["word"] * 25) + "\nBody."
+    assert headline(long_line) is None
+
+
+HEADLINE_ROWS = """
+Officials official NOUN 2 nsubj Number=Plur
+said say VERB 0 root
+deal deal NOUN 5 nsubj
+is be AUX 5 cop
+near near ADJ 2 ccomp
+"""
+BODY_ROWS = """
+The the DET 2 det
+minister minister NOUN 3 nsubj
+said say VERB 0 root
+the the DET 5 det
+deal deal NOUN 7 nsubj
+was be AUX 7 cop
+near near ADJ 3 ccomp nsp
+. . PUNCT 3 punct
+"""
+
+
+def test_engine_marks_headline_attributions() -> None:
+    title = "Officials said deal is near"
+    text = f"{title}\n\nThe minister said the deal was near."
+    parsed = doc(HEADLINE_ROWS, BODY_ROWS, text=text)
+    result = analyze(text, parser=lambda _: parsed)
+    in_title = [a for a in result.attributions if a.content.start < len(title)]
+    in_body = [a for a in result.attributions if a.content.start > len(title)]
+    assert in_title and in_body
+    assert all(a.in_headline for a in in_title)
+    assert not any(a.in_headline for a in in_body)
+    assert result.summary.headline_attributions == len(in_title)
+    assert result.summary.attributions == len(in_body)
+    assert result.summary.anonymous_share == 1.0  # the minister alone: "officials" left out
