@@ -18,9 +18,13 @@ Wall time and CPU time are both measured; the CPU-time ratio is the steadier
 one on a shared machine.
 
 Then, unless ``--layouts ''``: throughput of the whole stream split between
-``P`` processes of ``T`` torch threads each (``PxT``), in fresh processes that
-load the models (their peak RSS is the RSS reported), interleaved over rounds;
-and the best layout printed for 2 cores, and estimated for 16.
+``P`` processes of ``T`` torch threads each, running a configuration
+(``PxT:config``: ``release``, the parser before issue 13 called per article;
+``default``; ``fast``), in fresh processes that load the models (their peak RSS
+is the RSS reported; the seed article's warm latency is measured in each),
+interleaved over rounds; each layout's ratio is to the first one
+(``1x2:release``: the release on 2 cores, as deployed). The best layout is
+printed for 2 cores, and estimated for 16 from the words per CPU-second.
 
 A JSON record (words/s, per-article p50/p95, seed p50, peak RSS, the
 processors' split, every ratio) is written to ``benchmarks/results/`` and the
@@ -217,23 +221,45 @@ def compare_levers(
     return out
 
 
-def worker(threads: int, shard: Sequence[int], limit: int, profile: str) -> dict[str, Any]:
-    """Load a parser, wait for ``go`` on stdin, parse the articles of ``shard``; report."""
+#: The configurations a layout's processes run: ``release`` is the parser before issue 13
+#: (one call per article, no lever); ``default`` and ``fast`` use ``parse_many``.
+CONFIGS = ("release", "default", "fast")
+
+
+def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[str, Any]:
+    """Load a parser, wait for ``go`` on stdin, parse the articles of ``shard``, then the
+    seed article 5 times (warm); report words, times, seed latency and peak RSS."""
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
 
-    _, texts = articles(limit)
-    parser = StanzaParser(ParserConfig(threads=threads, quantize=profile == "fast"))
-    parser.load()
-    parser("Warm up the pipeline with one sentence.")
+    seed, texts = articles(limit)
+    if config == "release":
+        settings = ParserConfig(
+            threads=threads,
+            inference_mode=False,
+            lemma_cache=False,
+            freeze_heap=False,
+        )
+    else:
+        settings = ParserConfig(threads=threads, quantize=config == "fast")
+    variant = Variant(config, StanzaParser(settings), many=config != "release")
+    variant.parser.load()
+    variant.parser("Warm up the pipeline with one sentence.")
     mine = [texts[i] for i in shard]
     print("ready", flush=True)
     sys.stdin.readline()
     w0, c0 = time.perf_counter(), time.process_time()
-    docs = parser.parse_many(mine)
+    docs, _ = variant.run(mine)
+    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    seed_ms = []
+    for _ in range(5):
+        t0 = time.perf_counter()
+        variant.parser(seed)
+        seed_ms.append(1000 * (time.perf_counter() - t0))
     return {
         "words": words(docs),
-        "wall": time.perf_counter() - w0,
-        "cpu": time.process_time() - c0,
+        "wall": wall,
+        "cpu": cpu,
+        "seed_ms": statistics.median(seed_ms),
         "rss_mb": peak_rss_mb(),
     }
 
@@ -253,13 +279,13 @@ def peak_rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run_layout(procs: int, threads: int, n: int, limit: int, profile: str) -> dict[str, Any]:
+def run_layout(procs: int, threads: int, n: int, limit: int, config: str) -> dict[str, Any]:
     """Split ``n`` articles between ``procs`` processes of ``threads`` threads; time them."""
     shards = [list(range(k, n, procs)) for k in range(procs)]
     children = []
     for shard in shards:
         cmd = [sys.executable, __file__, "--worker", str(threads), "--articles", str(limit)]
-        cmd += ["--shard", ",".join(map(str, shard)), "--profile", profile]
+        cmd += ["--shard", ",".join(map(str, shard)), "--config", config]
         children.append(
             subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         )
@@ -281,17 +307,27 @@ def run_layout(procs: int, threads: int, n: int, limit: int, profile: str) -> di
     return {
         "words_per_s": total / wall,
         "words_per_cpu_s": total / sum(r["cpu"] for r in reports),
+        "seed_ms": max(r["seed_ms"] for r in reports),
         "rss_mb_per_process": max(r["rss_mb"] for r in reports),
     }
 
 
-def compare_layouts(layouts: Sequence[str], n: int, rounds: int, profile: str) -> dict[str, Any]:
+def layout_of(spec: str) -> tuple[int, int, str]:
+    """Return the processes, threads and configuration of ``PxT:config``."""
+    shape, _, config = spec.partition(":")
+    procs, threads = (int(x) for x in shape.split("x"))
+    if config not in CONFIGS:
+        raise SystemExit(f"layout {spec!r}: the configuration is one of {', '.join(CONFIGS)}")
+    return procs, threads, config
+
+
+def compare_layouts(layouts: Sequence[str], n: int, rounds: int) -> dict[str, Any]:
     got: dict[str, list[dict[str, Any]]] = {lay: [] for lay in layouts}
     for r in range(rounds):
         order = list(layouts[r % len(layouts) :]) + list(layouts[: r % len(layouts)])
         for lay in order:
-            procs, threads = (int(x) for x in lay.split("x"))
-            got[lay].append(run_layout(procs, threads, n, n, profile))
+            procs, threads, config = layout_of(lay)
+            got[lay].append(run_layout(procs, threads, n, n, config))
         print(f"layouts round {r + 1}/{rounds}: " + ", ".join(
             f"{lay} {got[lay][-1]['words_per_s']:.0f} w/s" for lay in layouts
         ))  # fmt: skip
@@ -302,6 +338,7 @@ def compare_layouts(layouts: Sequence[str], n: int, rounds: int, profile: str) -
         out[lay] = {
             "words_per_s": statistics.median(x["words_per_s"] for x in runs),
             "words_per_cpu_s": statistics.median(x["words_per_cpu_s"] for x in runs),
+            "seed_p50_ms": statistics.median(x["seed_ms"] for x in runs),
             "rss_mb_per_process": max(x["rss_mb_per_process"] for x in runs),
             f"ratio_to_{first}": statistics.median(
                 x["words_per_s"] / y["words_per_s"] for x, y in zip(runs, got[first], strict=True)
@@ -315,12 +352,14 @@ def recommend(layouts: dict[str, Any], cores: int, memory_mb: float) -> str:
 
     Parsing one article is sequential work with small matrices, so a process of
     one thread uses its core best; processes cost memory (``rss_mb_per_process``
-    each), so the count is capped by ``memory_mb``.
+    each), so the count is capped by ``memory_mb``. Only the ``default``
+    configuration's layouts are compared.
     """
     by_threads = {}
     for lay, figures in layouts.items():
-        _, threads = (int(x) for x in lay.split("x"))
-        by_threads[threads] = figures
+        _, threads, config = layout_of(lay)
+        if config == "default":
+            by_threads[threads] = figures
     best = max(by_threads, key=lambda t: by_threads[t]["words_per_cpu_s"])
     rss = by_threads[best]["rss_mb_per_process"]
     procs = max(1, min(cores // best, int(memory_mb // rss)))
@@ -354,12 +393,13 @@ def report(record: dict[str, Any], before: dict[str, Any] | None) -> None:
     if "split_default" in levers:
         print("time split (default):", json.dumps(levers["split_default"]))
     if record.get("layouts"):
-        print("\nlayout  words/s  w/CPU-s  RSS MB/process  ratio")
+        first = next(iter(record["layouts"]))
+        print(f"\nlayout (PxT:config) words/s  w/CPU-s  seed ms  RSS MB/proc  x {first}")
         for lay, v in record["layouts"].items():
             ratio = next(val for key, val in v.items() if key.startswith("ratio_to_"))
             print(
-                f"{lay:<6}{v['words_per_s']:>9.0f}{v['words_per_cpu_s']:>9.0f}"
-                f"{v['rss_mb_per_process']:>16.0f}{ratio:>7.2f}"
+                f"{lay:<18}{v['words_per_s']:>9.0f}{v['words_per_cpu_s']:>9.0f}"
+                f"{v['seed_p50_ms']:>9.0f}{v['rss_mb_per_process']:>13.0f}{ratio:>12.2f}"
             )
         for cores, layout in record["recommended"].items():
             print(f"best layout for {cores} cores: {layout} (processes x threads)")
@@ -372,8 +412,12 @@ def main() -> int:
     ap.add_argument("--articles", type=int, default=30)
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--levers", default="all", help=f"comma-separated among {', '.join(VARIANTS)}")
-    ap.add_argument("--layouts", default="1x2,2x1", help="PxT layouts; '' to skip")
-    ap.add_argument("--profile", default="default", choices=("default", "fast"))
+    ap.add_argument(
+        "--layouts",
+        default="1x2:release,1x2:default,2x1:default,2x1:fast",
+        help="P processes x T threads : configuration (release, default, fast); '' to skip",
+    )
+    ap.add_argument("--config", default="default", choices=CONFIGS, help=argparse.SUPPRESS)
     ap.add_argument("--quick", action="store_true", help="8 articles, 2 rounds")
     ap.add_argument("--no-record", action="store_true", help="do not write a JSON record")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
@@ -384,7 +428,7 @@ def main() -> int:
 
         torch.set_num_threads(args.worker)
         shard = [int(x) for x in args.shard.split(",") if x]
-        print(json.dumps(worker(args.worker, shard, args.articles, args.profile)))
+        print(json.dumps(worker(args.worker, shard, args.articles, args.config)))
         return 0
     if args.quick:
         args.articles, args.rounds = 8, 2
@@ -401,7 +445,7 @@ def main() -> int:
     }
     layouts = [x for x in args.layouts.split(",") if x]
     if layouts:
-        record["layouts"] = compare_layouts(layouts, len(texts), args.rounds, args.profile)
+        record["layouts"] = compare_layouts(layouts, len(texts), args.rounds)
         record["recommended"] = {
             str(cores): recommend(record["layouts"], cores, memory_mb=cores * 1024)
             for cores in (2, 16)
