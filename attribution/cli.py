@@ -51,6 +51,7 @@ each one is sourced.
 commands:
   analyze FILE...   analyse article files and print JSON (start here)
   serve             run the HTTP API (gunicorn; see docs/service.md)
+  audit INPUT...    audit the sourcing of an archive on Dask (see docs/audit.md)
 
 examples:
   attribution analyze article.txt                 # one file: pretty JSON
@@ -122,6 +123,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     _add_analyze(sub)
     _add_serve(sub)
+    _add_audit(sub)
     return parser
 
 
@@ -223,6 +225,22 @@ def _add_serve(sub: _Subparsers) -> None:
     )
 
 
+def _add_audit(sub: _Subparsers) -> None:
+    from attribution.audit.command import EPILOG, add_arguments
+
+    audit = sub.add_parser(
+        "audit",
+        help="audit the sourcing of an archive (Dask; needs the 'audit' extra)",
+        description=(
+            "Analyse every article of an archive on a Dask cluster and write Parquet tables "
+            "and a report (report.html) of its sourcing."
+        ),
+        epilog=EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    add_arguments(audit)
+
+
 def main(
     argv: Sequence[str] | None = None, *, analyzer_factory: AnalyzerFactory | None = None
 ) -> int:
@@ -239,6 +257,10 @@ def main(
     try:
         if args.command == "analyze":
             return run_analyze(args, analyzer_factory=analyzer_factory)
+        if args.command == "audit":
+            from attribution.audit.command import run as run_audit
+
+            return run_audit(args, analyzer_factory=analyzer_factory)
         return run_serve(args)
     except CliError as exc:
         _error(str(exc))
