@@ -19,7 +19,8 @@ from attribution import coref, hedges, scoring, summary
 from attribution.coordination import add_co_speakers
 from attribution.errors import BudgetExceeded, InputError
 from attribution.extract import Context, Draft, build_context, number
-from attribution.extract.common import drop_empty_sources, unlink_foreign_sources
+from attribution.extract.claims import check_claims
+from attribution.extract.common import unlink_foreign_sources
 from attribution.extract.declined import declined_drafts
 from attribution.extract.indirect import indirect_drafts
 from attribution.extract.labels import label_drafts
@@ -172,7 +173,13 @@ class Analyzer:
         clock.check("parse")
         return repaired, doc, tuple(watch.cuts)
 
-    def prepare(self, texts: Sequence[str], *, options: Mapping[str, Any] | None = None) -> int:
+    def prepare(
+        self,
+        texts: Sequence[str],
+        *,
+        options: Mapping[str, Any] | None = None,
+        budget: float | None = None,
+    ) -> int:
         """Repair and parse ``texts`` together, so that :meth:`analyze` of each is quicker.
 
         With a parser that has ``parse_batch`` (the Stanza parser), the texts'
@@ -182,7 +189,9 @@ class Analyzer:
         option, then takes its parse instead of parsing again; every other
         step, error and warning is as before. Only the last call's parses are
         kept. Texts that :meth:`analyze` would refuse are left out. Returns
-        how many texts were parsed ahead.
+        how many texts were parsed ahead. ``budget``: seconds the batch's parse
+        may take (:class:`~attribution.errors.BudgetExceeded` past it, and
+        nothing is kept).
         """
         repair = bool(dict(options or {}).get("repair", True))
         parse_batch = getattr(self._get_parser(), "parse_batch", None)
@@ -195,8 +204,9 @@ class Analyzer:
             self._prepared = {}
         if parse_batch is None or len(todo) < 2:
             return 0
+        clock = Deadline(budget)
         repaired = [repair_text(t) if repair else _identity(t) for t in todo]
-        with parse_watch():
+        with parse_watch(clock):
             parsed = parse_batch([getattr(r, "nlp_text", r.text) for r in repaired])
         ready = {
             (text, repair): (rep, doc, tuple(cuts))
@@ -363,10 +373,10 @@ def _model(w: Work) -> Work:
     return replace(w, drafts=w.model.drafts(w.ctx, w.drafts))
 
 
-@_stage("empty_sources", "doc drafts", "drafts")
-def _empty_sources(w: Work) -> Work:
-    """ "No one said ...": after every producer, so rules and model alike are checked."""
-    return replace(w, drafts=drop_empty_sources(w.doc, w.drafts))
+@_stage("claims", "doc drafts", "drafts")
+def _claims(w: Work) -> Work:
+    """Check every producer's drafts, rules and model alike (``extract/claims.py``)."""
+    return replace(w, drafts=check_claims(w.doc, w.drafts))
 
 
 @_stage("coreference", "doc drafts", "attributions speakers")
@@ -433,7 +443,7 @@ STAGES: tuple[Stage, ...] = (
     _declined,
     _foreign_sources,
     _model,
-    _empty_sources,
+    _claims,
     _coreference,
     _unattributed,
     _ids,

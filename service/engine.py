@@ -26,7 +26,7 @@ import importlib
 import logging
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any, Protocol
 
 from flask import Flask, current_app, g
@@ -253,6 +253,33 @@ class Engine:
             raise BudgetExceeded(clock.budget, waiting)
         try:
             return analyzer.analyze(text, options=options, budget=clock.check(waiting))
+        finally:
+            self._run_lock.release()
+
+    def prepare(
+        self, texts: Sequence[str], options: Any = None, clock: Clock | None = None
+    ) -> None:
+        """Parse ``texts`` together ahead of their analyses, when the analyzer can.
+
+        ``Analyzer.prepare``: one Stanza pass for the sentences of many texts,
+        the same parses; each :meth:`analyze` then takes its text's parse. Best
+        effort: with the budget spent, or spent here, nothing is prepared and
+        each analysis finds the budget as it is.
+        """
+        analyzer = self.ensure_loaded(clock)
+        prepare = getattr(analyzer, "prepare", None)
+        if prepare is None or len(texts) < 2:
+            return
+        timeout = -1.0 if clock is None else clock.remaining()
+        if clock is not None and timeout <= 0:
+            return
+        if not self._run_lock.acquire(timeout=timeout):
+            return
+        try:
+            budget = None if clock is None else clock.remaining()
+            prepare(texts, options=options, budget=budget)
+        except BudgetExceeded:
+            pass
         finally:
             self._run_lock.release()
 

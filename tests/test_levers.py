@@ -11,13 +11,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from fakes import FakeAnalyzer, fake_rubric
 
 from attribution import cli
+from attribution.errors import BudgetExceeded
 from attribution.nlp import guard, levers
 from attribution.nlp import stanza_parser as sp
 from attribution.pipeline import Analyzer
 from attribution.settings import ConfigError, Settings
 from attribution.types import ParsedDocument, Sentence, Token
+from service import create_app
 
 TEXTS = [
     "Officials said the talks would resume. “We don't know,” Ms. Grünewald told AFP.",
@@ -198,3 +201,49 @@ def test_cli_prepares_nothing_for_one_file(files: list[str]) -> None:
     fake = PreparingAnalyzer()
     cli.run_analyze(cli.build_parser().parse_args(["analyze", files[0]]), fake)
     assert fake.prepared == []
+
+
+class PreparingFake(FakeAnalyzer):
+    """The service's fake analyzer, with ``prepare`` recorded (or running out of time)."""
+
+    def __init__(self, *, exhaust: bool = False) -> None:
+        super().__init__()
+        self.prepared: list[tuple[list[str], Any, Any]] = []
+        self.exhaust = exhaust
+
+    def prepare(self, texts: Sequence[str], *, options: Any = None, budget: Any = None) -> int:
+        self.prepared.append((list(texts), options, budget))
+        if self.exhaust:
+            raise BudgetExceeded(1.0, "parse")
+        return len(texts)
+
+
+def _batch(fake: FakeAnalyzer, items: list[dict[str, Any]]) -> dict[str, Any]:
+    app = create_app({"TESTING": True, "RUBRIC_PROVIDER": fake_rubric}, analyzer=fake)
+    response = app.test_client().post("/v1/attributions:batch", json={"items": items})
+    assert response.status_code == 200
+    body: dict[str, Any] = response.get_json()
+    return body
+
+
+@pytest.mark.parametrize("exhaust", [False, True])
+def test_batch_endpoint_prepares_windows_of_items(exhaust: bool) -> None:
+    from service.api import PREPARE_ITEMS
+
+    items: list[dict[str, Any]] = [{"text": f"Person{i} said so."} for i in range(PREPARE_ITEMS)]
+    items += [
+        {"text": "<p>Html said so.</p>", "format": "html"},
+        {"text": "Plain said so.", "options": {"repair": False}},
+        {"text": 5},
+        {"text": "Last said so."},
+    ]
+    fake = PreparingFake(exhaust=exhaust)
+    got = _batch(fake, items)
+    assert [len(texts) for texts, _, _ in fake.prepared] == [PREPARE_ITEMS, 2]
+    assert fake.prepared[1][0] == ["Html said so.", "Last said so."]
+    assert all(options == {"repair": True} and budget > 0 for _, options, budget in fake.prepared)
+    plain = _batch(FakeAnalyzer(), items)
+    assert [r["status"] for r in got["items"]] == [r["status"] for r in plain["items"]]
+    assert [r.get("result", {}).get("summary") for r in got["items"]] == [
+        r.get("result", {}).get("summary") for r in plain["items"]
+    ]
