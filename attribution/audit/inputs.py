@@ -209,7 +209,7 @@ def row_item(row: Mapping[str, Any], origin: str, columns: Columns) -> Item:
     meta = {name: _meta_value(row.get(names[name])) for name in METADATA}
     if _missing(raw_id) or str(raw_id).strip() == "":
         return Item(origin, None, meta=meta, origin=origin, problem="the row has no id")
-    item_id = str(raw_id)
+    item_id = _clean(str(raw_id))
     text, html = row.get(names["text"]), row.get(names["html"])
     if not _missing(text) and _content(text):
         return Item(item_id, _content(text), "text", meta, origin)
@@ -241,8 +241,16 @@ def _meta_value(value: Any) -> str | None:
         return str(value.isoformat())
     if isinstance(value, bytes):
         return value.decode("utf-8", "replace")
-    text = str(value).strip()
+    text = _clean(str(value)).strip()
     return text or None
+
+
+def _clean(text: str) -> str:
+    """Return ``text`` with undecodable bytes (kept escaped) as U+FFFD: ids and metadata
+    are written to Parquet, which takes valid UTF-8 only."""
+    if not any("\udc80" <= c <= "\udcff" for c in text):
+        return text
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
 
 
 class JsonLinesSource(TableSource):
@@ -256,8 +264,8 @@ class JsonLinesSource(TableSource):
                 if not line.strip():
                     continue
                 origin = f"{self.label}:{number}"
-                try:
-                    row = json.loads(line)
+                try:  # undecodable bytes stay (escaped): the article is refused, not the line
+                    row = json.loads(line.decode("utf-8", "surrogateescape"))
                 except ValueError as exc:
                     row = {"__problem__": f"not a JSON object: {exc}"}
                 if not isinstance(row, dict):
@@ -277,16 +285,20 @@ class CsvSource(TableSource):
         import pandas as pd
 
         sep = "\t" if self.path.suffix.lower() == ".tsv" else ","
-        header = pd.read_csv(self.path, sep=sep, nrows=0).columns
+        header = pd.read_csv(
+            self.path, sep=sep, nrows=0, encoding="utf-8", encoding_errors="surrogateescape"
+        ).columns
         if self.columns.id not in header:
             raise InputSpecError(f"{self.label}: no {self.columns.id!r} column (see --columns)")
         wanted = [c for c in (usecols or self.columns.names().values()) if c in header]
         chunks = pd.read_csv(
             self.path,
             sep=sep,
-            dtype=str,
+            dtype=object,  # Python strings: they may hold escaped bytes
             keep_default_na=False,
             na_values=[],
+            encoding="utf-8",
+            encoding_errors="surrogateescape",
             usecols=wanted,
             chunksize=CHUNK_ROWS,
         )

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import logging
 import os
+import re
 import socket
 import time
 from collections.abc import Callable, Mapping, Sequence
@@ -44,6 +45,8 @@ __all__ = [
 ]
 
 PLUGIN_NAME = "attribution-analyzer"
+#: Undecodable bytes kept by Python's ``surrogateescape`` (U+DC80-U+DCFF).
+_ESCAPED = re.compile("[\udc80-\udcff]")
 log = logging.getLogger(__name__)
 
 
@@ -110,6 +113,9 @@ def load_text(item: Item, max_bytes: int) -> str:
             data = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(f"not UTF-8 text (bad byte at offset {exc.start})") from None
+    escaped = _ESCAPED.search(data)  # bytes a CSV or JSON line could not decode
+    if escaped is not None:
+        raise InputError(f"not UTF-8 text (bad byte at offset {escaped.start()})")
     if "\x00" in data:
         raise InputError(f"binary data, not text (a NUL at offset {data.index(chr(0))})")
     if not data.strip():
