@@ -92,10 +92,16 @@ async function analyze(event) {
 
 function collectSpans(result, length) {
   const spans = [];
+  const seen = new Set(); // one source, cue or mention element per stretch of text
   const add = (span, kind, data) => {
     if (!span || typeof span.start !== "number" || typeof span.end !== "number") return;
     const start = Math.max(0, Math.min(span.start, length));
     const end = Math.max(start, Math.min(span.end, length));
+    const key = `${kind}:${start}:${end}`;
+    if (kind !== "content" && kind !== "repair") {
+      if (seen.has(key)) return;
+      seen.add(key);
+    }
     if (end > start || kind === "repair") spans.push({ start, end, kind, data });
   };
   result.attributions.forEach((a, order) => {
@@ -405,6 +411,8 @@ function drawRepairs(result) {
       ),
     );
   }
+  const count = (result.repairs || []).length;
+  $("#repairs-count").textContent = count ? `${count} repair${count === 1 ? "" : "s"} of scraping damage` : "No repairs";
   if (!list.children.length) list.append(el("li", { class: "hint", text: "The text needed no repair." }));
   $("#show-repairs").disabled = !(result.repairs || []).length;
 }
