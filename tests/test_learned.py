@@ -29,6 +29,8 @@ from attribution.extract.learned import (
     Policy,
     combine,
     cue_head,
+    cue_makes_claim,
+    makes_claim,
     replace_source,
     replace_spans,
     to_draft,
@@ -525,7 +527,16 @@ def test_replace_spans_keeps_the_rule_source_when_the_model_has_none() -> None:
 
 
 def test_the_default_policy() -> None:
-    assert Policy() == Policy(TRUSTED_SIEVES, QUOTATION_SIEVES, None, True)
+    assert Policy() == Policy(
+        TRUSTED_SIEVES,
+        QUOTATION_SIEVES,
+        None,
+        True,
+        trusted_kinds=frozenset({"direct"}),
+        nested=QUOTATION_SIEVES,
+    )
+    # Trigram quotations the model also found take its spans (chosen on dev, held out).
+    assert TRUSTED_SIEVES == {"speaker_label", "dependency", "bare_cue"}
     # Trusted records take the model's source by default (dev speaker accuracy 92.2 -> 94.4).
     assert Policy().model_sources is True
     # Every quotation sieve (the trusted ones too) and declined comments; no indirect speech.
@@ -724,7 +735,7 @@ def test_a_trusted_draft_without_a_source_takes_the_model_source() -> None:
 def test_a_model_draft_without_a_source_leaves_the_trusted_draft_unchanged(
     model_sources: bool,
 ) -> None:
-    rule = _draft("q1", "trigram", (10, 14), (0, 9), (15, 17), kind="direct")
+    rule = _draft("q1", "bare_cue", (10, 14), (0, 9), (15, 17), kind="direct")
     model = _draft("m1", MODEL_SIEVE, (10, 14), (0, 12))
     assert model.attribution.source is None and model.mention is None
     assert combine([rule], [model], Policy(model_sources=model_sources)) == (rule,)
@@ -759,9 +770,62 @@ def test_trusted_kinds_narrow_which_trusted_drafts_stand() -> None:
     m_partial = _draft("m2", MODEL_SIEVE, (30, 34), (18, 29), (35, 37))
     policy = Policy(trusted_kinds=frozenset({"direct"}), model_sources=False)
     assert policy.trusts(direct) and not policy.trusts(partial)
-    assert Policy().trusts(partial)  # no kinds given: every kind of a trusted sieve
+    assert Policy(trusted_kinds=None).trusts(partial)  # every kind of a trusted sieve
+    assert not Policy().trusts(partial)  # by default direct quotes alone
     out = combine([direct, partial], [m_direct, m_partial], policy)
     assert out == (direct, replace_spans(partial, m_partial))
+
+
+def test_a_trigram_quote_the_model_found_takes_its_spans() -> None:
+    rule = _draft("q1", "trigram", (10, 14), (0, 9), (15, 17), kind="direct")
+    model = _draft("m1", MODEL_SIEVE, (10, 14), (0, 12), (15, 17))
+    (out,) = combine([rule], [model])
+    assert out == replace_spans(rule, model)
+    trusting = Policy(trusted=TRUSTED_SIEVES | {"trigram"}, model_sources=False)
+    assert combine([rule], [model], trusting) == (rule,)
+
+
+def test_cueless_quotes_inside_a_kept_content_go() -> None:
+    outer = _draft("m1", MODEL_SIEVE, (10, 14), (20, 80), (0, 9))
+    inside = _draft("q1", "unresolved", None, (30, 40), kind="direct")
+    same = _draft("q2", "unresolved", None, (20, 80), kind="direct")
+    apart = _draft("q3", "same_paragraph", None, (90, 99), kind="direct")
+    cued = _draft("q4", "colon", (41, 42), (43, 60), kind="direct")
+    labelled = _draft("l1", "speaker_label", None, (50, 60), (45, 48), kind="direct")
+    rules = [inside, same, apart, cued, labelled]
+    out = combine(rules, [outer])
+    # A cueless quotation inside another kept content goes (the one with the very
+    # same span does not lie inside it); one with a cue, or elsewhere, stays.
+    assert [d.attribution.id for d in out] == ["q2", "q3", "q4", "m1"]
+    # Not when nesting is off, nor for sieves it does not name.
+    assert len(combine(rules, [outer], Policy(nested=frozenset()))) == 6
+    only = combine(rules, [outer], Policy(nested=frozenset({"speaker_label"})))
+    assert [d.attribution.id for d in only] == ["q1", "q2", "q3", "q4", "m1"]
+    # A quotation a kept continued quotation inherits its speaker from stays.
+    continued = replace(_draft("q5", "previous_speaker", None, (90, 99), kind="direct"))
+    continued = replace(continued, inherit="q1")
+    kept = combine([inside, continued], [outer])
+    assert [d.attribution.id for d in kept] == ["q1", "q5", "m1"]
+
+
+def test_a_cue_makes_a_claim_unless_the_lexicon_says_not() -> None:
+    _, ctx, _, _ = _sample()
+    said = Found(0, (9,), (9,), tuple(range(8)), tuple(range(10, 16)))
+    assert cue_makes_claim(ctx, 0, (9,)) and makes_claim(ctx, said)
+    # "Bruce" (word 0) read as a cue: a proper noun, not in ``not_cue_verbs``.
+    assert cue_makes_claim(ctx, 0, (0,))
+    head = ctx.doc.sentences[0].tokens[9]
+    assert head.lemma == "say"
+    assert not cue_makes_claim(ctx_with_lemma(ctx, 9, "recognise"), 0, (9,))
+
+
+def ctx_with_lemma(ctx: Context, index: int, lemma: str) -> Context:
+    """Return ``ctx`` with word ``index`` of the first sentence given ``lemma``."""
+    sent = ctx.doc.sentences[0]
+    tokens = list(sent.tokens)
+    tokens[index] = replace(tokens[index], lemma=lemma)
+    doc = replace(ctx.doc, sentences=(replace(sent, tokens=tuple(tokens)), *ctx.doc.sentences[1:]))
+    return replace(ctx, doc=doc)
 
 
 def test_to_draft_builds_a_model_record_from_a_finding() -> None:

@@ -19,7 +19,7 @@ import torch
 
 from attribution.errors import ModelLoadError
 from attribution.extract.common import Context, Draft
-from attribution.extract.learned import Found, Policy, combine, makes_claim, to_draft
+from attribution.extract.learned import Found, Policy, combine, cue_makes_claim, to_draft
 from attribution.learned.features import (
     DOC_CHANNELS,
     HEAD_CHANNELS,
@@ -133,7 +133,11 @@ class LearnedAttribution:
         """Return the attributions the model finds (cue sites with their arguments)."""
         feats = document_features(ctx, rules, self.vocab)
         tags, states = self._cues(feats, ctx)
-        sites = [s for s in cue_sites(feats, tags) if not self._settled(ctx, s, rules)]
+        sites = [
+            s
+            for s in cue_sites(feats, tags)
+            if cue_makes_claim(ctx, s.sentence, s.words) and not self._settled(ctx, s, rules)
+        ]
         if not sites:
             return []
         tensors, size = DocTensors.of(feats), self.window
@@ -164,7 +168,7 @@ class LearnedAttribution:
                     t,
                     punct[first : first + len(rows)],
                 )
-                if f is not None and makes_claim(ctx, f):
+                if f is not None:
                     found.append(f)
         return found
 

@@ -29,7 +29,12 @@ POLICIES: dict[str, Policy | None] = {
     "trust no sieve": Policy(trusted=frozenset()),
     "trust all but dependency": Policy(trusted=TRUSTED_SIEVES - {"dependency"}),
     "trusted keep their sources": Policy(model_sources=False),
-    "trust direct quotes only": Policy(trusted_kinds=frozenset({"direct"})),
+    "trust every kind": Policy(trusted_kinds=None),
+    "trust trigram too": Policy(trusted=TRUSTED_SIEVES | {"trigram"}),
+    "keep nested quotations": Policy(nested=frozenset()),
+    "previous default": Policy(
+        trusted=TRUSTED_SIEVES | {"trigram"}, trusted_kinds=None, nested=frozenset()
+    ),
     "drop unresolved": Policy(drop=frozenset({"unresolved"})),
     "drop distant sieves": Policy(
         drop=frozenset({"unresolved", "previous_speaker", "previous_sentence", "same_paragraph"})
