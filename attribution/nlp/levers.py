@@ -55,7 +55,7 @@ def install_lemma_cache(pipeline: Any, size: int = LEMMA_CACHE_SIZE) -> bool:
         if len(cache) + sum(new) > size:
             cache.clear()
         for key, fresh, lemma in zip(keys, new, lemmas, strict=True):
-            if fresh and lemma is not None:
+            if fresh and lemma is not None and len(cache) < size:
                 cache[key] = lemma
         return lemmas
 
