@@ -445,7 +445,7 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
     skip = set(avoid) | {
         t.index
         for t in sent.children(head.index)
-        if t.deprel.split(":")[0] in NOT_IN_SOURCE or _time_adjunct(t)
+        if t.deprel.split(":")[0] in NOT_IN_SOURCE or time_adjunct(t)
     }
     ids = subtree_ids(sent, head.index, exclude=skip)
     ids = tuple(
@@ -456,7 +456,7 @@ def source_ids(sent: Sentence, head: Token, avoid: Iterable[int] = ()) -> tuple[
     return _drop_trailing_relative(sent, contiguous(trim(sent, ids)))
 
 
-def _time_adjunct(t: Token) -> bool:
+def time_adjunct(t: Token) -> bool:
     """Tell whether a dependent of a source head is a time adjunct ("The Washington Post
     *on Thursday*", "officials *last week*"): the parser hangs it on the noun, but it
     dates the saying, not the speaker."""

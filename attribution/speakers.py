@@ -154,6 +154,8 @@ def noun_type(lemma: str, text: str, plural: bool, definite: bool) -> SpeakerTyp
     """Type a nameless description by its head noun."""
     lex = lexicon()
     low = lemma.lower()
+    if text.lower() in lex.group_nouns and low not in lex.document_nouns:
+        return "anonymous_group"  # "authorities" (lemma "authority", an institution)
     if low in lex.outlet_nouns:
         return "media"
     if low in lex.document_nouns or text.lower() in lex.document_nouns:
@@ -182,9 +184,9 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
     role = _role(sent, doc_text, head, span)
     if tok.upos == "PROPN":
         ids = name_ids(sent, head)
-        title, ids = _split_title(sent, ids)
+        title_ids, ids = _split_title(sent, ids)
         name = text_of(sent, doc_text, ids)
-        role = text_of(sent, doc_text, title) or role
+        role = text_of(sent, doc_text, title_ids) or role
         return Description("name", name, name_type(name), role, tok.lemma, plural, True)
     titled = _titled_name(sent, head)
     if titled is not None:

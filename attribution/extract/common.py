@@ -15,7 +15,6 @@ from dataclasses import dataclass, field, replace
 
 from attribution.cues import CueMatch, source_ids
 from attribution.language import is_latin
-from attribution.lexicon import lexicon
 from attribution.quotes import QuoteScan, QuoteSpan, paragraphs
 from attribution.records import Attribution, Cue, TextSpan
 from attribution.spans import span_of, tokens_span
@@ -403,41 +402,6 @@ def unlink_foreign_sources(drafts: tuple[Draft, ...]) -> tuple[Draft, ...]:
     for d in drafts:
         source = d.attribution.source
         if source is None or any(is_latin(ch) for ch in source.text if ch.isalpha()):
-            out.append(d)
-        elif d.attribution.quotes:
-            out.append(replace(d, attribution=replace(d.attribution, source=None), mention=None))
-    return tuple(out)
-
-
-def empty_source(doc: ParsedDocument, m: Mention) -> bool:
-    """Tell whether a source mention is a negative or empty quantifier ("no one", "nobody").
-
-    "No one said the plan would fail" reports nobody's claim: the quantifier
-    denotes no speaker at all (cf. Huddleston & Pullum 2002 on negative
-    quantifiers), and an audit must not count it as an anonymous source.
-    A head with the determiner "no" ("no official said") is empty too.
-    """
-    lex = lexicon()
-    text = m.span.text.lower().strip(" ,")
-    if text in lex.empty_sources:
-        return True
-    sent = doc.sentences[m.sentence]
-    head = sent.tokens[m.head]
-    if head.text.lower() in lex.empty_sources:
-        return True
-    return any(
-        c.deprel == "det" and c.text.lower() in ("no", "neither") for c in sent.children(head.index)
-    )
-
-
-def drop_empty_sources(doc: ParsedDocument, drafts: tuple[Draft, ...]) -> tuple[Draft, ...]:
-    """Drop attributions whose only source is an empty quantifier (:func:`empty_source`).
-
-    A quotation keeps its place, unattributed, as with a foreign-script source.
-    """
-    out: list[Draft] = []
-    for d in drafts:
-        if d.mention is None or not empty_source(doc, d.mention):
             out.append(d)
         elif d.attribution.quotes:
             out.append(replace(d, attribution=replace(d.attribution, source=None), mention=None))
