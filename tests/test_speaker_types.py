@@ -64,6 +64,11 @@ The the DET 2 det
 map map NOUN HEAD nsubj
 """
 
+AIDES = """
+Senate Senate PROPN 2 compound
+aides aide NOUN HEAD nsubj Number=Plur
+"""
+
 SPOKESWOMAN_ALONE = """
 A a DET 2 det
 spokeswoman spokeswoman NOUN HEAD nsubj
@@ -88,6 +93,7 @@ spokeswoman spokeswoman NOUN HEAD nsubj
             "anonymous_person",
             True,
         ),
+        ("Senate aides said it was over.", said(AIDES, 2, 2), "anonymous_group", True),
     ],
 )
 def test_identified_and_anonymous_sources(
