@@ -214,8 +214,20 @@ SEED_TEXT = "Officials say it will “formalise” ties. Rabat allegedly used it
 def _seed_gold() -> dict:
     return {
         "attributions": [
-            {"content": "formalise", "speaker_aliases": ["officials"], "required": True},
-            {"content": "ties", "speaker_aliases": ["Gantz"], "required": True},
+            {
+                "content": "formalise",
+                "speaker_aliases": ["officials"],
+                "speaker_type": "anonymous_group",
+                "source_text": "Officials",
+                "required": True,
+            },
+            {
+                "content": "ties",
+                "speaker_aliases": ["Gantz"],
+                "speaker_type": "named_person",
+                "source_text": "Gantz",
+                "required": True,
+            },
         ],
         "hedges": [{"text": "Officials say", "kind": "vague_group"}],
         "unattributed_claims": [{"content": "Rabat allegedly used it", "hedge": "allegedly"}],
@@ -267,6 +279,8 @@ def test_seed_evaluate_counts_found_missed_and_violations() -> None:
     assert metrics["not_attribution_violations_max"] == 1
     assert metrics["invented_max"] == 0
     assert metrics["score_order"] is False  # "ties" was missed: no score for Gantz
+    assert metrics["type_right"] == 1  # officials typed anonymous_group; "ties" missed
+    assert metrics["relative_pronoun_speakers_max"] == 0
     assert any(line.startswith("MISSED") for line in lines)
 
 
