@@ -1,5 +1,9 @@
 """Command line for the training recipe: ``python -m training {prepare,train,all,finetune,bundle}``.
 
+``python -m training attribution ...`` trains the learned attribution model
+(:mod:`training.attribution`), ``python -m training mention-types`` the
+mention-type model (:mod:`training.mention_types`).
+
 ``finetune`` is the second stage: it continues the small tagger, tags the
 training and dev files with it and fine-tunes the small parser on those tags
 (``--only tagger,tags,parser`` picks among the three, in that order).
@@ -79,6 +83,10 @@ def main(argv: list[str] | None = None) -> int:
         from training.attribution.cli import main as attribution_main
 
         return attribution_main(args[1:])
+    if args[:1] == ["mention-types"]:
+        from training.mention_types.train import main as mention_types_main
+
+        return mention_types_main(args[1:])
     p = argparse.ArgumentParser(prog="python -m training", description=__doc__)
     p.add_argument("command", choices=["prepare", "train", "all", "finetune", "bundle"])
     p.add_argument("--ud", type=Path, default=Path("../shared/data/ud-english"))
