@@ -460,6 +460,15 @@ def predictor(engines: Sequence[str], split: str, cache: Path | None = None) -> 
     analyzer = Analyzer(model="model" in engines)
     model = analyzer.model()
     folder = "train" if split == "heldout" else split
+    if cache is not None:
+        # The parser, which sets torch's threads when it loads, is not loaded here:
+        # set them the same way (ATTRIBUTION_THREADS), or a loaded machine crawls.
+        import torch
+
+        from attribution.nlp.stanza_parser import available_cores
+        from attribution.settings import settings
+
+        torch.set_num_threads(settings().threads or available_cores())
 
     def predict(article: Article) -> dict[str, Sequence[Relation]]:
         if cache is not None:
