@@ -35,7 +35,13 @@ def connect(address: str | None, workers: int, *, quiet: bool = False) -> Iterat
             yield client
         return
     dashboard = ":0" if importlib.util.find_spec("bokeh") is not None else None
-    with dask.config.set({"distributed.scheduler.allowed-failures": 1}):
+    # One task per worker thread at a time (no task waits on a worker that may die with
+    # another's article), and a task whose worker died is retried once.
+    config = {
+        "distributed.scheduler.allowed-failures": 1,
+        "distributed.scheduler.worker-saturation": 1.0,
+    }
+    with dask.config.set(config):
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

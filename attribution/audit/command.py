@@ -17,7 +17,7 @@ from attribution.settings import ConfigError, Settings, settings
 
 __all__ = ["EPILOG", "add_arguments", "run"]
 
-EXIT_OK, EXIT_USAGE, EXIT_MODELS, EXIT_INTERRUPTED = 0, 2, 3, 130
+EXIT_OK, EXIT_INPUT, EXIT_USAGE, EXIT_MODELS, EXIT_INTERRUPTED = 0, 1, 2, 3, 130
 DEFAULT_MAX_CHARS = 100_000  # the HTTP API's default ATTRIBUTION_MAX_CHARS
 DEFAULT_MAX_BYTES = 4 * 1024 * 1024  # the HTTP API's default ATTRIBUTION_MAX_BODY_BYTES
 DEFAULT_BUDGET = 300.0
@@ -135,7 +135,7 @@ def run(
             out, f"the audit needs {missing}: pip install 'attribution[audit]'", EXIT_USAGE
         )
     from attribution.audit.inputs import InputSpecError, parse_columns
-    from attribution.audit.runner import AuditOptions, run_audit
+    from attribution.audit.runner import AuditOptions, NoWorkers, run_audit
     from attribution.audit.store import StoreError
     from attribution.audit.worker import EngineUnavailable, library_analyzer
 
@@ -161,6 +161,8 @@ def run(
         return _fail(out, str(exc), EXIT_USAGE)
     except EngineUnavailable as exc:
         return _fail(out, f"the analyzer did not load: {exc}", EXIT_MODELS)
+    except NoWorkers as exc:
+        return _fail(out, str(exc), EXIT_INPUT)
     except KeyboardInterrupt:
         return _fail(out, "interrupted: rerun with --resume to finish", EXIT_INTERRUPTED)
     if not args.quiet and not result.nothing_to_do:

@@ -50,11 +50,23 @@ from attribution.audit.worker import (
     tables,
 )
 
-__all__ = ["SYNCHRONOUS", "AuditOptions", "AuditResult", "default_workers", "run_audit"]
+__all__ = [
+    "SYNCHRONOUS",
+    "AuditOptions",
+    "AuditResult",
+    "NoWorkers",
+    "default_workers",
+    "run_audit",
+]
 
 SYNCHRONOUS = "synchronous"
 #: Partitions kept in flight per worker: one running, one waiting.
 IN_FLIGHT_PER_WORKER = 2
+#: Seconds between two checks that the cluster still has workers, and how long it may have none.
+WAIT_SECONDS = 10.0
+NO_WORKER_SECONDS = 300.0
+#: Times an article may fail alone (its worker dying) before it is recorded as failed.
+ALONE_ATTEMPTS = 2
 log = logging.getLogger(__name__)
 
 
@@ -98,6 +110,9 @@ class AuditResult:
     duplicates: int = 0
     words: int = 0
     seconds: float = 0.0
+    #: Seconds from the start of the run until the workers had loaded the models.
+    startup_seconds: float = 0.0
+    started: float = field(default_factory=time.perf_counter)
     workers: int = 0
     scheduler: str = ""
     nothing_to_do: bool = False
@@ -169,7 +184,7 @@ def run_audit(options: AuditOptions, stream: TextIO | None = None) -> AuditResul
         _say(out, options, f"nothing to do: every article is already in {options.out}")
         return result
     progress = Progress(todo, out, enabled=options.progress, quiet=options.quiet)
-    started = time.perf_counter()
+    started = result.started = time.perf_counter()
     stamp = datetime.now(UTC).isoformat(timespec="seconds")
     try:
         if options.scheduler == SYNCHRONOUS:
@@ -193,6 +208,7 @@ def _run_record(result: AuditResult, started: str) -> dict[str, Any]:
     return {
         "started": started,
         "seconds": round(result.seconds, 3),
+        "startup_seconds": round(result.startup_seconds, 3),
         "articles": result.analysed,
         "errors": result.errors,
         "skipped": result.skipped,
@@ -238,6 +254,7 @@ def _run_synchronous(
 ) -> None:
     engine = local_engine(options.engine)
     engine.get()  # models missing or broken: stop before the first article
+    result.startup_seconds = time.perf_counter() - result.started
     result.workers = 1
     number = store.next_part()
     for items in _chain(first, batches):
@@ -275,6 +292,7 @@ def _run_dask(
             _say(progress.stream, options, f"Dask dashboard: {link}")
         client.register_plugin(AnalyzerPlugin(options.engine), name=PLUGIN_NAME)
         _check_engines(client)
+        result.startup_seconds = time.perf_counter() - result.started
         result.workers = len(client.scheduler_info(n_workers=-1)["workers"])
         progress.set_workers(result.workers)
         _drive(client, store, _chain(first, batches), progress, result)
@@ -297,6 +315,10 @@ def _check_engines(client: Any) -> None:
             raise EngineUnavailable(f"worker {status['worker']}: {status['error']}")
 
 
+class NoWorkers(RuntimeError):
+    """The cluster has had no worker for :data:`NO_WORKER_SECONDS`: the run stops (resumable)."""
+
+
 def _drive(
     client: Any,
     store: AuditStore,
@@ -305,40 +327,86 @@ def _drive(
     result: AuditResult,
 ) -> None:
     """Keep a few partitions per worker in flight; write each as it finishes."""
-    from distributed import as_completed
-
     limit = max(2, IN_FLIGHT_PER_WORKER * max(1, result.workers))
     pending: dict[Any, list[Item]] = {}
     retry: list[list[Item]] = []
-    finished = as_completed()
+    attempts: dict[str, int] = {}
+    number = store.next_part()
+    watch = _Watch(client)
 
     def fill() -> None:
         while len(pending) < limit:
             items = retry.pop() if retry else next(batches, None)
             if items is None:
                 return
-            future = client.submit(analyze_partition, items, pure=False)
-            pending[future] = items
-            finished.add(future)
+            pending[client.submit(analyze_partition, items, pure=False)] = items
 
     fill()
-    number = store.next_part()
-    for future in finished:
-        items = pending.pop(future)
-        try:
-            output = future.result()
-        except EngineUnavailable:
-            raise
-        except Exception as exc:  # the worker died with the partition: retry one by one
-            if len(items) > 1:
-                log.warning("attribution audit: a partition failed (%s); retrying alone", exc)
-                retry.extend([item] for item in items)
-                fill()
-                continue
-            output = _crashed(items, exc, "worker")
-        _commit(store, number, output, result, progress)
-        number += 1
+    while pending:
+        for future in watch.finished(list(pending)):
+            items = pending.pop(future)
+            output = _output(future, items, retry, attempts)
+            if output is not None:
+                _commit(store, number, output, result, progress)
+                number += 1
         fill()
+
+
+def _output(
+    future: Any, items: list[Item], retry: list[list[Item]], attempts: dict[str, int]
+) -> dict[str, Any] | None:
+    """Return a finished partition's tables; ``None`` when its articles go back to retry.
+
+    A partition whose worker died is split and each article retried alone; an
+    article is recorded as failed once it has failed alone :data:`ALONE_ATTEMPTS`
+    times (a task waiting on a worker that another article kills fails with it).
+    """
+    try:
+        output: dict[str, Any] = future.result()
+    except EngineUnavailable:
+        raise
+    except Exception as exc:  # the worker died with the partition
+        if len(items) > 1:
+            log.warning("attribution audit: a partition failed (%s); retrying alone", exc)
+            retry.extend([item] for item in items)
+            return None
+        tries = attempts[items[0].id] = attempts.get(items[0].id, 0) + 1
+        if tries < ALONE_ATTEMPTS:
+            retry.insert(0, items)
+            return None
+        return _crashed(items, exc, "worker")
+    return output
+
+
+class _Watch:
+    """Wait for finished tasks; stop the run when the cluster has had no worker for long."""
+
+    def __init__(self, client: Any) -> None:
+        self.client = client
+        self.alone_since: float | None = None
+
+    def finished(self, futures: list[Any]) -> list[Any]:
+        from distributed import wait
+
+        try:
+            done, _ = wait(futures, timeout=WAIT_SECONDS, return_when="FIRST_COMPLETED")
+        except TimeoutError:
+            self._check()
+            return []
+        self.alone_since = None
+        return list(done)
+
+    def _check(self) -> None:
+        if self.client.scheduler_info(n_workers=-1)["workers"]:
+            self.alone_since = None
+            return
+        now = time.perf_counter()
+        self.alone_since = self.alone_since or now
+        if now - self.alone_since > NO_WORKER_SECONDS:
+            raise NoWorkers(
+                f"the cluster has had no worker for {NO_WORKER_SECONDS:.0f} s; "
+                "what was finished is written: rerun with --resume"
+            )
 
 
 def _say(stream: TextIO, options: AuditOptions, message: str) -> None:
