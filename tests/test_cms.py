@@ -416,7 +416,8 @@ def test_seed_article_as_ans_and_wordpress(seed_lines: list[str], cms_client: Fl
 @pytest.mark.shared
 def test_seed_article_as_ans_and_wordpress_real_engine(seed_lines: list[str]) -> None:
     """The real engine: repairs, cues, sources, hedges and mentions all map into the story."""
-    client = create_app({"PRELOAD": False}).test_client()
+    # The budget covers loading the models on the first request: generous, for a busy machine.
+    client = create_app({"PRELOAD": False, "REQUEST_BUDGET": 600.0}).test_client()
     story = ans_story(seed_lines)
     response = client.post("/v1/attributions", json={"format": "ans", "document": story})
     assert response.status_code == 200, response.get_data(as_text=True)

@@ -563,8 +563,9 @@ def test_screenshots(
 @pytest.mark.model
 def test_the_real_engine_on_the_page(page: Page, article: str) -> None:
     """The real analyzer: every attribution it finds is drawn with its grade."""
-    for base in serve(create_app({"PRELOAD": False})):
-        page.set_default_timeout(120_000)
+    # The budget covers loading the models on the first request: generous, for a busy machine.
+    for base in serve(create_app({"PRELOAD": False, "REQUEST_BUDGET": 600.0})):
+        page.set_default_timeout(600_000)
         body = analyse(page, base, article)
         assert body["attributions"]
         expected = {
