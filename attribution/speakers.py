@@ -1,8 +1,9 @@
 """Describe a source mention: its name, type, role and whether it is anonymous.
 
-The type comes from the mention's head and name (no NER needed): a proper name
-with an organization word or a place (metonymy: "Rabat said") is an
-organization, a news outlet is media, a plural nameless head ("officials") an
+The type comes from the mention's head and name: a proper name with an
+organization word or a place (metonymy: "Rabat said") is an organization, a
+name the word lists do not know is typed by the mention-type model learned from
+GUM (:func:`typed_name`), a news outlet is media, a plural nameless head ("officials") an
 anonymous group, a singular one with an indefinite article ("a source familiar
 with ...") an anonymous person, a written source ("the report") a document.
 The role is the apposition ("Bruce Maddy-Weitzman, *an Israeli expert on
@@ -14,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
+from attribution.entities import classify_speaker
 from attribution.lexicon import lexicon
 from attribution.records import ANONYMOUS_TYPES as ANONYMOUS_TYPES
 from attribution.records import SpeakerType
@@ -113,13 +115,18 @@ DEMONYM_ENDINGS = ("an", "ese", "ish", "i", "ic", "ch", "ss", "ean", "ern")
 def _name_adjective(a: Token, b: Token) -> bool:
     """Tell whether a capitalised adjective is the first word of the name that follows.
 
-    Taggers split on words like "Forbidden" in "Forbidden Stories" or "Democratic"
-    in "Democratic Party" (PROPN or ADJ); a mid-sentence capital on an adjective
+    Taggers split on words like "Forbidden" in "Forbidden Stories", "Democratic"
+    in "Democratic Party" (PROPN or ADJ) or "Sentencing" in "The Sentencing
+    Project" (a capitalised gerund or noun in compound); a mid-sentence capital on an adjective
     modifying the name says it is part of the name, unless it names a nationality.
     """
     return (
-        a.upos == "ADJ"
-        and a.deprel == "amod"
+        (
+            a.upos == "ADJ"
+            and a.deprel == "amod"
+            or a.upos in ("NOUN", "VERB")
+            and a.deprel in ("compound", "amod")
+        )
         and a.index > 0
         and a.text[:1].isupper()
         and a.end + 1 >= b.start
@@ -148,6 +155,26 @@ def name_type(name: str) -> SpeakerType:
         # An acronym ("HUD", "U.S.", "NAACP") names an institution, not a person.
         return "organization"
     return "named_person"
+
+
+#: Below this probability the mention-type model defers to the word lists.
+MODEL_MIN_PROBABILITY = 0.6
+
+
+def typed_name(sent: Sentence, doc_text: str, ids: tuple[int, ...], head: int) -> SpeakerType:
+    """Type the proper name on words ``ids``: the word lists, then the GUM model.
+
+    The lists decide what they know (an outlet, a listed place, an
+    organisation word, an acronym: :func:`name_type`); a name they would call
+    a person is typed by the mention-type model learned from GUM
+    (:func:`attribution.entities.classify_speaker`: person vs organisation vs
+    place, a place speaking being its government), when it is confident.
+    """
+    listed = name_type(text_of(sent, doc_text, ids))
+    if listed != "named_person" or not ids:
+        return listed
+    kind, probability = classify_speaker(sent, ids, head)
+    return kind if probability >= MODEL_MIN_PROBABILITY else listed
 
 
 def noun_type(lemma: str, text: str, plural: bool, definite: bool) -> SpeakerType:
@@ -187,7 +214,8 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
         title_ids, ids = _split_title(sent, ids)
         name = text_of(sent, doc_text, ids)
         role = text_of(sent, doc_text, title_ids) or role
-        return Description("name", name, name_type(name), role, tok.lemma, plural, True)
+        stype = typed_name(sent, doc_text, ids, head if head in ids else ids[-1])
+        return Description("name", name, stype, role, tok.lemma, plural, True)
     titled = _titled_name(sent, head)
     if titled is not None:
         # "Polisario head Brahim Ghali": a title noun heading a name.
@@ -195,7 +223,8 @@ def describe(sent: Sentence, doc_text: str, head: int, span: tuple[int, int]) ->
         name = text_of(sent, doc_text, ids)
         start = det.end if det is not None and det.start == span[0] else span[0]
         title = doc_text[start : sent.tokens[ids[0]].start].strip(" ,")
-        return Description("name", name, name_type(name), title or role, tok.lemma, plural, True)
+        stype = typed_name(sent, doc_text, ids, titled)
+        return Description("name", name, stype, title or role, tok.lemma, plural, True)
     if poss is not None and tok.upos == "NOUN":
         ptype = (
             "organization" if representative(tok) else noun_type(tok.lemma, tok.text, plural, True)
