@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from attribution import coref, hedges, scoring, summary
 from attribution.coordination import add_co_speakers
+from attribution.entities import load_typer
 from attribution.errors import BudgetExceeded, InputError
 from attribution.extract import Context, Draft, build_context, number
 from attribution.extract.claims import check_claims
@@ -84,6 +85,7 @@ class Analyzer:
         if callable(load):
             load()
         self.model()
+        load_typer()  # the mention-type model speaker typing asks (attribution.entities)
 
     def model(self) -> Producer | None:
         """Return the learned producer (loaded once), or ``None`` when it is switched off."""
