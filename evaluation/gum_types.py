@@ -117,6 +117,7 @@ def score(typer: MentionTyper, items: Iterable[Item]) -> dict[str, Any]:
     every: list[tuple[str, str]] = []
     named: list[tuple[str, str]] = []
     agent: list[tuple[str, str]] = []
+    three: list[tuple[str, str]] = []
     for item in items:
         result = typer.classify(item.sentence, item.ids, item.head)
         pair = (item.type, result.type)
@@ -125,6 +126,8 @@ def score(typer: MentionTyper, items: Iterable[Item]) -> dict[str, Any]:
             named.append(pair)
             if item.type in SPEAKER_GUM_TYPES:
                 agent.append((str(speaker_type(item.type)), speaker_choice(result)[0]))
+                best = max(SPEAKER_GUM_TYPES, key=lambda t: result.probabilities.get(t, 0.0))
+                three.append((item.type, best))
     pop = [(g, p) for g, p in named if g in SPEAKER_GUM_TYPES]
     speaker = [(str(speaker_type(g)), str(speaker_type(p))) for g, p in pop]
     metrics: dict[str, Any] = {
@@ -132,6 +135,7 @@ def score(typer: MentionTyper, items: Iterable[Item]) -> dict[str, Any]:
         "named_pop": {"accuracy": _accuracy(pop), "count": len(pop)},
         "speaker_type": {"accuracy": _accuracy(speaker)},
         "speaker_choice": {"accuracy": _accuracy(agent)},
+        "three_way": {"accuracy": _accuracy(three)},
         "all": {"accuracy": _accuracy(every), "count": len(every)},
     }
     for t in SPEAKER_GUM_TYPES:
@@ -165,6 +169,7 @@ def report(metrics: dict[str, Any], split: str) -> None:
     print(
         f"  speaker choice (best of the three)         {metrics['speaker_choice']['accuracy']:.1f}"
     )
+    print(f"  person / organization / place, the three only {metrics['three_way']['accuracy']:.1f}")
     print("confusion of named mentions:")
     print(confusion_table(metrics["confusion"]))
 
