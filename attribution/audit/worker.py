@@ -12,6 +12,7 @@ failed.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import os
 import re
@@ -251,10 +252,12 @@ class AnalyzerPlugin(WorkerPlugin):
         self.config = config
         self.engine: Engine | None = None
 
-    def setup(self, worker: Any) -> None:
+    async def setup(self, worker: Any) -> None:
+        """Load in a thread: the worker's event loop keeps answering the scheduler meanwhile."""
         _one_torch_thread(self.config.settings.threads or 1)
-        self.engine = Engine(self.config, str(worker.name))
-        self.engine.load()
+        engine = Engine(self.config, str(worker.name))
+        await asyncio.get_running_loop().run_in_executor(None, engine.load)
+        self.engine = engine
 
     def teardown(self, worker: Any) -> None:
         self.engine = None
