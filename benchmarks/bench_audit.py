@@ -52,6 +52,7 @@ from attribution.settings import shared_dir  # noqa: E402
 RESULTS = ROOT / "benchmarks" / "results"
 BIN = Path(sys.executable).parent
 MILLION = 1_000_000
+QUIET: dict[str, Any] = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
 
 
 def write_archive(limit: int, path: Path) -> int:
@@ -115,14 +116,13 @@ def tcp_cluster(env: dict[str, str], workers: int) -> tuple[str, list[subprocess
     """Start ``dask scheduler`` and ``workers`` ``dask worker`` processes on loopback TCP."""
     port = free_port()
     address = f"tcp://127.0.0.1:{port}"
-    quiet = {"stdout": subprocess.DEVNULL, "stderr": subprocess.DEVNULL}
     scheduler = [str(BIN / "dask"), "scheduler", "--host", "127.0.0.1", "--port", str(port)]
-    processes = [subprocess.Popen([*scheduler, "--no-dashboard"], env=env, **quiet)]  # type: ignore[call-overload]
+    processes = [subprocess.Popen([*scheduler, "--no-dashboard"], env=env, **QUIET)]
     time.sleep(3)
     for index in range(workers):
         worker = [str(BIN / "dask"), "worker", address, "--nthreads", "1", "--nworkers", "1"]
         worker += ["--name", f"tcp-{index}", "--no-dashboard", "--host", "127.0.0.1"]
-        processes.append(subprocess.Popen(worker, env=env, **quiet))  # type: ignore[call-overload]
+        processes.append(subprocess.Popen(worker, env=env, **QUIET))
     return address, processes
 
 

@@ -418,3 +418,38 @@ def test_the_bundled_models_on_a_small_archive(tmp_path: Path) -> None:
     rows = pd_frame(out, "attributions")
     assert "John Smith" in set(rows["speaker_name"])
     assert report["run"]["versions"]["stanza"]
+
+
+def test_progress_is_a_bar_with_rate_and_eta_on_a_terminal_and_lines_in_a_log() -> None:
+    import io
+
+    from attribution.audit.progress import Progress
+
+    stream = io.StringIO()
+    bar = Progress(10, stream, enabled=True)
+    bar.update(4, 1)
+    bar.close()
+    drawn = stream.getvalue()
+    assert "4/10" in drawn and "article/s" in drawn and "errors=1" in drawn and "<" in drawn
+    stream = io.StringIO()
+    log = Progress(10, stream, enabled=False)
+    log.update(10)
+    log.close()
+    assert "10/10 articles (100%), 0 errors" in stream.getvalue() and "ETA" in stream.getvalue()
+    stream = io.StringIO()
+    quiet = Progress(10, stream, quiet=True)
+    quiet.update(10)
+    quiet.close()
+    assert stream.getvalue() == ""
+
+
+def test_quiet_prints_nothing_and_the_default_prints_a_summary(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    archive = make_archive(tmp_path, "jsonl")
+    assert audit([archive], tmp_path / "quiet") == 0
+    assert capsys.readouterr().err == ""
+    argv = [str(archive), "--out", str(tmp_path / "loud"), "--scheduler", "synchronous"]
+    assert run([*argv, "--max-chars", str(MAX_CHARS)]) == 0
+    err = capsys.readouterr().err
+    assert "3 articles analysed, 3 failed" in err and "report.html" in err
