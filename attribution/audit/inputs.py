@@ -27,7 +27,7 @@ is analysed as text, otherwise its ``html`` value as HTML.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Container, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -125,6 +125,8 @@ class Source:
     def __init__(self, path: Path, label: str) -> None:
         self.path = path
         self.label = label
+        #: Ids already written (``--resume``): a source may skip reading their content.
+        self.done: Container[str] = frozenset()
 
     def count(self) -> int:
         """Return the number of articles (rows, files) without reading their text."""
@@ -152,7 +154,11 @@ class FolderSource(Source):
 
     def items(self) -> Iterator[Item]:
         for file in self._files():
-            yield read_file(file, file.relative_to(self.path).as_posix(), self.max_bytes)
+            item_id = file.relative_to(self.path).as_posix()
+            if item_id in self.done:  # resuming: a file already audited is not read again
+                yield Item(item_id, None, origin=str(file))
+            else:
+                yield read_file(file, item_id, self.max_bytes)
 
 
 class FileSource(Source):

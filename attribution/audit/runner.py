@@ -129,6 +129,7 @@ def _partitions(
     batch: list[Item] = []
     chars = 0
     for source in sources:
+        source.done = done
         for item in source.items():
             if item.id in done:
                 result.skipped += 1
