@@ -352,8 +352,8 @@ def _prepare(
         return
     try:
         prepare(texts, options=options)
-    except (AttributionError, ValueError):
-        pass  # each file's own analysis reports it
+    except Exception:  # each file's own analysis reports it
+        pass
 
 
 def _check_files(files: list[str], status_line: _StatusLine) -> set[int]:
