@@ -117,16 +117,3 @@ allies ally NOUN 8 conj nsp
 ” ” PUNCT 6 punct nsp
 . . PUNCT 2 punct
 """
-
-# "Jones laughed: “We lost everything.”": the sentence narrates another act.
-LAUGHED = """
-Jones Jones PROPN 2 nsubj
-laughed laugh VERB 0 root nsp
-: : PUNCT 6 punct
-“ “ PUNCT 6 punct nsp
-We we PRON 6 nsubj
-lost lose VERB 2 parataxis
-everything everything PRON 6 obj nsp
-. . PUNCT 2 punct nsp
-” ” PUNCT 2 punct
-"""

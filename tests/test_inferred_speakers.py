@@ -13,7 +13,6 @@ from _inferred_conllu import (
     COLON_INTRO,
     COMMENT,
     FARMER,
-    LAUGHED,
     LOST,
     LOST_HEADING,
     MONEY,
@@ -104,12 +103,6 @@ def test_speech_context_without_a_person_no_guess() -> None:
         "Smith, a farmer, was angry. “We lost everything.” The report made the comment on Monday."
     )
     assert links(FARMER, LOST, REPORT_COMMENT, text=text) == {}
-
-
-def test_quotation_in_a_narrated_act_does_not_continue_the_speaker() -> None:
-    # Clinton spoke first, but the quotation belongs to Jones's laugh, which no cue states.
-    text = "“We are ready,” Clinton said. Jones laughed: “We lost everything.”"
-    assert links(READY, LAUGHED, text=text) == {0: "dependency"}
 
 
 def test_heading_quotation_gets_no_speaker() -> None:

@@ -390,32 +390,10 @@ def previous_sentence_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Lin
     return Link(None, cue_mention(ctx, cands[-1]))
 
 
-def _narrated(ctx: Context, q: QuoteSpan) -> bool:
-    """Tell whether the quotation's sentences narrate an act outside it.
-
-    A verb outside every quotation that is no cue and hangs on none ("Trump
-    boasted, “...”", "led the journalist to fear a “...”") makes the quotation
-    that act's business, not a continuation of an earlier speaker; "Tester
-    said, referring to ..., “...”" and "“...” workers." narrate nothing.
-    """
-    for sent in ctx.sentences_over(q.start, q.end):
-        cue_words = {k for c in ctx.cues[sent.index] for k in c.cue}
-        for t in sent.tokens:
-            if t.upos != "VERB" or t.index in cue_words or is_inside(t, q) or ctx.in_quotation(t):
-                continue
-            if t.head in cue_words:
-                continue
-            return True
-    return False
-
-
 def same_paragraph_sieve(ctx: Context, qi: int, done: dict[int, Link]) -> Link | None:
-    """Give a quotation the speaker of an earlier quotation in its paragraph.
-
-    Not one set in a sentence that narrates another act (:func:`_narrated`).
-    """
+    """Give a quotation the speaker of an earlier quotation in its paragraph."""
     q = ctx.quotes[qi]
-    if q.form != "quotation" or _narrated(ctx, q):
+    if q.form != "quotation":
         return None
     p = ctx.para_of(q.start)
     if isinstance(done, Links) and ctx.where.ordered:
