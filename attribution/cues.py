@@ -460,8 +460,8 @@ def time_adjunct(t: Token) -> bool:
     """Tell whether a dependent of a source head is a time adjunct ("The Washington Post
     *on Thursday*", "officials *last week*"): the parser hangs it on the noun, but it
     dates the saying, not the speaker."""
-    if t.deprel in ("nmod:tmod", "obl:tmod", "nmod:unmarked", "obl:unmarked"):
-        return True
+    if t.deprel in ("nmod:tmod", "obl:tmod"):
+        return True  # not nmod:unmarked, which also takes ages ("Jane Smith, 33,")
     return t.base_deprel == "nmod" and t.lemma.lower() in lexicon().time_nouns
 
 
