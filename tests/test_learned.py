@@ -763,6 +763,22 @@ def test_replace_source_gives_the_rule_the_model_source_and_mention() -> None:
     assert model == _draft("m1", MODEL_SIEVE, (31, 33), (36, 48), (52, 58), kind="partial")
 
 
+def test_a_model_cue_states_an_inferred_speaker() -> None:
+    """A cueless quotation whose speaker a sieve inferred takes the model's source with its
+    cue: the speaker is then stated, not inferred."""
+    inferred = _draft("q1", "neighbour_sentence", None, (0, 9), (20, 25), kind="direct")
+    inferred = replace(inferred, attribution=replace(inferred.attribution, speaker_inferred=True))
+    model = _draft("m1", MODEL_SIEVE, (11, 15), (0, 9), (16, 19))
+    out = replace_source(inferred, model)
+    assert out.attribution.source == model.attribution.source
+    assert out.attribution.cue == model.attribution.cue
+    assert out.attribution.speaker_inferred is False
+    assert replace_spans(inferred, model).attribution.speaker_inferred is False
+    # A model source with no cue of its own leaves the speaker inferred.
+    cueless = _draft("m2", MODEL_SIEVE, None, (0, 9), (16, 19))
+    assert replace_source(inferred, cueless).attribution.speaker_inferred is True
+
+
 def test_trusted_kinds_narrow_which_trusted_drafts_stand() -> None:
     direct = _draft("q1", "dependency", (10, 14), (0, 9), (15, 17), kind="direct")
     partial = _draft("q2", "dependency", (30, 34), (20, 29), (35, 37), kind="partial")

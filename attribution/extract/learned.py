@@ -155,15 +155,28 @@ def replace_spans(rule: Draft, model: Draft) -> Draft:
         kind=model.attribution.kind,
         source=model.attribution.source or rule.attribution.source,
         sieve=MODEL_SIEVE,
+        speaker_inferred=_still_inferred(rule, model),
     )
     return replace(rule, attribution=att, mention=model.mention or rule.mention)
+
+
+def _still_inferred(rule: Draft, model: Draft) -> bool:
+    """Tell whether a rule draft's speaker stays inferred once the model has spoken:
+    not when the model's source comes with a cue of its own that states it."""
+    found = model.attribution
+    return rule.attribution.speaker_inferred and (found.source is None or found.cue is None)
 
 
 def replace_source(rule: Draft, model: Draft) -> Draft:
     """Give a rule draft the model's source (when it has one), keeping everything else."""
     if model.attribution.source is None:
         return rule
-    att = replace(rule.attribution, source=model.attribution.source)
+    att = replace(
+        rule.attribution,
+        source=model.attribution.source,
+        cue=rule.attribution.cue or model.attribution.cue,
+        speaker_inferred=_still_inferred(rule, model),
+    )
     return replace(rule, attribution=att, mention=model.mention or rule.mention)
 
 
