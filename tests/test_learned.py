@@ -763,6 +763,21 @@ def test_replace_source_gives_the_rule_the_model_source_and_mention() -> None:
     assert model == _draft("m1", MODEL_SIEVE, (31, 33), (36, 48), (52, 58), kind="partial")
 
 
+def test_redrawn_content_keeps_the_quotations_it_holds() -> None:
+    """A partial quote redrawn by the model as indirect speech stays partial, with its
+    quotation, when the model's content still holds it."""
+    rule = _draft("q1", "dependency", (50, 54), (20, 30), (40, 48), kind="partial")
+    quote = TextSpan(22, 28, "formalise")
+    rule = replace(rule, attribution=replace(rule.attribution, quotes=(quote,)))
+    model = _draft("m1", MODEL_SIEVE, (50, 54), (0, 35), (40, 48))
+    out = replace_spans(rule, model).attribution
+    assert out.quotes == (quote,) and out.kind == "partial"
+    # A content that no longer holds the quotation leaves it out.
+    short = _draft("m2", MODEL_SIEVE, (50, 54), (30, 35), (40, 48))
+    out = replace_spans(rule, short).attribution
+    assert out.quotes == () and out.kind == "indirect"
+
+
 def test_a_model_cue_states_an_inferred_speaker() -> None:
     """A cueless quotation whose speaker a sieve inferred takes the model's source with its
     cue: the speaker is then stated, not inferred."""

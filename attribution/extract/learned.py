@@ -147,12 +147,27 @@ def to_draft(ctx: Context, found: Found, n: int, stances: Mapping[str, Stance]) 
 
 
 def replace_spans(rule: Draft, model: Draft) -> Draft:
-    """Give a rule draft the model's content and source, keeping its id and cue."""
+    """Give a rule draft the model's content and source, keeping its id and cue.
+
+    The rule's quotations that the new content still holds stay ("will
+    “formalise” cooperation", officials say): a content with a quotation inside
+    it is a partial quote, whatever kind the model read.
+    """
+    content = model.attribution.content
+    kept = tuple(
+        q
+        for q in rule.attribution.quotes
+        if content.start <= q.start and q.end <= content.end and q not in model.attribution.quotes
+    )
+    quotes = tuple(sorted((*model.attribution.quotes, *kept), key=lambda q: q.start))
+    kind = model.attribution.kind
+    if kept and kind == "indirect":
+        kind = "partial"
     att = replace(
         rule.attribution,
-        content=model.attribution.content,
-        quotes=model.attribution.quotes,
-        kind=model.attribution.kind,
+        content=content,
+        quotes=quotes,
+        kind=kind,
         source=model.attribution.source or rule.attribution.source,
         sieve=MODEL_SIEVE,
         speaker_inferred=_still_inferred(rule, model),
