@@ -168,7 +168,7 @@ def _add_analyze(sub: _Subparsers) -> None:
     )
     analyze.add_argument(
         "--threads",
-        type=_positive_int,
+        type=positive_int,
         metavar="N",
         help="torch threads (default: $ATTRIBUTION_THREADS, else torch's choice)",
     )
@@ -204,7 +204,7 @@ def _add_serve(sub: _Subparsers) -> None:
     )
     serve.add_argument(
         "--workers",
-        type=_positive_int,
+        type=positive_int,
         help="worker processes (default: $ATTRIBUTION_WORKERS, else 2)",
     )
     serve.add_argument(
@@ -679,7 +679,8 @@ def _bind(host: str, port: int) -> str:
     return f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
 
 
-def _positive_int(value: str) -> int:
+def positive_int(value: str) -> int:
+    """Parse a whole number of at least 1 (an argparse type; the audit command shares it)."""
     try:
         number = int(value)
     except ValueError:
@@ -690,7 +691,7 @@ def _positive_int(value: str) -> int:
 
 
 def _port(value: str) -> int:
-    number = _positive_int(value)
+    number = positive_int(value)
     if number > 65535:
         raise argparse.ArgumentTypeError(f"ports go up to 65535, got {number}")
     return number

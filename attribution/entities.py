@@ -46,7 +46,7 @@ VECTORS_FILE = "pretrain.pt"
 DIMENSIONS = 1 << 18
 #: Bumped when :func:`mention_features` changes, so old weights are refused.
 FEATURE_VERSION = 1
-#: GUM's entity types, the classifier's classes (evaluation.gum.ENTITY_TYPES).
+#: GUM's entity types (MISC ``Entity=(id-TYPE-...``), the classifier's classes.
 GUM_TYPES = (
     "abstract",
     "animal",

@@ -21,25 +21,15 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from attribution.entities import GUM_TYPES
 from attribution.nlp.conllu import parse_conllu
 from attribution.types import ParsedDocument
 from training.data import iter_documents, keep_document
 
 GUM_DIR = "data/ud-english/UD_English-GUM"
 GUM_FILE = "en_gum-ud-{split}.conllu"
-#: GUM's entity types (the ``type`` field of ``Entity=``).
-ENTITY_TYPES = (
-    "abstract",
-    "animal",
-    "event",
-    "object",
-    "organization",
-    "person",
-    "place",
-    "plant",
-    "substance",
-    "time",
-)
+#: GUM's entity types (the ``type`` field of ``Entity=``): the mention-type model's classes.
+ENTITY_TYPES = GUM_TYPES
 
 _OPEN = re.compile(r"\((\d+)-([a-z]+)-([^-()]*)-[^-()]*-[^-()]*-([\d,]*)-([a-z]+)(?:-([^()]*))?")
 _CLOSE = re.compile(r"(\d+)\)")

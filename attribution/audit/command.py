@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, TextIO
 
+from attribution.cli import positive_int
 from attribution.settings import ConfigError, Settings, settings
 
 __all__ = ["EPILOG", "add_arguments", "run"]
@@ -54,7 +55,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--out", required=True, metavar="DIR", help="output folder")
     parser.add_argument(
-        "--workers", type=_positive_int, metavar="N", help="local worker processes (default: cores)"
+        "--workers", type=positive_int, metavar="N", help="local worker processes (default: cores)"
     )
     parser.add_argument(
         "--scheduler",
@@ -76,14 +77,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--stanza-dir", metavar="DIR", help="folder of the Stanza models")
     parser.add_argument(
         "--max-chars",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_CHARS,
         metavar="N",
         help=f"longest text analysed, in characters (default: {DEFAULT_MAX_CHARS})",
     )
     parser.add_argument(
         "--max-bytes",
-        type=_positive_int,
+        type=positive_int,
         default=DEFAULT_MAX_BYTES,
         metavar="N",
         help=f"largest article read, in bytes (default: {DEFAULT_MAX_BYTES})",
@@ -97,21 +98,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--partition-size",
-        type=_positive_int,
+        type=positive_int,
         default=64,
         metavar="N",
         help="most articles per task (default: 64)",
     )
-
-
-def _positive_int(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, got {value!r}") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
-    return number
 
 
 def _missing_extra() -> str | None:
