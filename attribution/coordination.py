@@ -23,7 +23,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from attribution.extract.common import mention_of_span
+from attribution.extract.common import Positions, mention_of_span
 from attribution.records import ANONYMOUS_TYPES, Attribution, Speaker, TextSpan
 from attribution.spans import tokens_span
 from attribution.speakers import name_type, noun_type
@@ -132,12 +132,15 @@ def _speaker_like(part: list[Token]) -> bool:
     return name_type(run[0].text) != "named_person"
 
 
-def conjuncts(doc: ParsedDocument, span: TextSpan) -> list[tuple[TextSpan, str, bool]]:
+def conjuncts(
+    doc: ParsedDocument, span: TextSpan, where: Positions | None = None
+) -> list[tuple[TextSpan, str, bool]]:
     """Return each coordinated speaker of a source span: its span, name and whether named.
 
-    One conjunct (no coordination) gives an empty list.
+    One conjunct (no coordination) gives an empty list. ``where`` (the
+    document's :class:`Positions`) finds the span's sentence by bisection.
     """
-    m = mention_of_span(doc, span)
+    m = mention_of_span(doc, span, where)
     if m is None:
         return []
     sent = doc.sentences[m.sentence]
@@ -149,10 +152,10 @@ def conjuncts(doc: ParsedDocument, span: TextSpan) -> list[tuple[TextSpan, str, 
     for part in parts:
         run = _name_run(part)
         piece = run or [t for t in part if t.upos != "DET"]
-        where = tokens_span(doc, piece)
-        if where is None:
+        found = tokens_span(doc, piece)
+        if found is None:
             continue
-        out.append((where, where.text, bool(run)))
+        out.append((found, found.text, bool(run)))
     return out
 
 
@@ -173,13 +176,15 @@ def add_co_speakers(
     by_id = {s.id: k for k, s in enumerate(table)}
     next_id = 1 + max((int(s.id[1:]) for s in table if s.id[1:].isdigit()), default=0)
     out: list[Attribution] = []
+    positions: Positions | None = None
     for att in attributions:
         if att.source is None or att.speaker_id not in by_id:
             out.append(att)
             continue
         main = table[by_id[att.speaker_id]]
         co: list[str] = []
-        for where, name, named in conjuncts(doc, att.source):
+        positions = positions or Positions.of(doc, (), ())
+        for where, name, named in conjuncts(doc, att.source, positions):
             if _same(name, main.name) or (not named and where.text in main.name):
                 continue
             k = next((n for n, s in enumerate(table) if _same(name, s.name)), None)
