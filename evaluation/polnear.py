@@ -370,6 +370,22 @@ def _subtract(content: Range, holes: Iterable[Range]) -> tuple[Range, ...]:
     return tuple(p for p in pieces if p[0] < p[1])
 
 
+def _interruptions(analysis: Any, att: Any) -> list[Range]:
+    """Return the words between a direct quotation's quoted pieces ("“A,” she said on
+    Monday. “B.”"): the engine reports them in ``quotes``, and PolNeAR's content, like a
+    reader's, is the quoted words alone. A partial or indirect content keeps its words."""
+    if att.kind != "direct" or len(att.quotes) < 2:
+        return []
+    text: str = analysis.text
+    pieces = sorted((q.start, q.end) for q in att.quotes)
+    return [
+        (a_end, b_start)
+        for (_, a_end), (b_start, _) in zip(pieces, pieces[1:], strict=False)
+        if att.content.start <= a_end < b_start <= att.content.end
+        and any(ch.isalnum() for ch in text[a_end:b_start])
+    ]
+
+
 def predicted_relations(analysis: Any) -> tuple[Relation, ...]:
     """Turn an :class:`attribution.records.Analysis` into relations to compare."""
     mentions = {
@@ -378,6 +394,7 @@ def predicted_relations(analysis: Any) -> tuple[Relation, ...]:
     out: list[Relation] = []
     for att in analysis.attributions:
         holes = [(x.start, x.end) for x in (att.source, att.cue.span if att.cue else None) if x]
+        holes += _interruptions(analysis, att)
         ranges = _subtract((att.content.start, att.content.end), holes) or (
             (att.content.start, att.content.end),
         )

@@ -177,6 +177,30 @@ def test_predicted_content_excludes_inner_cue_and_source() -> None:
     assert out.label == "mixed/trigram"
 
 
+def test_direct_content_is_its_quoted_pieces() -> None:
+    """The words between a direct quotation's pieces are no content, cue and source
+    or not ("she said on Monday"); a partial quotation keeps them."""
+    text = '"Yes," she said on Monday. "We will."'
+    ts = SimpleNamespace
+    pieces = (ts(start=0, end=6), ts(start=27, end=37))
+    att = ts(
+        content=ts(start=0, end=37),
+        cue=ts(span=ts(start=11, end=15)),
+        source=ts(start=7, end=10),
+        quotes=pieces,
+        speaker_id=None,
+        kind="direct",
+        sieve="dependency",
+    )
+    analysis = ts(text=text, attributions=(att,), speakers=())
+    (out,) = pn.predicted_relations(analysis)
+    assert pn.trim(text, out.content) == ((1, 4), (28, 35))
+    (partial,) = pn.predicted_relations(
+        ts(text=text, attributions=(ts(**{**vars(att), "kind": "partial"}),), speakers=())
+    )
+    assert pn.trim(text, partial.content) == ((1, 4), (16, 35))
+
+
 def test_evaluate_and_format() -> None:
     article = pn.Article("a", TEXT, pn.parse_ann(ANN))
     dump: list = []

@@ -39,7 +39,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--budget", type=float, default=3600.0, help="seconds per net")
     p.add_argument("--resume", action="store_true")
     p.add_argument("--lr", type=float, default=None, help="head: learning rate from now on")
-    p.add_argument("--version", default="2026.12.02.1")
+    p.add_argument("--version", default="2026.12.02.2")
+    p.add_argument(
+        "--average-head",
+        default="",
+        help="bundle: average the head over these epochs, e.g. 3,4,5 (default: best epoch)",
+    )
     p.add_argument("--dest", type=Path, default=MODELS_DIR / WEIGHTS_FILE)
     a = p.parse_args(argv)
     from training.attribution import train as T
@@ -64,5 +69,6 @@ def main(argv: list[str] | None = None) -> int:
         if a.net in (None, "head") and rc == 0:
             rc = T.train_head(a.out, a.head_epochs, a.resume, a.budget, lr=a.lr)
     if a.stage in ("bundle", "all") and rc == 0:
-        rc = T.bundle(a.out, a.dest, a.version)
+        epochs = [int(n) for n in a.average_head.split(",") if n.strip()]
+        rc = T.bundle(a.out, a.dest, a.version, epochs)
     return rc

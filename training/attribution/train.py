@@ -170,6 +170,7 @@ def _fit(
         print(json.dumps(record), flush=True)
         with log.open("a") as fh:
             fh.write(json.dumps(record) + "\n")
+        torch.save(fit.best_state(), out / f"{fit.name}_epoch{epoch}.pt")
         if score > best:
             best = score
             torch.save(fit.best_state(), best_path)
@@ -335,20 +336,37 @@ def train_head(
     return _fit(fit, out, epochs, resume, budget, lr, started)
 
 
-def bundle(out: Path, dest: Path, version: str) -> int:
+def averaged(paths: Sequence[Path]) -> dict[str, torch.Tensor]:
+    """Return the mean of saved weights (checkpoint averaging, as in Vaswani et al. 2017 and
+    stochastic weight averaging: the epochs of one run lie in one basin, and their mean
+    generalises a little better than any one of them)."""
+    states = [torch.load(p, weights_only=True) for p in paths]
+    return {k: sum(s[k].float() for s in states) / len(states) for k in states[0]}
+
+
+def bundle(out: Path, dest: Path, version: str, head_epochs: Sequence[int] = ()) -> int:
     """Write the shipped weights file (both taggers in half precision, vocabularies, config)
-    and record it in the bundle's ``manifest.json`` under ``attribution_model``."""
+    and record it in the bundle's ``manifest.json`` under ``attribution_model``.
+
+    ``head_epochs``: average the argument head's weights over these epochs
+    (``head_epoch<N>.pt``) instead of taking its best epoch.
+    """
     import hashlib
 
     with (out / "examples.pkl").open("rb") as fh:
         data = pickle.load(fh)
+    head = (
+        averaged([out / f"head_epoch{n}.pt" for n in head_epochs])
+        if head_epochs
+        else torch.load(out / "head_best.pt", weights_only=True)
+    )
     state = {
         "version": version,
         "lemmas": data["lemmas"],
         "deprels": data["deprels"],
         "config": CONFIG,
         "cue": {k: v.half() for k, v in torch.load(out / "cue_best.pt").items()},
-        "head": {k: v.half() for k, v in torch.load(out / "head_best.pt").items()},
+        "head": {k: v.half() for k, v in head.items()},
     }
     torch.save(state, dest)
     manifest_path = dest.parent / "manifest.json"
@@ -371,6 +389,9 @@ def bundle(out: Path, dest: Path, version: str) -> int:
         "recipe": "python -m training attribution all --shared ../shared (2 CPU cores)",
         "config": CONFIG,
         "dev_when_selected": logs,
+        "head_weights": (
+            f"mean of epochs {', '.join(map(str, head_epochs))}" if head_epochs else "best epoch"
+        ),
     }
     manifest_path.write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
     print(f"wrote {dest} ({dest.stat().st_size / 1e6:.1f} MB) and its manifest entry")
