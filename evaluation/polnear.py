@@ -371,18 +371,20 @@ def _subtract(content: Range, holes: Iterable[Range]) -> tuple[Range, ...]:
 
 
 def _interruptions(analysis: Any, att: Any) -> list[Range]:
-    """Return the words between a direct quotation's quoted pieces ("“A,” she said on
-    Monday. “B.”"): the engine reports them in ``quotes``, and PolNeAR's content, like a
-    reader's, is the quoted words alone. A partial or indirect content keeps its words."""
+    """Return the cue clause between a direct quotation's quoted pieces ("“A,” she said
+    on Monday. “B.”"): the engine reports the pieces in ``quotes``, and PolNeAR's
+    content, like a reader's, is the quoted words alone, without the clause's adjuncts.
+    Only a stretch that holds the cue or the source is cut: words between two quoted
+    fragments of one claim ("“Trump exaggerates” the level of ...") stay content."""
     if att.kind != "direct" or len(att.quotes) < 2:
         return []
-    text: str = analysis.text
+    marks = [(x.start, x.end) for x in (att.source, att.cue.span if att.cue else None) if x]
     pieces = sorted((q.start, q.end) for q in att.quotes)
     return [
         (a_end, b_start)
         for (_, a_end), (b_start, _) in zip(pieces, pieces[1:], strict=False)
         if att.content.start <= a_end < b_start <= att.content.end
-        and any(ch.isalnum() for ch in text[a_end:b_start])
+        and any(a_end <= s and e <= b_start for s, e in marks)
     ]
 
 

@@ -178,8 +178,9 @@ def test_predicted_content_excludes_inner_cue_and_source() -> None:
 
 
 def test_direct_content_is_its_quoted_pieces() -> None:
-    """The words between a direct quotation's pieces are no content, cue and source
-    or not ("she said on Monday"); a partial quotation keeps them."""
+    """The cue clause between a direct quotation's pieces is no content, its adjuncts
+    included ("she said on Monday"); a partial quotation keeps it, and so does a
+    direct one whose cue and source lie elsewhere."""
     text = '"Yes," she said on Monday. "We will."'
     ts = SimpleNamespace
     pieces = (ts(start=0, end=6), ts(start=27, end=37))
@@ -199,6 +200,10 @@ def test_direct_content_is_its_quoted_pieces() -> None:
         ts(text=text, attributions=(ts(**{**vars(att), "kind": "partial"}),), speakers=())
     )
     assert pn.trim(text, partial.content) == ((1, 4), (16, 35))
+    # Two quoted fragments with words of the claim between them, the cue elsewhere.
+    fragments = ts(**{**vars(att), "cue": None, "source": None})
+    (joined,) = pn.predicted_relations(ts(text=text, attributions=(fragments,), speakers=()))
+    assert pn.trim(text, joined.content) == ((1, 35),)
 
 
 def test_evaluate_and_format() -> None:
