@@ -24,9 +24,10 @@ Use :func:`classify` for the GUM type and its probability, and
 
 from __future__ import annotations
 
+import pickle
 import threading
 import zlib
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from attribution.errors import ModelLoadError
+from attribution.nlp.pretrain import word_vectors
 from attribution.records import SpeakerType
 from attribution.types import Sentence, Token
 
@@ -227,11 +229,17 @@ def hash_features(features: Iterable[str], dimensions: int = DIMENSIONS) -> NDAr
 class Vectors:
     """Lower-cased word vectors (the bundled GloVe ``pretrain.pt``), looked up by word."""
 
-    def __init__(self, words: Sequence[str], matrix: NDArray[np.floating]) -> None:
+    def __init__(
+        self,
+        words: Sequence[str],
+        matrix: NDArray[np.floating],
+        index: Mapping[str, int] | None = None,
+    ) -> None:
         if matrix.ndim != 2 or matrix.shape[0] != len(words):
             raise ValueError(f"{len(words)} words but vectors of shape {matrix.shape}")
-        self.index = {w: i for i, w in enumerate(words)}
-        self.matrix = matrix.astype(np.float32)
+        self.index = index if index is not None else {w: i for i, w in enumerate(words)}
+        # No copy when the vectors are float32 already (the shared ones are).
+        self.matrix = np.asarray(matrix, dtype=np.float32)
         self.zero = np.zeros(matrix.shape[1], dtype=np.float32)
 
     @property
@@ -240,14 +248,21 @@ class Vectors:
 
     @classmethod
     def load(cls, path: Path) -> Vectors:
-        """Read a Stanza pretrain file (torch, ``weights_only``); raise :class:`ModelLoadError`."""
+        """Read a Stanza pretrain file, shared with the parser and the learned model
+        (:func:`attribution.nlp.pretrain.word_vectors`); raise :class:`ModelLoadError`."""
         try:
-            import torch
-
-            data = torch.load(path, map_location="cpu", weights_only=True)
-            words = [str(w) for w in data["vocab"]["_id2unit"]]
-            return cls(words, data["emb"].float().numpy())
-        except (OSError, RuntimeError, KeyError, TypeError, ValueError, ImportError) as exc:
+            shared = word_vectors(path)
+            return cls(shared.words, shared.matrix.numpy(), shared.index)
+        except (
+            OSError,
+            RuntimeError,
+            KeyError,
+            TypeError,
+            ValueError,
+            ImportError,
+            AttributeError,
+            pickle.UnpicklingError,
+        ) as exc:
             raise ModelLoadError(
                 f"The word vectors {path} could not be loaded ({exc}). Reinstall the package."
             ) from exc
@@ -328,7 +343,11 @@ class MentionTyper:
             want = (n, len(DENSE_PARTS) * (vectors.dim + 1))
             if (dense.w2.shape[0], dense.w1.shape[1]) != want:
                 raise ValueError(f"word-vector branch {dense.w1.shape} does not fit {want}")
-        self.weights = weights.astype(np.float32)
+        # Half-precision weights stay half (5 MB, not 10): scores() sums the rows it
+        # takes in float64, so the result is the same as from a float32 copy.
+        self.weights = (
+            weights if weights.dtype in (np.float16, np.float32) else weights.astype(np.float32)
+        )
         self.bias = bias.astype(np.float32)
         self.classes = tuple(str(c) for c in classes)
         self.dense = dense

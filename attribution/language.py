@@ -55,10 +55,15 @@ def latin_share(text: str) -> float:
 
 
 def english_share(words: list[str]) -> float:
-    """Return the share of ``words`` that are frequent in English."""
-    from wordfreq import zipf_frequency
+    """Return the share of ``words`` (lower-case) that are frequent in English.
 
-    return sum(1 for w in words if zipf_frequency(w, "en") >= FREQUENT_ZIPF) / len(words)
+    Read from the repair stage's compact copy of wordfreq's list
+    (:func:`attribution.repair.lexicon.zipf_lower`), rounded to centibels as
+    ``wordfreq.zipf_frequency`` rounds: one copy of the list per process.
+    """
+    from attribution.repair.lexicon import zipf_lower
+
+    return sum(1 for w in words if round(zipf_lower(w), 2) >= FREQUENT_ZIPF) / len(words)
 
 
 def language_warnings(text: str) -> tuple[AnalysisWarning, ...]:

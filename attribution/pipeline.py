@@ -45,6 +45,7 @@ from attribution.records import (
     TextSpan,
 )
 from attribution.repair import RepairResult, repair_text
+from attribution.repair.lexicon import frequency_table
 from attribution.types import ParsedDocument
 
 __all__ = ["Analyzer", "analyze"]
@@ -80,6 +81,9 @@ class Analyzer:
 
     def load(self) -> None:
         """Load the models now (service start, readiness probe)."""
+        # First the word frequencies: the memory their loading frees is taken up
+        # by the models, not added to the process's peak.
+        frequency_table()
         parser = self._get_parser()
         load = getattr(parser, "load", None)
         if callable(load):

@@ -247,3 +247,65 @@ def test_batch_endpoint_prepares_windows_of_items(exhaust: bool) -> None:
     assert [r.get("result", {}).get("summary") for r in got["items"]] == [
         r.get("result", {}).get("summary") for r in plain["items"]
     ]
+
+
+# -- memory (issue 13): what a predicting process no longer holds -----------------------------
+
+
+@pytest.mark.model
+def test_a_loaded_analyzer_never_imports_the_optimizers_machinery() -> None:
+    """Stanza's tokenizer, tagger and parser build training optimizers, which import
+    torch._dynamo (sympy, torch.fx, torch.distributed: about 70 MB); the pipeline is
+    built without them, and analysing still works. A fresh process: other tests may
+    import torch._dynamo themselves."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from attribution.pipeline import Analyzer\n"
+        "a = Analyzer(threads=1)\n"
+        "a.load()\n"
+        "r = a.analyze('The minister said on Monday that the talks would resume.')\n"
+        "print(len(r.attributions), 'torch._dynamo' in sys.modules, 'sympy' in sys.modules)\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=300
+    ).stdout.split()
+    assert out == ["1", "False", "False"]
+
+
+def test_no_optimizers_is_undone_on_leaving() -> None:
+    from stanza.models.common import utils
+
+    single, split = utils.get_optimizer, utils.get_split_optimizer
+    with levers.no_optimizers():
+        assert utils.get_optimizer("adam", None) is None
+        assert utils.get_split_optimizer("adam", None) == {}
+    assert (utils.get_optimizer, utils.get_split_optimizer) == (single, split)
+    with pytest.raises(RuntimeError), levers.no_optimizers():
+        raise RuntimeError("a model that fails to load")
+    assert (utils.get_optimizer, utils.get_split_optimizer) == (single, split)
+
+
+@pytest.mark.model
+def test_the_word_vectors_exist_once(one_torch_thread: None) -> None:
+    """The parser, the learned attribution model and the mention typer read one copy."""
+    import numpy as np
+
+    from attribution.entities import load_typer
+    from attribution.learned import LearnedAttribution
+
+    loaded = sp.StanzaParser(sp.ParserConfig(threads=1))
+    loaded.load()
+    tagger = loaded.pipeline.processors["pos"].trainer.model.pretrained_emb.weight
+    parser = loaded.pipeline.processors["depparse"].trainer.model.pretrained_emb.weight
+    model = LearnedAttribution.load()
+    typer = load_typer()
+    assert typer.vectors is not None
+    pointer = tagger.data_ptr()
+    assert parser.data_ptr() == pointer
+    assert model.cue.words.weight.data_ptr() == pointer
+    assert typer.vectors.matrix.__array_interface__["data"][0] == pointer
+    assert np.shares_memory(typer.vectors.matrix, model.cue.words.weight.numpy())
+    assert model.vocab.words is typer.vectors.index

@@ -234,3 +234,20 @@ def test_work_grows_linearly_with_unknown_tokens(monkeypatch: pytest.MonkeyPatch
     repair_text(" ".join(tokens))
     per_token = calls[0] / len(tokens)
     assert per_token < MAX_TOKEN * glue.MAX_PIECE * 2
+
+
+def test_the_compact_frequency_table_answers_as_wordfreq() -> None:
+    """Every word of wordfreq's English list has the Zipf value its dict gives, and
+    strings CPython hashes alike ("kp" and "火") are told apart."""
+    import math
+
+    from wordfreq import get_frequency_dict
+
+    freqs = get_frequency_dict(lexicon.WORDFREQ_LANG, wordlist=lexicon.WORDFREQ_LIST)
+    wrong = [w for w, f in freqs.items() if lexicon.zipf_lower(w) != math.log10(f) + 9]
+    assert wrong == []
+    assert hash("kp") == hash("火")
+    assert lexicon.zipf_lower("kp") == math.log10(freqs["kp"]) + 9
+    assert lexicon.zipf_lower("火") == math.log10(freqs["火"]) + 9
+    assert lexicon.zipf("Said") == lexicon.zipf_lower("said") > 5
+    assert lexicon.zipf_lower("zyxquorbs") == 0.0

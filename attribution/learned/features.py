@@ -84,10 +84,17 @@ class Vocab:
     deprels: Mapping[str, int]
 
     @classmethod
-    def of(cls, words: Sequence[str], lemmas: Sequence[str], deprels: Sequence[str]) -> Vocab:
-        """Build from lists whose position is the id (position 0 is reserved)."""
+    def of(
+        cls,
+        words: Sequence[str],
+        lemmas: Sequence[str],
+        deprels: Sequence[str],
+        index: Mapping[str, int] | None = None,
+    ) -> Vocab:
+        """Build from lists whose position is the id (position 0 is reserved); ``index``:
+        the words' id map already built (the shared word vectors')."""
         return cls(
-            {w: i for i, w in enumerate(words)},
+            index if index is not None else {w: i for i, w in enumerate(words)},
             {w: i for i, w in enumerate(lemmas)},
             {w: i for i, w in enumerate(deprels)},
         )

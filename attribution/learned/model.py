@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pickle
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +35,7 @@ from attribution.learned.features import (
 from attribution.learned.network import ArgHead, Tagger, batch, length_mask
 from attribution.learned.producer import cue_sites, decode_arguments, rule_links
 from attribution.lexicon import lexicon
+from attribution.nlp.pretrain import word_vectors
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
 WEIGHTS_FILE = "attribution.pt"
@@ -45,18 +46,24 @@ ARG_BATCH = 32
 SENTENCE_BATCH = 64
 
 
-def load_vectors(path: Path) -> tuple[list[str], torch.Tensor]:
-    """Return the vocabulary and vectors of a Stanza pretrain file."""
-    data = torch.load(path, map_location="cpu", weights_only=False)
-    words: list[str] = list(data["vocab"]["_id2unit"])
-    return words, data["emb"].float()
+def load_vectors(path: Path) -> tuple[Sequence[str], torch.Tensor]:
+    """Return the vocabulary and vectors of a Stanza pretrain file, shared with the parser
+    (:func:`attribution.nlp.pretrain.word_vectors`: loaded once per process, read-only)."""
+    vectors = word_vectors(path)
+    return vectors.words, vectors.matrix
 
 
 class LearnedAttribution:
     """The cue tagger and the argument head, ready to run (see :mod:`.producer`)."""
 
-    def __init__(self, state: dict[str, Any], words: Sequence[str], vectors: torch.Tensor) -> None:
-        self.vocab = Vocab.of(words, state["lemmas"], state["deprels"])
+    def __init__(
+        self,
+        state: dict[str, Any],
+        words: Sequence[str],
+        vectors: torch.Tensor,
+        index: Mapping[str, int] | None = None,
+    ) -> None:
+        self.vocab = Vocab.of(words, state["lemmas"], state["deprels"], index)
         sizes = channel_sizes(self.vocab, len(words))
         cfg = state.get("config", {})
         self.cue = Tagger(DOC_CHANNELS, sizes, vectors, 3, **cfg.get("cue", {}))
@@ -82,14 +89,15 @@ class LearnedAttribution:
         path = models_dir / WEIGHTS_FILE
         try:
             state = torch.load(path, map_location="cpu", weights_only=True)
-            words, vectors = load_vectors(models_dir / VECTORS_FILE)
-            return cls(state, words, vectors)
+            shared = word_vectors(models_dir / VECTORS_FILE)
+            return cls(state, shared.words, shared.matrix, shared.index)
         except (
             OSError,
             RuntimeError,
             KeyError,
             ValueError,
             TypeError,
+            AttributeError,
             pickle.UnpicklingError,
         ) as exc:
             raise ModelLoadError(

@@ -7,6 +7,10 @@
   seen in an earlier sentence or article is not decoded again. The lemmatizer
   reads one word at a time, so the answer is the same (checked on PolNeAR
   by ``tests/test_levers.py``). The cache is bounded (:data:`LEMMA_CACHE_SIZE`).
+* :func:`no_optimizers`: Stanza's tokenizer builds an Adam optimizer even to
+  predict, and building one imports ``torch._dynamo`` (with sympy, torch.fx,
+  torch.distributed and torch.onnx): about 70 MB of modules a process that
+  only predicts never uses. The pipeline is built without it.
 * :func:`quantize`: int8 dynamic quantization (PyTorch's ``quantize_dynamic``)
   of the LSTMs and linear layers. Faster on CPU, but the tags and trees change a
   little, so it only runs in the opt-in ``fast`` profile (``ATTRIBUTION_PROFILE=fast``).
@@ -14,13 +18,49 @@
 
 from __future__ import annotations
 
+import threading
 import warnings
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 #: Most (word, UPOS) answers of the seq2seq lemmatizer kept; the cache starts again when full.
 LEMMA_CACHE_SIZE = 50_000
 #: The processors whose LSTMs and linear layers :func:`quantize` turns to int8.
 QUANTIZED = ("tokenize", "mwt", "pos", "lemma", "depparse")
+
+
+_OPTIMIZER_LOCK = threading.Lock()
+
+
+@contextmanager
+def no_optimizers() -> Iterator[None]:
+    """Build Stanza models inside this block without their training optimizers.
+
+    ``stanza.models.common.utils.get_optimizer`` answers ``None`` meanwhile (and
+    ``get_split_optimizer``, the tagger's and parser's, no optimizers); a
+    loaded model's ``optimizer`` is only read by ``update`` and ``save``, which
+    inference never calls. The function is put back on leaving, so training
+    (``training/``) in the same process is unaffected.
+    """
+    from stanza.models.common import utils
+
+    with _OPTIMIZER_LOCK:
+        single, split = utils.get_optimizer, utils.get_split_optimizer
+        utils.get_optimizer = _no_optimizer
+        utils.get_split_optimizer = _no_optimizers
+        try:
+            yield
+        finally:
+            utils.get_optimizer, utils.get_split_optimizer = single, split
+
+
+def _no_optimizer(*args: Any, **kwargs: Any) -> None:
+    return None
+
+
+def _no_optimizers(*args: Any, **kwargs: Any) -> dict[str, Any]:
+    return {}
 
 
 def install_lemma_cache(pipeline: Any, size: int = LEMMA_CACHE_SIZE) -> bool:

@@ -33,6 +33,7 @@ from typing import Any
 from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.nlp import fast_decode, guard, levers
 from attribution.nlp.convert import mark_sentence, to_document, to_sentence
+from attribution.nlp.pretrain import cache_key, foundation_cache
 from attribution.settings import Settings, env_name
 from attribution.settings import settings as current_settings
 from attribution.types import ParsedDocument, Sentence
@@ -110,10 +111,10 @@ def _bundled_kwargs(models_dir: Path) -> dict[str, Any]:
         "tokenize_model_path": str(p["tokenize"]),
         "mwt_model_path": str(p["mwt"]),
         "pos_model_path": str(p["pos"]),
-        "pos_pretrain_path": str(p["pretrain"]),
+        "pos_pretrain_path": cache_key(p["pretrain"]),
         "lemma_model_path": str(p["lemma"]),
         "depparse_model_path": str(p["depparse"]),
-        "depparse_pretrain_path": str(p["pretrain"]),
+        "depparse_pretrain_path": cache_key(p["pretrain"]),
         "pos_forward_charlm_path": None,
         "pos_backward_charlm_path": None,
         "depparse_forward_charlm_path": None,
@@ -336,15 +337,19 @@ class StanzaParser:
         else:
             kwargs = _bundled_kwargs(self.config.bundle)
         try:
-            pipeline = stanza.Pipeline(
-                lang="en",
-                processors=PROCESSORS,
-                download_method=None,
-                use_gpu=False,
-                logging_level="ERROR",
-                **BATCH_SIZES,
-                **kwargs,
-            )
+            with levers.no_optimizers():
+                pipeline = stanza.Pipeline(
+                    lang="en",
+                    processors=PROCESSORS,
+                    download_method=None,
+                    use_gpu=False,
+                    logging_level="ERROR",
+                    # One cache for the process: the vectors are shared with the learned
+                    # model and the mention typer (attribution.nlp.pretrain).
+                    foundation_cache=foundation_cache(),
+                    **BATCH_SIZES,
+                    **kwargs,
+                )
         except KeyError as exc:
             # Stanza reports a processor that failed to load as KeyError: 'en'.
             raise ModelLoadError(
