@@ -107,7 +107,10 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
     """Load the pipelines the variants need (one per distinct set of installed levers)."""
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
 
-    base = ParserConfig(threads=1, inference_mode=False, lemma_cache=False, freeze_heap=False)
+    # tune_malloc is the process's, not a variant's: the layouts' RSS column shows it.
+    base = ParserConfig(
+        threads=1, inference_mode=False, lemma_cache=False, freeze_heap=False, tune_malloc=False
+    )
     configs = {
         "baseline": (base, False),
         "inference_mode": (base.replace(inference_mode=True), False),
@@ -238,6 +241,7 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
             inference_mode=False,
             lemma_cache=False,
             freeze_heap=False,
+            tune_malloc=False,
         )
     else:
         settings = ParserConfig(threads=threads, quantize=config == "fast")

@@ -309,3 +309,20 @@ def test_the_word_vectors_exist_once(one_torch_thread: None) -> None:
     assert typer.vectors.matrix.__array_interface__["data"][0] == pointer
     assert np.shares_memory(typer.vectors.matrix, model.cue.words.weight.numpy())
     assert model.vocab.words is typer.vectors.index
+
+
+def test_tune_malloc_leaves_an_operators_settings(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("MALLOC_TRIM_THRESHOLD_", "1000000")
+    assert levers.tune_malloc() is False
+
+
+def test_tune_malloc_sets_glibcs_thresholds(monkeypatch: pytest.MonkeyPatch) -> None:
+    import ctypes
+
+    for name in levers.MALLOC_ENV:
+        monkeypatch.delenv(name, raising=False)
+    try:
+        ctypes.CDLL(None).mallopt  # noqa: B018
+    except (OSError, AttributeError):
+        pytest.skip("mallopt is glibc's")
+    assert levers.tune_malloc() is True

@@ -285,6 +285,8 @@ class ParserConfig:
     batch_words: int = BATCH_WORDS
     #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
     freeze_heap: bool = True
+    #: Set glibc malloc's thresholds for a stream of articles (:func:`.levers.tune_malloc`).
+    tune_malloc: bool = True
 
     @classmethod
     def from_env(
@@ -332,6 +334,8 @@ class StanzaParser:
         import torch
 
         torch.set_num_threads(self.config.threads or available_cores())
+        if self.config.tune_malloc:
+            levers.tune_malloc()
         if self.config.stanza_dir:
             kwargs = _official_kwargs(Path(self.config.stanza_dir))
         else:
