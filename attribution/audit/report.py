@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
+from attribution.audit.rows import SUMMARY_FIELDS
 from attribution.audit.store import AuditStore
 
 if TYPE_CHECKING:
@@ -34,6 +35,8 @@ TOP_PHRASES = 25
 #: Named sources per article: the histogram's last bin is this many or more.
 DIVERSITY_CAP = 10
 NONE_LABEL = "(none)"
+#: The article columns the report reads: the metadata, then the summary's figures
+#: as :mod:`attribution.audit.rows` writes them.
 ARTICLE_COLUMNS = [
     "article_id",
     "outlet",
@@ -42,18 +45,8 @@ ARTICLE_COLUMNS = [
     "published",
     "published_at",
     "words",
-    "attributions",
-    "declined_to_comment",
-    "sourced",
-    "anonymous",
-    "anonymous_share",
-    "named_sources",
-    "anonymous_sources",
+    *SUMMARY_FIELDS,
     "anonymous_without_justification",
-    "unattributed_claims",
-    "first_attribution_anonymous",
-    "score",
-    "grade",
 ]
 
 

@@ -184,7 +184,7 @@ def article_rows(
         "format": info.get("format"),
         "chars": info.get("length", len(text)),
         "words": len(text.split()),
-        **{name: summary.get(name) for name in _SUMMARY_FIELDS},
+        **{name: summary.get(name) for name in SUMMARY_FIELDS},
         "named_source_names": list(summary.get("named_source_names", [])),
         "anonymous_without_justification": list(summary.get("anonymous_without_justification", [])),
         "by_kind": json.dumps(summary.get("by_kind", {}), sort_keys=True),
@@ -198,7 +198,8 @@ def article_rows(
     return article, [attribution_row(key, a) for a in document.get("attributions", [])]
 
 
-_SUMMARY_FIELDS = (
+#: The summary's figures copied into each article row as they are.
+SUMMARY_FIELDS = (
     "attributions",
     "declined_to_comment",
     "sourced",
