@@ -43,7 +43,6 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-RESULTS = ROOT / "benchmarks" / "results"
 CONFIGS = ("default", "untuned")
 
 
@@ -142,8 +141,8 @@ def main() -> int:
         )
     print("target: peak <= 500 MB")
     if not a.no_record:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+        from benchmarks.bench_throughput import write_record
+
         record = {
             "when": datetime.now(UTC).isoformat(timespec="seconds"),
             "machine": {"cores": os.cpu_count(), "python": platform.python_version()},
@@ -151,9 +150,7 @@ def main() -> int:
             "summary": summary,
             "runs": runs,
         }
-        path = RESULTS / f"memory-{stamp}.json"
-        path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-        print(f"record: {path.relative_to(ROOT)}")
+        print(f"record: {write_record('memory', record)}")
     return 0
 
 

@@ -457,12 +457,18 @@ def main() -> int:
     before = previous_record()
     report(record, before)
     if not args.no_record:
-        RESULTS.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
-        path = RESULTS / f"throughput-{stamp}.json"
-        path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
-        print(f"\nrecord: {path.relative_to(ROOT)}")
+        print(f"\nrecord: {write_record('throughput', record)}")
     return 0
+
+
+def write_record(kind: str, record: dict[str, Any]) -> Path:
+    """Write ``record`` to ``benchmarks/results/<kind>-<UTC time>.json``; return its path
+    relative to the repository."""
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S")
+    path = RESULTS / f"{kind}-{stamp}.json"
+    path.write_text(json.dumps(record, indent=1) + "\n", encoding="utf-8")
+    return path.relative_to(ROOT)
 
 
 if __name__ == "__main__":

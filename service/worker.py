@@ -23,7 +23,6 @@ reads the config file, and the app imports :func:`track` under any server.
 
 from __future__ import annotations
 
-import ctypes
 import json
 import os
 import socket
@@ -157,9 +156,7 @@ def limit_malloc_arenas(count: int = 2) -> bool:
     """
     if os.environ.get("MALLOC_ARENA_MAX"):
         return False
-    try:
-        mallopt = ctypes.CDLL(None).mallopt
-    except (OSError, AttributeError):
-        return False
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return bool(mallopt(M_ARENA_MAX, count))
+    from attribution.nlp.levers import glibc_mallopt
+
+    mallopt = glibc_mallopt()
+    return mallopt is not None and bool(mallopt(M_ARENA_MAX, count))

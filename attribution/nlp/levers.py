@@ -60,12 +60,20 @@ def tune_malloc() -> bool:
     """
     if any(os.environ.get(name) for name in MALLOC_ENV):
         return False
+    mallopt = glibc_mallopt()
+    if mallopt is None:
+        return False
+    return all(bool(mallopt(param, value)) for param, value in MALLOC_SETTINGS.items())
+
+
+def glibc_mallopt() -> Any | None:
+    """Return glibc's ``mallopt(param, value)`` ready to call, or ``None`` off glibc."""
     try:
         mallopt = ctypes.CDLL(None).mallopt
     except (OSError, AttributeError):
-        return False
+        return None
     mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return all(bool(mallopt(param, value)) for param, value in MALLOC_SETTINGS.items())
+    return mallopt
 
 
 @contextmanager
