@@ -40,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--resume", action="store_true")
     p.add_argument("--lr", type=float, default=None, help="head: learning rate from now on")
     p.add_argument("--version", default="2026.12.02.2")
+    p.add_argument("--cue-hidden", type=int, default=None, help="cue tagger LSTM width (128)")
+    p.add_argument("--head-hidden", type=int, default=None, help="argument head LSTM width (96)")
     p.add_argument(
         "--average-head",
         default="",
@@ -48,6 +50,11 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--dest", type=Path, default=MODELS_DIR / WEIGHTS_FILE)
     a = p.parse_args(argv)
     from training.attribution import train as T
+
+    if a.cue_hidden:
+        T.CONFIG["cue"]["hidden"] = a.cue_hidden
+    if a.head_hidden:
+        T.CONFIG["head"]["hidden"] = a.head_hidden
 
     logs = a.out / "logs"
     common = ["--shared", str(a.shared), "--out", str(a.out)]
