@@ -2,7 +2,7 @@
 
 Usage::
 
-    python benchmarks/bench_memory.py [--articles 30] [--rounds 2] [--configs default,before]
+    python benchmarks/bench_memory.py [--articles 30] [--rounds 2] [--configs default,untuned]
         [--no-record]
 
 Each configuration runs in a fresh process with one torch thread: it loads
@@ -46,22 +46,13 @@ if str(ROOT) not in sys.path:
 CONFIGS = ("default", "untuned")
 
 
-def _status(field: str) -> int:
-    """Return a ``/proc/self/status`` figure in MB (``VmHWM``, ``VmRSS``)."""
-    with open("/proc/self/status", encoding="ascii") as fh:
-        for line in fh:
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) // 1024
-    return -1
-
-
 def worker(config: str, limit: int) -> dict[str, Any]:
     """Load the engine, analyse the stream and the seed; report times and memory."""
     import torch
 
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
     from attribution.pipeline import Analyzer
-    from benchmarks.bench_throughput import articles
+    from benchmarks.bench_throughput import articles, median_ms, peak_rss_mb, proc_status_mb
 
     torch.set_num_threads(1)
     seed, texts = articles(limit)
@@ -70,25 +61,21 @@ def worker(config: str, limit: int) -> dict[str, Any]:
     t0 = time.perf_counter()
     analyzer.load()
     load_s = time.perf_counter() - t0
-    loaded = _status("VmHWM")
+    loaded = round(peak_rss_mb())
     analyzer.analyze(seed)
     w0, c0 = time.perf_counter(), time.process_time()
     for text in texts:
         analyzer.analyze(text)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    latencies = []
-    for _ in range(7):
-        t0 = time.perf_counter()
-        analyzer.analyze(seed)
-        latencies.append(1000 * (time.perf_counter() - t0))
+    seed_ms = median_ms(analyzer.analyze, seed, 7)
     return {
         "load_s": round(load_s, 2),
         "peak_after_load_mb": loaded,
-        "peak_mb": _status("VmHWM"),
-        "rss_end_mb": _status("VmRSS"),
+        "peak_mb": round(peak_rss_mb()),
+        "rss_end_mb": round(proc_status_mb("VmRSS") or 0),
         "stream_wall_s": round(wall, 2),
         "stream_cpu_s": round(cpu, 2),
-        "seed_p50_ms": round(statistics.median(latencies)),
+        "seed_p50_ms": round(seed_ms),
     }
 
 

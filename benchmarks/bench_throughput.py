@@ -254,18 +254,35 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
     w0, c0 = time.perf_counter(), time.process_time()
     docs, _ = variant.run(mine)
     wall, cpu = time.perf_counter() - w0, time.process_time() - c0
-    seed_ms = []
-    for _ in range(5):
-        t0 = time.perf_counter()
-        variant.parser(seed)
-        seed_ms.append(1000 * (time.perf_counter() - t0))
     return {
         "words": words(docs),
         "wall": wall,
         "cpu": cpu,
-        "seed_ms": statistics.median(seed_ms),
+        "seed_ms": median_ms(variant.parser, seed, 5),
         "rss_mb": peak_rss_mb(),
     }
+
+
+def median_ms(run: Callable[[str], Any], text: str, times: int) -> float:
+    """Run ``run(text)`` ``times`` times; return the median wall time in milliseconds."""
+    took = []
+    for _ in range(times):
+        t0 = time.perf_counter()
+        run(text)
+        took.append(1000 * (time.perf_counter() - t0))
+    return statistics.median(took)
+
+
+def proc_status_mb(field: str) -> float | None:
+    """Return a ``/proc/self/status`` figure (``VmHWM``, ``VmRSS``) in MB, or ``None``
+    where there is no such file."""
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 def peak_rss_mb() -> float:
@@ -274,12 +291,9 @@ def peak_rss_mb() -> float:
     ``VmHWM`` rather than ``ru_maxrss``, which on Linux keeps the high-water mark of
     the image a child replaced at ``exec`` (here, the benchmark that started it).
     """
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
-                return int(line.split()[1]) / 1024
-    except OSError:
-        pass
+    peak = proc_status_mb("VmHWM")
+    if peak is not None:
+        return peak
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
