@@ -246,6 +246,47 @@ def test_tiny_tagger_learns_a_contextual_pattern() -> None:
     assert torch.equal(net.words.weight, vectors)
 
 
+def _toy_head(
+    bottleneck: int,
+) -> tuple[ArgHead, torch.Tensor, torch.Tensor, torch.Tensor, torch.Tensor]:
+    """An argument head over toy states (a random vector per word) and one id channel."""
+    torch.manual_seed(0)
+    gen = torch.Generator().manual_seed(0)
+    rows, tags = _toy(16, gen)
+    x, lengths = batch([[(min(w, 9),) for (w,) in r] for r in rows])
+    table = torch.randn(20, 8, generator=gen)
+    h = table[batch(rows)[0][:, :, 0]]
+    gold = torch.zeros(x.shape[:2], dtype=torch.long)
+    for i, t in enumerate(tags):
+        gold[i, : len(t)] = torch.tensor(t)
+    head = ArgHead(
+        ("in_cue",), {"in_cue": 10}, 8, tags=3, hidden=16, dropout=0.0, bottleneck=bottleneck
+    )
+    return head, h, x, lengths, gold
+
+
+@pytest.mark.parametrize("bottleneck", [0, 6])
+def test_the_head_predicts_the_same_from_states_prepared_once(bottleneck: int) -> None:
+    head, h, x, lengths, _ = _toy_head(bottleneck)
+    head.eval()
+    with torch.no_grad():
+        prepared = head.prepare(h)
+        assert prepared.size(-1) == (bottleneck or 8)
+        assert head.lstm.input_size == (bottleneck or 8 + 6)
+        assert head.predict_prepared(prepared, x, lengths) == head.predict(h, x, lengths)
+        assert torch.equal(head.scores(prepared, x, lengths), head.emissions(h, x, lengths))
+
+
+def test_a_bottlenecked_head_learns_a_contextual_pattern() -> None:
+    head, h, x, lengths, gold = _toy_head(6)
+    losses = _adam(head, lambda: head.loss(h, x, lengths, gold), steps=80, lr=0.05)
+    assert losses[-1] < losses[0] / 10
+    head.eval()
+    with torch.no_grad():
+        predicted = head.predict(h, x, lengths)
+    assert predicted == [g[:n] for g, n in zip(gold.tolist(), lengths.tolist(), strict=True)]
+
+
 # -- cue sites -------------------------------------------------------------------------------
 
 NO_FEATS = DocFeatures((), (0,), (0,), ())

@@ -149,6 +149,7 @@ class LearnedAttribution:
         if not sites:
             return []
         tensors, size = DocTensors.of(feats), self.window
+        prepared = self.head.prepare(states)
         punct = [t.upos == "PUNCT" for t in ctx.where.words]
         found: list[Found] = []
         for i in range(0, len(sites), ARG_BATCH):
@@ -165,9 +166,9 @@ class LearnedAttribution:
                 )
                 for s in chunk
             ]
-            x, h, lengths = _pad(windows, states)
+            x, h, lengths = _pad(windows, prepared)
             for site, (first, rows), t in zip(
-                chunk, windows, self.head.predict(h, x, lengths), strict=True
+                chunk, windows, self.head.predict_prepared(h, x, lengths), strict=True
             ):
                 f = decode_arguments(
                     site,

@@ -146,6 +146,13 @@ class ArgHead(nn.Module):
     The cue tagger's BiLSTM has read every sentence once (frozen here); the head
     adds what depends on the cue (distance, tree relation, the rules' link) and
     reads the window again, cheaply, once per cue.
+
+    ``bottleneck``: when set (``d``), the LSTM reads ``d`` numbers a word instead
+    of the states and embeddings side by side: a linear map of the states plus
+    one ``d``-wide embedding per channel, summed (a rank-``d`` factor of the
+    input weights). The map is applied once per document word
+    (:meth:`prepare`), not once per window word, so a window word costs the
+    recurrence and a few table lookups.
     """
 
     def __init__(
@@ -156,22 +163,47 @@ class ArgHead(nn.Module):
         tags: int = 5,
         hidden: int = 96,
         dropout: float = 0.3,
+        bottleneck: int = 0,
     ) -> None:
         super().__init__()
         self.channels = tuple(channels)
+        self.bottleneck = bottleneck
         self.tables = nn.ModuleDict(
-            {c: nn.Embedding(sizes[c], WIDTHS.get(c, DEFAULT_WIDTH)) for c in self.channels}
+            {
+                c: nn.Embedding(sizes[c], bottleneck or WIDTHS.get(c, DEFAULT_WIDTH))
+                for c in self.channels
+            }
         )
-        width = states + sum(WIDTHS.get(c, DEFAULT_WIDTH) for c in self.channels)
+        if bottleneck:
+            self.project = nn.Linear(states, bottleneck)
+            width = bottleneck
+        else:
+            width = states + sum(WIDTHS.get(c, DEFAULT_WIDTH) for c in self.channels)
         self.drop = nn.Dropout(dropout)
         self.lstm = nn.LSTM(width, hidden, num_layers=1, bidirectional=True, batch_first=True)
         self.out = nn.Linear(2 * hidden, tags)
         self.crf = CRF(tags)
 
+    def prepare(self, states: Tensor) -> Tensor:
+        """Return what the head reads of the cue tagger's ``states`` (the bottleneck's map,
+        or the states themselves): computed once for a document's words."""
+        if not self.bottleneck:
+            return states
+        projected: Tensor = self.project(states)
+        return projected
+
     def emissions(self, h: Tensor, x: Tensor, lengths: Tensor) -> Tensor:
         """Return tag scores for states ``h`` (batch, time, states) and ids ``x``."""
-        parts = [h] + [self.tables[c](x[:, :, k]) for k, c in enumerate(self.channels)]
-        out = _run_lstm(self.lstm, self.drop(torch.cat(parts, dim=-1)), lengths)
+        return self.scores(self.prepare(h), x, lengths)
+
+    def scores(self, p: Tensor, x: Tensor, lengths: Tensor) -> Tensor:
+        """Return tag scores for prepared states ``p`` (:meth:`prepare`) and ids ``x``."""
+        embedded = [self.tables[c](x[:, :, k]) for k, c in enumerate(self.channels)]
+        if self.bottleneck:
+            inputs = torch.stack([p, *embedded]).sum(0)
+        else:
+            inputs = torch.cat([p, *embedded], dim=-1)
+        out = _run_lstm(self.lstm, self.drop(inputs), lengths)
         scores: Tensor = self.out(self.drop(out))
         return scores
 
@@ -181,6 +213,10 @@ class ArgHead(nn.Module):
 
     def predict(self, h: Tensor, x: Tensor, lengths: Tensor) -> list[list[int]]:
         return self.crf.decode(self.emissions(h, x, lengths), length_mask(lengths, x.size(1)))
+
+    def predict_prepared(self, p: Tensor, x: Tensor, lengths: Tensor) -> list[list[int]]:
+        """:meth:`predict` for states already :meth:`prepare`-d."""
+        return self.crf.decode(self.scores(p, x, lengths), length_mask(lengths, x.size(1)))
 
 
 def _run_lstm(lstm: nn.LSTM, inputs: Tensor, lengths: Tensor) -> Tensor:

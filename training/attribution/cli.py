@@ -43,6 +43,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--cue-hidden", type=int, default=None, help="cue tagger LSTM width (128)")
     p.add_argument("--head-hidden", type=int, default=None, help="argument head LSTM width (96)")
     p.add_argument(
+        "--head-bottleneck",
+        type=int,
+        default=None,
+        help="argument head: read a d-wide sum of projected states and embeddings (off: 0)",
+    )
+    p.add_argument(
         "--average-head",
         default="",
         help="bundle: average the head over these epochs, e.g. 3,4,5 (default: best epoch)",
@@ -55,6 +61,8 @@ def main(argv: list[str] | None = None) -> int:
         T.CONFIG["cue"]["hidden"] = a.cue_hidden
     if a.head_hidden:
         T.CONFIG["head"]["hidden"] = a.head_hidden
+    if a.head_bottleneck:
+        T.CONFIG["head"]["bottleneck"] = a.head_bottleneck
 
     logs = a.out / "logs"
     common = ["--shared", str(a.shared), "--out", str(a.out)]
