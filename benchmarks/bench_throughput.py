@@ -55,7 +55,15 @@ if str(ROOT) not in sys.path:
 from attribution.settings import shared_dir  # noqa: E402
 
 RESULTS = ROOT / "benchmarks" / "results"
-LEVERS = ("inference_mode", "lemma_cache", "freeze_heap", "parse_many", "quantize")
+LEVERS = (
+    "inference_mode",
+    "lemma_cache",
+    "vocab_cache",
+    "factored_scores",
+    "freeze_heap",
+    "parse_many",
+    "quantize",
+)
 VARIANTS = ("baseline", *LEVERS, "default", "fast")
 
 
@@ -109,24 +117,32 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
 
     # tune_malloc is the process's, not a variant's: the layouts' RSS column shows it.
     base = ParserConfig(
-        threads=1, inference_mode=False, lemma_cache=False, freeze_heap=False, tune_malloc=False
+        threads=1,
+        inference_mode=False,
+        lemma_cache=False,
+        vocab_cache=False,
+        factored_scores=False,
+        freeze_heap=False,
+        tune_malloc=False,
     )
     configs = {
         "baseline": (base, False),
         "inference_mode": (base.replace(inference_mode=True), False),
         "lemma_cache": (base.replace(lemma_cache=True), False),
+        "vocab_cache": (base.replace(vocab_cache=True), False),
+        "factored_scores": (base.replace(factored_scores=True), False),
         "freeze_heap": (base.replace(freeze_heap=True), False),
         "parse_many": (base, True),
         "quantize": (base.replace(quantize=True), False),
         "default": (ParserConfig(threads=1), True),
         "fast": (ParserConfig(threads=1, quantize=True), True),
     }
-    pipelines: dict[tuple[bool, bool], Any] = {}
+    pipelines: dict[tuple[bool, bool, bool, bool], Any] = {}
     out = {}
     for name in names:
         config, many = configs[name]
         parser = StanzaParser(config)
-        key = (config.lemma_cache, config.quantize)
+        key = (config.lemma_cache, config.vocab_cache, config.factored_scores, config.quantize)
         if key in pipelines:  # the same models with the same levers installed
             parser.__dict__["pipeline"] = pipelines[key]
         else:
@@ -240,6 +256,8 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
             threads=threads,
             inference_mode=False,
             lemma_cache=False,
+            vocab_cache=False,
+            factored_scores=False,
             freeze_heap=False,
             tune_malloc=False,
         )

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 from stanza.models.common import chuliu_edmonds as chuliu
 
-from attribution.nlp.fast_decode import find_cycles, mst_one_root
+from attribution.nlp.fast_decode import _arc_label_scores, find_cycles, mst_one_root
 
 
 def _as_sets(cycles: list[np.ndarray]) -> set[frozenset[int]]:
@@ -52,6 +52,28 @@ def test_mst_one_root_leaves_its_input_alone() -> None:
     before = scores.copy()
     mst_one_root(scores)
     assert np.array_equal(scores, before)
+
+
+def test_arc_label_scores_equal_the_full_pairwise_scores_at_the_chosen_arcs() -> None:
+    import torch
+    from stanza.models.common.biaffine import DeepBiaffineScorer
+
+    torch.manual_seed(0)
+    scorer = DeepBiaffineScorer(12, 12, 10, 7, pairwise=True).eval()
+    torch.nn.init.normal_(scorer.scorer.W_bilin.weight)
+    torch.nn.init.normal_(scorer.scorer.W_bilin.bias)
+    x = torch.randn(3, 6, 12)
+    rng = np.random.default_rng(0)
+    # Arcs of three sentences, with heads shared by several dependents.
+    batch = [b for b in range(3) for _ in range(1, 6)]
+    deps = [d for _ in range(3) for d in range(1, 6)]
+    heads = [int(h) for h in rng.integers(0, 3, size=len(deps))]
+    with torch.no_grad():
+        full = scorer(x, x)[batch, deps, heads]
+        fast = _arc_label_scores(scorer, x, batch, deps, heads)
+    assert fast.shape == (15, 7)
+    assert torch.allclose(fast, full, atol=1e-4)
+    assert fast.argmax(1).tolist() == full.argmax(1).tolist()
 
 
 @pytest.mark.model

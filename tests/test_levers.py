@@ -15,7 +15,7 @@ from fakes import FakeAnalyzer, fake_rubric
 
 from attribution import cli
 from attribution.errors import BudgetExceeded
-from attribution.nlp import guard, levers
+from attribution.nlp import fast_tagger, guard, levers
 from attribution.nlp import stanza_parser as sp
 from attribution.pipeline import Analyzer
 from attribution.settings import ConfigError, Settings
@@ -42,8 +42,17 @@ def parser(one_torch_thread: None) -> sp.StanzaParser:
 
 @pytest.fixture(scope="module")
 def plain(one_torch_thread: None) -> sp.StanzaParser:
-    """The parser as before issue 13: no lemma cache, no inference mode."""
-    loaded = sp.StanzaParser(sp.ParserConfig(threads=1, inference_mode=False, lemma_cache=False))
+    """The parser as before issue 13: no lemma cache, no inference mode, no caches, no
+    factored scores."""
+    loaded = sp.StanzaParser(
+        sp.ParserConfig(
+            threads=1,
+            inference_mode=False,
+            lemma_cache=False,
+            vocab_cache=False,
+            factored_scores=False,
+        )
+    )
     loaded.load()
     return loaded
 
@@ -84,6 +93,74 @@ def test_lemma_cache_answers_as_the_model_did(
     assert ("zyxquorbs", "NOUN") in cache or ("flimbered", "VERB") in cache
     assert parser(text) == first == plain(text)  # the second time from the cache
     assert not levers.install_lemma_cache(parser.pipeline)  # installed once
+
+
+@pytest.mark.model
+def test_vocab_caches_answer_as_the_vocabularies_did(
+    parser: sp.StanzaParser, plain: sp.StanzaParser
+) -> None:
+    cached = parser.pipeline.processors["pos"].trainer.vocab
+    assert getattr(cached["char"], "cached_lookups", False)
+    assert getattr(cached["feats"], "cached_lookups", False)
+    assert not getattr(
+        plain.pipeline.processors["pos"].trainer.vocab["char"], "cached_lookups", False
+    )
+    for text in TEXTS:  # twice: the second time from the caches
+        assert parser(text) == plain(text) == parser(text)
+    assert levers.install_vocab_caches(parser.pipeline) == []  # installed once
+    # Callers get their own lists: changing one leaves the cache as it was.
+    ids = cached["char"].map(list("said"))
+    ids.append(-1)
+    assert cached["char"].map(list("said")) == ids[:-1]
+
+
+@pytest.mark.model
+def test_factored_scores_tag_and_parse_as_stanza_does(
+    parser: sp.StanzaParser, plain: sp.StanzaParser
+) -> None:
+    tagger = parser.pipeline.processors["pos"].trainer.model
+    assert isinstance(tagger.tag_clf["xpos"], fast_tagger.FactoredBilinear)
+    assert all(isinstance(c, fast_tagger.FactoredBilinear) for c in tagger.tag_clf["feats"])
+    assert fast_tagger.install(parser.pipeline) == []  # installed once
+    assert vars(parser.pipeline.processors["depparse"].trainer.model)["grouped_labels"]
+    assert not vars(plain.pipeline.processors["depparse"].trainer.model)["grouped_labels"]
+    text = " ".join(TEXTS) + " Asked whether the deal was dead, the spokesman declined to comment."
+    assert parser(text) == plain(text)
+
+
+def test_a_factored_column_scores_as_its_biaffine_classifiers() -> None:
+    import torch
+    from stanza.models.common.biaffine import BiaffineScorer
+
+    torch.manual_seed(0)
+    table = torch.nn.Embedding(6, 4)
+    scorers = [BiaffineScorer(5, 4, n) for n in (3, 2)]
+    for s in scorers:
+        torch.nn.init.normal_(s.W_bilin.weight)
+        torch.nn.init.normal_(s.W_bilin.bias)
+    column = fast_tagger.FactoredColumn(scorers, table)
+    modules = [fast_tagger.FactoredBilinear(s, column, k) for k, s in enumerate(scorers)]
+    hid = torch.randn(9, 5)
+    with torch.no_grad():
+        parent = table(torch.tensor([0, 3, 3, 5, 1, 0, 3, 2, 5]))
+        for scorer, module in zip(scorers, modules, strict=True):
+            assert torch.allclose(module(hid, parent), scorer(hid, parent), atol=1e-5)
+        # A parent that is no row of the table: the classifiers run as written.
+        other = parent + 0.5
+        assert column.scores(hid, other) is None
+        assert torch.equal(modules[1](hid, other), scorers[1](hid, other))
+
+
+def test_a_remembered_lookup_starts_again_when_full() -> None:
+    calls: list[str] = []
+
+    def lookup(word: str) -> list[int]:
+        calls.append(word)
+        return [len(word)]
+
+    remembered = levers._remembered(lookup, 2, levers._same_key)
+    assert [remembered(w) for w in ("a", "bb", "a", "ccc", "a")] == [[1], [2], [1], [3], [1]]
+    assert calls == ["a", "bb", "ccc", "a"]  # "a" again once the full cache was cleared
 
 
 @pytest.mark.model

@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from attribution.errors import ModelLoadError, ModelNotFoundError
-from attribution.nlp import fast_decode, guard, levers
+from attribution.nlp import fast_decode, fast_tagger, guard, levers
 from attribution.nlp.convert import mark_sentence, to_document, to_sentence
 from attribution.nlp.pretrain import cache_key, foundation_cache
 from attribution.settings import Settings, env_name
@@ -281,6 +281,12 @@ class ParserConfig:
     inference_mode: bool = True
     #: Keep the seq2seq lemmatizer's answers (:func:`.levers.install_lemma_cache`).
     lemma_cache: bool = True
+    #: Score the tagger's UPOS-conditioned columns per tag (:mod:`.fast_tagger`) and the
+    #: parser's labels per head (:func:`.fast_decode._arc_label_scores`).
+    factored_scores: bool = True
+    #: Remember the tagger's and parser's per-word vocabulary lookups
+    #: (:func:`.levers.install_vocab_caches`).
+    vocab_cache: bool = True
     #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
     batch_words: int = BATCH_WORDS
     #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
@@ -365,9 +371,13 @@ class StanzaParser:
             raise ModelLoadError(
                 f"Stanza could not load the models from {self.source}: {exc}. {FIX_HINT}"
             ) from exc
-        fast_decode.install(pipeline)
+        fast_decode.install(pipeline, grouped_labels=self.config.factored_scores)
+        if self.config.factored_scores:
+            fast_tagger.install(pipeline)
         if self.config.lemma_cache:
             levers.install_lemma_cache(pipeline)
+        if self.config.vocab_cache:
+            levers.install_vocab_caches(pipeline)
         if self.config.quantize:
             levers.quantize(pipeline)
         install_checks(pipeline)
