@@ -1436,13 +1436,13 @@ def test_the_head_reads_the_cue_states_and_the_window_columns(
     want = model.find(ctx, rules)
     assert want  # random weights: some content somewhere
     calls: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
-    predict = model.head.predict
+    predict = model.head.predict_prepared  # the states prepared once (no bottleneck: as they are)
 
     def record(h: torch.Tensor, x: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
         calls.append((h.detach().clone(), x.clone(), lengths.clone()))
         return predict(h, x, lengths)
 
-    monkeypatch.setattr(model.head, "predict", record)
+    monkeypatch.setattr(model.head, "predict_prepared", record)
     # Other batch sizes give the same findings (sentences one by one, windows five by five).
     monkeypatch.setattr(M, "SENTENCE_BATCH", 1)
     monkeypatch.setattr(M, "ARG_BATCH", 5)
@@ -1490,7 +1490,7 @@ def test_find_reads_windows_of_the_model_s_size(
     size = model.window
     calls: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
     sizes: list[tuple[int, int]] = []
-    predict, build = model.head.predict, F.window_tensor
+    predict, build = model.head.predict_prepared, F.window_tensor
 
     def record(h: torch.Tensor, x: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
         calls.append((h.detach().clone(), x.clone(), lengths.clone()))
@@ -1500,7 +1500,7 @@ def test_find_reads_windows_of_the_model_s_size(
         sizes.append(inspect.signature(build).bind(*args, **kwargs).arguments["size"])
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(model.head, "predict", record)
+    monkeypatch.setattr(model.head, "predict_prepared", record)
     monkeypatch.setattr(M, "window_tensor", spy)
     monkeypatch.setattr(M, "SENTENCE_BATCH", 1)
     monkeypatch.setattr(M, "ARG_BATCH", 7)  # batches of unequal windows

@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
+import numpy as np
 import torch
 
 from attribution.extract.common import Context, Draft
@@ -442,8 +443,8 @@ class DocTensors:
 
 
 @cache
-def _rel_table() -> torch.Tensor:
-    return torch.tensor([_rel_code(d) for d in range(-_REL_SPAN, _REL_SPAN + 1)])
+def _rel_table() -> np.ndarray:
+    return np.array([_rel_code(d) for d in range(-_REL_SPAN, _REL_SPAN + 1)], dtype=np.int64)
 
 
 def window_tensor(
@@ -458,7 +459,8 @@ def window_tensor(
     """Return the window's first word and its head rows as a tensor (words x head channels).
 
     The same ids as :func:`window_features` with ``doc_columns=HEAD_DOC_COLUMNS``
-    (``tests/test_learned.py`` checks it), computed with tensor operations
+    (``tests/test_learned.py`` checks it), computed with array operations
+    (NumPy: a window's few small operations cost less there than as torch calls)
     instead of a Python loop over the window's words.
     """
     first, last = window_bounds(feats, ctx, site, size)
@@ -466,28 +468,22 @@ def window_tensor(
     head = cue_head(sent, site.words)
     base = feats.sentence_offsets[site.sentence]
     lo, hi = base + min(site.words), base + max(site.words)
-    g = torch.arange(first, last)
-    k = tensors.sentence_of_word[first:last]
-    rel = torch.where(g < lo, g - lo, torch.clamp(g - hi, min=0)).clamp(-_REL_SPAN, _REL_SPAN)
-    tree = torch.zeros(last - first, dtype=torch.long)
-    same = k == site.sentence
-    codes = torch.tensor(_tree_codes(sent, head, vocab.deprels), dtype=torch.long)
-    tree[same] = codes[g[same] - base]
-    links = torch.zeros(last - first, dtype=torch.long)
+    g = np.arange(first, last)
+    k = tensors.sentence_of_word.numpy()[first:last]
+    doc = tensors.head_rows.size(1)
+    out = np.zeros((last - first, doc + len(WINDOW_CHANNELS)), dtype=np.int64)
+    out[:, :doc] = tensors.head_rows.numpy()[first:last]
+    out[:, doc] = (g >= lo) & (g <= hi)
+    out[:, doc + 1] = k - site.sentence + WINDOW_SENTENCES
+    rel = np.where(g < lo, g - lo, np.maximum(g - hi, 0)).clip(-_REL_SPAN, _REL_SPAN)
+    out[:, doc + 2] = _rel_table()[rel + _REL_SPAN]
+    same = np.flatnonzero(k == site.sentence)
+    codes = np.array(_tree_codes(sent, head, vocab.deprels), dtype=np.int64)
+    out[same, doc + 3] = codes[g[same] - base]
+    out[:, doc + 4] = vocab.deprels.get(sent.tokens[head].deprel, 0)
     for word, value in rule_link.items():
         if first <= word < last:
-            links[word - first] = value
+            out[word - first, doc + 5] = value
     para = feats.paragraph_of_sentence[site.sentence]
-    window = torch.stack(
-        (
-            ((g >= lo) & (g <= hi)).long(),
-            k - site.sentence + WINDOW_SENTENCES,
-            _rel_table()[rel + _REL_SPAN],
-            tree,
-            torch.full_like(g, vocab.deprels.get(sent.tokens[head].deprel, 0)),
-            links,
-            (tensors.paragraph_of_word[first:last] == para).long(),
-        ),
-        dim=1,
-    )
-    return first, torch.cat((tensors.head_rows[first:last], window), dim=1)
+    out[:, doc + 6] = tensors.paragraph_of_word.numpy()[first:last] == para
+    return first, torch.from_numpy(out)
