@@ -54,32 +54,36 @@ class CRF(nn.Module):
         """Return the best tag sequence of each row (Viterbi), cut to its length.
 
         Run in NumPy: a step is a handful of small array operations, which cost
-        less there than as torch calls.
+        less there than as torch calls. Rows go longest first, so the rows still
+        running at a step are a prefix and the others are left as they are.
         """
-        scores = em.detach().float().numpy()
-        lengths = mask.long().sum(1).tolist()
+        lengths = mask.long().sum(1).numpy()
+        order = np.argsort(-lengths, kind="stable")
+        scores = em.detach().float().numpy()[order]
+        ordered = lengths[order]
         trans = self.trans.detach().float().numpy()
+        rows, steps, tags = scores.shape
         score = self.start.detach().float().numpy() + scores[:, 0]
-        rows = np.arange(scores.shape[0])
-        back = np.zeros(scores.shape[:2] + (scores.shape[2],), dtype=np.int64)
-        live = mask.detach().numpy() > 0
-        for t in range(1, scores.shape[1]):
-            total = score[:, :, None] + trans
-            idx = total.argmax(axis=1)
-            best = total.max(axis=1)
-            on = live[:, t][:, None]
-            score = np.where(on, best + scores[:, t], score)
-            back[:, t] = np.where(on, idx, np.arange(scores.shape[2])[None, :])
-        score = score + self.end.detach().float().numpy()
-        # Padding steps point each tag at itself, so every row backtracks from the end.
-        tag = score.argmax(axis=1)
-        path = np.zeros(scores.shape[:2], dtype=np.int64)
+        back = np.empty((rows, steps, tags), dtype=np.int64)
+        back[:] = np.arange(tags)  # a finished row's tag points at itself
+        live = rows
+        for t in range(1, steps):
+            while live and ordered[live - 1] <= t:
+                live -= 1
+            total = score[:live, :, None] + trans
+            back[:live, t] = total.argmax(axis=1)
+            score[:live] = total.max(axis=1) + scores[:live, t]
+        tag = (score + self.end.detach().float().numpy()).argmax(axis=1)
+        path = np.zeros((rows, steps), dtype=np.int64)
         path[:, -1] = tag
-        for t in range(scores.shape[1] - 1, 0, -1):
-            tag = back[rows, t, tag]
+        every = np.arange(rows)
+        for t in range(steps - 1, 0, -1):
+            tag = back[every, t, tag]
             path[:, t - 1] = tag
-        paths = cast(list[list[int]], path.tolist())
-        return [p[:n] for p, n in zip(paths, lengths, strict=True)]
+        best = np.empty_like(path)
+        best[order] = path
+        paths = cast(list[list[int]], best.tolist())
+        return [p[:n] for p, n in zip(paths, lengths.tolist(), strict=True)]
 
 
 class Tagger(nn.Module):
