@@ -9,7 +9,6 @@ vectors, frozen; every other channel has a small trained table.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import cast
 
 import numpy as np
 import torch
@@ -82,7 +81,7 @@ class CRF(nn.Module):
             path[:, t - 1] = tag
         best = np.empty_like(path)
         best[order] = path
-        paths = cast(list[list[int]], best.tolist())
+        paths: list[list[int]] = best.tolist()
         return [p[:n] for p, n in zip(paths, lengths.tolist(), strict=True)]
 
 
