@@ -58,7 +58,14 @@ from attribution.learned.model import (
     LearnedAttribution,
     load_vectors,
 )
-from attribution.learned.network import CRF, ArgHead, Tagger, batch
+from attribution.learned.network import (
+    CRF,
+    ArgHead,
+    Tagger,
+    _run_lstm,
+    _run_lstm_directions,
+    batch,
+)
 from attribution.learned.producer import (
     B_C,
     B_S,
@@ -166,6 +173,26 @@ def test_crf_nll_is_zero_for_a_certain_sequence() -> None:
             0.0, abs=1e-4
         )
         assert float(crf.nll(em, torch.tensor([[2, 0, 0]]), torch.ones(1, 3))) > 50
+
+
+@pytest.mark.parametrize(("layers", "bidirectional"), [(1, True), (2, True), (1, False)])
+def test_lstm_run_direction_by_direction_equals_the_packed_run(
+    layers: int, bidirectional: bool
+) -> None:
+    torch.manual_seed(layers)
+    lstm = torch.nn.LSTM(5, 4, num_layers=layers, bidirectional=bidirectional, batch_first=True)
+    lstm.eval()
+    lengths = torch.tensor([3, 7, 1, 7, 5])
+    inputs = torch.randn(5, 7, 5)
+    with torch.no_grad():
+        packed = _run_lstm(lstm, inputs, lengths)
+        split = _run_lstm_directions(lstm, inputs, lengths)
+        # A row alone, unpadded, reads the same.
+        alone, _ = lstm(inputs[1:2, :7])
+    assert split.shape == packed.shape
+    assert torch.allclose(split, packed, atol=1e-6)
+    assert torch.allclose(split[1], alone[0], atol=1e-6)
+    assert not split[2, 1:].any()  # padding stays zero
 
 
 def test_batch_pads_rows_and_reports_lengths() -> None:
