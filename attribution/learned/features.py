@@ -432,11 +432,12 @@ class DocTensors:
 
     @classmethod
     def of(cls, feats: DocFeatures) -> DocTensors:
-        rows = [[r[c] for c in HEAD_DOC_COLUMNS] for r in feats.rows]
+        every = np.array(feats.rows, dtype=np.int64).reshape(len(feats.rows), len(DOC_CHANNELS))
+        rows = np.ascontiguousarray(every[:, list(HEAD_DOC_COLUMNS)])
         sentences = torch.tensor(feats.sentence_of_word, dtype=torch.long)
         paras = torch.tensor(feats.paragraph_of_sentence, dtype=torch.long)
         return cls(
-            torch.tensor(rows, dtype=torch.long).reshape(-1, len(HEAD_DOC_COLUMNS)),
+            torch.from_numpy(rows).reshape(-1, len(HEAD_DOC_COLUMNS)),
             sentences,
             paras[sentences] if len(sentences) else sentences,
         )
