@@ -1340,9 +1340,61 @@ def _random_state(
 
 
 def _random_model(head_bias: list[float], seed: int = 0) -> LearnedAttribution:
-    """A LearnedAttribution with a tiny random cue tagger, head and word vectors."""
+    """A LearnedAttribution with a tiny random cue tagger, head and word vectors; a trusted
+    cue's window is the run window (so any site finds the same whatever the policy; the
+    narrower source window has its own test)."""
     vectors = torch.randn(len(WORDS), 4, generator=torch.Generator().manual_seed(seed))
-    return LearnedAttribution(_random_state(head_bias, seed, WORDS, vectors), WORDS, vectors)
+    model = LearnedAttribution(_random_state(head_bias, seed, WORDS, vectors), WORDS, vectors)
+    model.source_window = model.window
+    return model
+
+
+def _in_site_order(lengths: Sequence[int]) -> list[list[int]]:
+    """The head's batches in site order, :data:`M.ARG_BATCH` at a time (no length sort)."""
+    n = len(lengths)
+    return [list(range(i, min(i + M.ARG_BATCH, n))) for i in range(0, n, M.ARG_BATCH)]
+
+
+def test_length_batches_go_longest_first_and_close_on_size_or_shrink(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(M, "ARG_BATCH", 3)
+    monkeypatch.setattr(M, "BATCH_SHRINK", 0.5)
+    lengths = [10, 200, 150, 90, 180, 40, 120, 170]
+    batches = M._length_batches(lengths)
+    assert batches == [[1, 4, 7], [2, 6, 3], [5], [0]]
+    assert sorted(k for b in batches for k in b) == list(range(len(lengths)))
+    assert M._length_batches([]) == []
+
+
+def test_find_finds_the_same_in_any_batching(monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx, rules, _ = _long_sample()
+    model = _random_model([0.0] * 5, seed=3)
+    model.policy = Policy(trusted=frozenset())
+    sorted_batches = model.find(ctx, rules)
+    assert sorted_batches
+    monkeypatch.setattr(M, "_length_batches", _in_site_order)
+    assert model.find(ctx, rules) == sorted_batches
+
+
+def test_a_trusted_cue_is_read_in_the_source_window(monkeypatch: pytest.MonkeyPatch) -> None:
+    ctx, rules, trusted = _long_sample()
+    model = _random_model([0.0] * 5, seed=3)
+    model.source_window = (0, 3)
+    sizes: dict[tuple[int, tuple[int, ...]], tuple[int, int]] = {}
+    build = F.window_tensor
+
+    def spy(*args: Any, **kwargs: Any) -> tuple[int, torch.Tensor]:
+        bound = inspect.signature(build).bind(*args, **kwargs).arguments
+        site = bound["site"]
+        sizes[(site.sentence, site.words)] = bound["size"]
+        return build(*args, **kwargs)
+
+    monkeypatch.setattr(M, "window_tensor", spy)
+    model.find(ctx, rules)  # the default policy: trusted cues are run for their sources
+    assert trusted & set(sizes)
+    for key, size in sizes.items():
+        assert size == ((0, 3) if key in trusted else F.RUN_WINDOW), key
 
 
 class _TextParser:
@@ -1473,6 +1525,7 @@ def test_the_head_reads_the_cue_states_and_the_window_columns(
     # Other batch sizes give the same findings (sentences one by one, windows five by five).
     monkeypatch.setattr(M, "SENTENCE_BATCH", 1)
     monkeypatch.setattr(M, "ARG_BATCH", 5)
+    monkeypatch.setattr(M, "_length_batches", _in_site_order)
     assert model.find(ctx, rules) == want
     feats = document_features(ctx, rules, model.vocab)
     with torch.no_grad():
@@ -1531,6 +1584,7 @@ def test_find_reads_windows_of_the_model_s_size(
     monkeypatch.setattr(M, "window_tensor", spy)
     monkeypatch.setattr(M, "SENTENCE_BATCH", 1)
     monkeypatch.setattr(M, "ARG_BATCH", 7)  # batches of unequal windows
+    monkeypatch.setattr(M, "_length_batches", _in_site_order)
     found = model.find(ctx, rules)
     feats = document_features(ctx, rules, model.vocab)
     with torch.no_grad():

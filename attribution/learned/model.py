@@ -42,6 +42,11 @@ WEIGHTS_FILE = "attribution.pt"
 VECTORS_FILE = "pretrain.pt"
 #: Windows scored together by the argument head.
 ARG_BATCH = 32
+#: A window shorter than this share of its batch's longest starts another batch.
+BATCH_SHRINK = 0.5
+#: The window of a cue whose content a trusted rule draft holds: only its source is
+#: read from the head, and a direct quotation's speaker stands beside its cue.
+SOURCE_WINDOW = (0, 40)
 #: Sentences tagged together by the cue tagger.
 SENTENCE_BATCH = 64
 
@@ -81,6 +86,9 @@ class LearnedAttribution:
         self.policy = Policy()
         #: Sentences and words either side of a cue the head reads.
         self.window = RUN_WINDOW
+        #: The window of a cue a trusted rule draft holds, whose content stands and
+        #: whose source alone is taken from the model (``Policy.model_sources``).
+        self.source_window = SOURCE_WINDOW
         self._lock = threading.Lock()
 
     @classmethod
@@ -125,7 +133,13 @@ class LearnedAttribution:
     def _settled(self, ctx: Context, site: CueSite, rules: Sequence[Draft]) -> bool:
         """Tell whether a trusted rule draft holds this cue (its record stands, or only its
         source can change: the model is still run for a source when ``model_sources``)."""
-        if not self.policy.trusted or self.policy.model_sources:
+        if self.policy.model_sources:
+            return False
+        return self._trusted(ctx, site, rules)
+
+    def _trusted(self, ctx: Context, site: CueSite, rules: Sequence[Draft]) -> bool:
+        """Tell whether a trusted rule draft holds this cue."""
+        if not self.policy.trusted:
             return False
         sent = ctx.doc.sentences[site.sentence]
         lo, hi = sent.tokens[site.words[0]].start, sent.tokens[site.words[-1]].end
@@ -151,35 +165,48 @@ class LearnedAttribution:
         tensors, size = DocTensors.of(feats), self.window
         prepared = self.head.prepare(states)
         punct = [t.upos == "PUNCT" for t in ctx.where.words]
-        found: list[Found] = []
-        for i in range(0, len(sites), ARG_BATCH):
-            chunk = sites[i : i + ARG_BATCH]
-            windows = [
-                window_tensor(
-                    feats,
-                    tensors,
-                    ctx,
-                    s,
-                    self.vocab,
-                    rule_links(ctx, rules, feats, s),
-                    size,
-                )
-                for s in chunk
-            ]
-            x, h, lengths = _pad(windows, prepared)
-            for site, (first, rows), t in zip(
-                chunk, windows, self.head.predict_prepared(h, x, lengths), strict=True
-            ):
-                f = decode_arguments(
+        windows = [
+            window_tensor(
+                feats,
+                tensors,
+                ctx,
+                s,
+                self.vocab,
+                rule_links(ctx, rules, feats, s),
+                self.source_window if self._trusted(ctx, s, rules) else size,
+            )
+            for s in sites
+        ]
+        found: list[Found | None] = [None] * len(sites)
+        for chunk in _length_batches([len(rows) for _, rows in windows]):
+            x, h, lengths = _pad([windows[k] for k in chunk], prepared)
+            for k, t in zip(chunk, self.head.predict_prepared(h, x, lengths), strict=True):
+                site, (first, rows) = sites[k], windows[k]
+                found[k] = decode_arguments(
                     site,
                     first,
                     feats.sentence_offsets[site.sentence],
                     t,
                     punct[first : first + len(rows)],
                 )
-                if f is not None:
-                    found.append(f)
-        return found
+        return [f for f in found if f is not None]
+
+
+def _length_batches(lengths: Sequence[int]) -> list[list[int]]:
+    """Group window indices into batches for the head: longest first, a batch closed at
+    :data:`ARG_BATCH` windows or when a window is shorter than :data:`BATCH_SHRINK` of the
+    batch's first (its padding would cost more than another batch's steps)."""
+    order = sorted(range(len(lengths)), key=lambda k: -lengths[k])
+    batches: list[list[int]] = []
+    for k in order:
+        if (
+            not batches
+            or len(batches[-1]) >= ARG_BATCH
+            or lengths[k] < BATCH_SHRINK * lengths[batches[-1][0]]
+        ):
+            batches.append([])
+        batches[-1].append(k)
+    return batches
 
 
 def tag_sentences(
