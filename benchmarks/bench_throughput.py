@@ -58,7 +58,6 @@ RESULTS = ROOT / "benchmarks" / "results"
 LEVERS = (
     "inference_mode",
     "lemma_cache",
-    "vocab_cache",
     "factored_scores",
     "freeze_heap",
     "parse_many",
@@ -120,7 +119,6 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
         threads=1,
         inference_mode=False,
         lemma_cache=False,
-        vocab_cache=False,
         factored_scores=False,
         freeze_heap=False,
         tune_malloc=False,
@@ -129,7 +127,6 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
         "baseline": (base, False),
         "inference_mode": (base.replace(inference_mode=True), False),
         "lemma_cache": (base.replace(lemma_cache=True), False),
-        "vocab_cache": (base.replace(vocab_cache=True), False),
         "factored_scores": (base.replace(factored_scores=True), False),
         "freeze_heap": (base.replace(freeze_heap=True), False),
         "parse_many": (base, True),
@@ -137,12 +134,12 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
         "default": (ParserConfig(threads=1), True),
         "fast": (ParserConfig(threads=1, quantize=True), True),
     }
-    pipelines: dict[tuple[bool, bool, bool, bool], Any] = {}
+    pipelines: dict[tuple[bool, bool, bool], Any] = {}
     out = {}
     for name in names:
         config, many = configs[name]
         parser = StanzaParser(config)
-        key = (config.lemma_cache, config.vocab_cache, config.factored_scores, config.quantize)
+        key = (config.lemma_cache, config.factored_scores, config.quantize)
         if key in pipelines:  # the same models with the same levers installed
             parser.__dict__["pipeline"] = pipelines[key]
         else:
@@ -256,7 +253,6 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
             threads=threads,
             inference_mode=False,
             lemma_cache=False,
-            vocab_cache=False,
             factored_scores=False,
             freeze_heap=False,
             tune_malloc=False,

@@ -42,14 +42,13 @@ def parser(one_torch_thread: None) -> sp.StanzaParser:
 
 @pytest.fixture(scope="module")
 def plain(one_torch_thread: None) -> sp.StanzaParser:
-    """The parser as before issue 13: no lemma cache, no inference mode, no caches, no
-    factored scores."""
+    """The parser as before issue 13: no lemma cache, no inference mode, no factored
+    scores."""
     loaded = sp.StanzaParser(
         sp.ParserConfig(
             threads=1,
             inference_mode=False,
             lemma_cache=False,
-            vocab_cache=False,
             factored_scores=False,
         )
     )
@@ -96,25 +95,6 @@ def test_lemma_cache_answers_as_the_model_did(
 
 
 @pytest.mark.model
-def test_vocab_caches_answer_as_the_vocabularies_did(
-    parser: sp.StanzaParser, plain: sp.StanzaParser
-) -> None:
-    cached = parser.pipeline.processors["pos"].trainer.vocab
-    assert getattr(cached["char"], "cached_lookups", False)
-    assert getattr(cached["feats"], "cached_lookups", False)
-    assert not getattr(
-        plain.pipeline.processors["pos"].trainer.vocab["char"], "cached_lookups", False
-    )
-    for text in TEXTS:  # twice: the second time from the caches
-        assert parser(text) == plain(text) == parser(text)
-    assert levers.install_vocab_caches(parser.pipeline) == []  # installed once
-    # Callers get their own lists: changing one leaves the cache as it was.
-    ids = cached["char"].map(list("said"))
-    ids.append(-1)
-    assert cached["char"].map(list("said")) == ids[:-1]
-
-
-@pytest.mark.model
 def test_factored_scores_tag_and_parse_as_stanza_does(
     parser: sp.StanzaParser, plain: sp.StanzaParser
 ) -> None:
@@ -149,18 +129,6 @@ def test_a_factored_column_scores_as_its_biaffine_classifiers() -> None:
         other = parent + 0.5
         assert column.scores(hid, other) is None
         assert torch.equal(modules[1](hid, other), scorers[1](hid, other))
-
-
-def test_a_remembered_lookup_starts_again_when_full() -> None:
-    calls: list[str] = []
-
-    def lookup(word: str) -> list[int]:
-        calls.append(word)
-        return [len(word)]
-
-    remembered = levers._remembered(lookup, 2, levers._same_key)
-    assert [remembered(w) for w in ("a", "bb", "a", "ccc", "a")] == [[1], [2], [1], [3], [1]]
-    assert calls == ["a", "bb", "ccc", "a"]  # "a" again once the full cache was cleared
 
 
 @pytest.mark.model

@@ -7,13 +7,6 @@
   seen in an earlier sentence or article is not decoded again. The lemmatizer
   reads one word at a time, so the answer is the same (checked on PolNeAR
   by ``tests/test_levers.py``). The cache is bounded (:data:`LEMMA_CACHE_SIZE`).
-* :func:`install_vocab_caches`: the tagger and the parser map every word to
-  its character ids, character by character, for each sentence they read,
-  and the tagger turns every word's predicted feature ids back into a
-  ``Number=Sing|Person=3`` string, value by value: Python work repeated for
-  the same few thousand words and feature bundles. Both answers are a pure
-  function of the word (or ids), so they are remembered (bounded by
-  :data:`VOCAB_CACHE_SIZE`); the parse is the same (``tests/test_levers.py``).
 * :func:`no_optimizers`: Stanza's tokenizer builds an Adam optimizer even to
   predict, and building one imports ``torch._dynamo`` (with sympy, torch.fx,
   torch.distributed and torch.onnx): about 70 MB of modules a process that
@@ -40,10 +33,6 @@ from typing import Any
 
 #: Most (word, UPOS) answers of the seq2seq lemmatizer kept; the cache starts again when full.
 LEMMA_CACHE_SIZE = 50_000
-#: Most answers each cached vocabulary lookup keeps; the cache starts again when full.
-VOCAB_CACHE_SIZE = 50_000
-#: The processors whose vocabularies :func:`install_vocab_caches` handles.
-VOCAB_CACHED = ("pos", "depparse")
 #: The processors whose LSTMs and linear layers :func:`quantize` turns to int8.
 QUANTIZED = ("tokenize", "mwt", "pos", "lemma", "depparse")
 
@@ -158,72 +147,6 @@ def install_lemma_cache(pipeline: Any, size: int = LEMMA_CACHE_SIZE) -> bool:
     trainer.ensemble = ensemble_and_keep
     trainer.cached_lemmas = cache
     return True
-
-
-def install_vocab_caches(
-    pipeline: Any, processors: tuple[str, ...] = VOCAB_CACHED, size: int = VOCAB_CACHE_SIZE
-) -> list[str]:
-    """Remember the character vocabulary's ``map`` (word -> character ids) and the
-    composite (feature) vocabularies' ``unit2id`` / ``id2unit`` of ``pipeline``'s
-    ``processors``; return the vocabularies handled, as ``processor.key``.
-
-    Each patched method is an instance attribute wrapping the original, so a
-    vocabulary saved or used elsewhere is unchanged; callers get fresh lists.
-    """
-    from stanza.models.common.vocab import CompositeVocab
-
-    done: list[str] = []
-    for name in processors:
-        vocabs: Any = getattr(
-            getattr(pipeline.processors.get(name), "trainer", None), "vocab", None
-        )
-        if vocabs is None or not hasattr(vocabs, "keys"):
-            continue
-        for key in list(vocabs.keys()):
-            vocab = vocabs[key]
-            if getattr(vocab, "cached_lookups", False):
-                continue
-            if key == "char":
-                vocab.map = _remembered(vocab.map, size, _units_key)
-            elif isinstance(vocab, CompositeVocab):
-                vocab.unit2id = _remembered(vocab.unit2id, size, _same_key)
-                vocab.id2unit = _remembered(vocab.id2unit, size, _ids_key)
-            else:
-                continue
-            vocab.cached_lookups = True
-            done.append(f"{name}.{key}")
-    return done
-
-
-def _units_key(units: Any) -> Any:
-    return tuple(units)
-
-
-def _same_key(unit: Any) -> Any:
-    return unit
-
-
-def _ids_key(ids: Any) -> Any:
-    return tuple(ids) if isinstance(ids, list | tuple) else ids
-
-
-def _remembered(method: Any, size: int, key_of: Any) -> Any:
-    """Wrap ``method`` (one hashable-keyed argument) with a bounded cache of its answers;
-    list answers are copied out, so a caller that changes one changes no other."""
-    cache: dict[Any, Any] = {}
-
-    def lookup(arg: Any) -> Any:
-        key = key_of(arg)
-        try:
-            answer = cache[key]
-        except KeyError:
-            answer = method(arg)
-            if len(cache) >= size:
-                cache.clear()
-            cache[key] = answer
-        return list(answer) if isinstance(answer, list) else answer
-
-    return lookup
 
 
 def quantize(pipeline: Any, processors: tuple[str, ...] = QUANTIZED) -> list[str]:

@@ -284,9 +284,6 @@ class ParserConfig:
     #: Score the tagger's UPOS-conditioned columns per tag (:mod:`.fast_tagger`) and the
     #: parser's labels per head (:func:`.fast_decode._arc_label_scores`).
     factored_scores: bool = True
-    #: Remember the tagger's and parser's per-word vocabulary lookups
-    #: (:func:`.levers.install_vocab_caches`).
-    vocab_cache: bool = True
     #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
     batch_words: int = BATCH_WORDS
     #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
@@ -376,8 +373,6 @@ class StanzaParser:
             fast_tagger.install(pipeline)
         if self.config.lemma_cache:
             levers.install_lemma_cache(pipeline)
-        if self.config.vocab_cache:
-            levers.install_vocab_caches(pipeline)
         if self.config.quantize:
             levers.quantize(pipeline)
         install_checks(pipeline)
