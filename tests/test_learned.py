@@ -1349,7 +1349,7 @@ def _random_model(head_bias: list[float], seed: int = 0) -> LearnedAttribution:
     return model
 
 
-def _in_site_order(lengths: Sequence[int]) -> list[list[int]]:
+def _in_site_order(lengths: Sequence[int], shrink: float = 0.0) -> list[list[int]]:
     """The head's batches in site order, :data:`M.ARG_BATCH` at a time (no length sort)."""
     n = len(lengths)
     return [list(range(i, min(i + M.ARG_BATCH, n))) for i in range(0, n, M.ARG_BATCH)]
@@ -1359,10 +1359,10 @@ def test_length_batches_go_longest_first_and_close_on_size_or_shrink(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(M, "ARG_BATCH", 3)
-    monkeypatch.setattr(M, "BATCH_SHRINK", 0.5)
     lengths = [10, 200, 150, 90, 180, 40, 120, 170]
-    batches = M._length_batches(lengths)
+    batches = M._length_batches(lengths, 0.5)
     assert batches == [[1, 4, 7], [2, 6, 3], [5], [0]]
+    assert M._length_batches(lengths, 0.0) == [[1, 4, 7], [2, 6, 3], [5, 0]]
     assert sorted(k for b in batches for k in b) == list(range(len(lengths)))
     assert M._length_batches([]) == []
 

@@ -42,7 +42,8 @@ WEIGHTS_FILE = "attribution.pt"
 VECTORS_FILE = "pretrain.pt"
 #: Windows scored together by the argument head.
 ARG_BATCH = 32
-#: A window shorter than this share of its batch's longest starts another batch.
+#: A window shorter than this share of its batch's longest starts another batch (for a
+#: head whose LSTM reads padded rows: :func:`.network._run_lstm_directions`).
 BATCH_SHRINK = 0.5
 #: The window of a cue whose content a trusted rule draft holds: only its source is
 #: read from the head, and a direct quotation's speaker stands beside its cue.
@@ -178,7 +179,10 @@ class LearnedAttribution:
             for s in sites
         ]
         found: list[Found | None] = [None] * len(sites)
-        for chunk in _length_batches([len(rows) for _, rows in windows]):
+        # Packed rows cost nothing for padding; padded ones (a bottleneck head's fused
+        # kernel) do, so those go in batches of similar length.
+        shrink = BATCH_SHRINK if self.head.bottleneck else 0.0
+        for chunk in _length_batches([len(rows) for _, rows in windows], shrink):
             x, h, lengths = _pad([windows[k] for k in chunk], prepared)
             for k, t in zip(chunk, self.head.predict_prepared(h, x, lengths), strict=True):
                 site, (first, rows) = sites[k], windows[k]
@@ -192,17 +196,17 @@ class LearnedAttribution:
         return [f for f in found if f is not None]
 
 
-def _length_batches(lengths: Sequence[int]) -> list[list[int]]:
+def _length_batches(lengths: Sequence[int], shrink: float = BATCH_SHRINK) -> list[list[int]]:
     """Group window indices into batches for the head: longest first, a batch closed at
-    :data:`ARG_BATCH` windows or when a window is shorter than :data:`BATCH_SHRINK` of the
-    batch's first (its padding would cost more than another batch's steps)."""
+    :data:`ARG_BATCH` windows or when a window is shorter than ``shrink`` of the batch's
+    first (its padding would cost more than another batch's steps)."""
     order = sorted(range(len(lengths)), key=lambda k: -lengths[k])
     batches: list[list[int]] = []
     for k in order:
         if (
             not batches
             or len(batches[-1]) >= ARG_BATCH
-            or lengths[k] < BATCH_SHRINK * lengths[batches[-1][0]]
+            or lengths[k] < shrink * lengths[batches[-1][0]]
         ):
             batches.append([])
         batches[-1].append(k)

@@ -214,7 +214,9 @@ class ArgHead(nn.Module):
         else:
             embedded = [self.tables[c](x[:, :, k]) for k, c in enumerate(self.channels)]
             inputs = torch.cat([p, *embedded], dim=-1)
-        run = _run_lstm if self.training else _run_lstm_directions
+        # The fused kernel pays off for a narrow input (a bottleneck); a wide one is as
+        # fast packed, with less memory.
+        run = _run_lstm_directions if self.bottleneck and not self.training else _run_lstm
         out = run(self.lstm, self.drop(inputs), lengths)
         scores: Tensor = self.out(self.drop(out))
         return scores
