@@ -437,7 +437,7 @@ class DocTensors:
         sentences = torch.tensor(feats.sentence_of_word, dtype=torch.long)
         paras = torch.tensor(feats.paragraph_of_sentence, dtype=torch.long)
         return cls(
-            torch.from_numpy(rows).reshape(-1, len(HEAD_DOC_COLUMNS)),
+            torch.from_numpy(rows),
             sentences,
             paras[sentences] if len(sentences) else sentences,
         )

@@ -26,10 +26,13 @@ matrices and, with the bundled models, on real text.
 from __future__ import annotations
 
 import types
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from numpy.typing import NDArray
+
+if TYPE_CHECKING:
+    from torch import Tensor
 
 FloatArray = NDArray[np.floating[Any]]
 IntArray = NDArray[np.int_]
@@ -153,18 +156,25 @@ def _arc_label_scores(scorer: Any, x: Any, batch: Any, deps: Any, heads: Any) ->
     head = scorer.hidden_func(scorer.W2(x[[b for b, _ in distinct], [h for _, h in distinct]]))
     head = torch.cat([head, head.new_ones(head.shape[0], 1)], 1)
     folded = torch.einsum("ijo,uj->uio", bilinear.weight, head)
-    groups: list[list[int]] = [[] for _ in distinct]
-    for arc, k in enumerate(which):
-        groups[k].append(arc)
-    order = [arc for group in groups for arc in group]
-    ordered = dep[order]
+    return grouped_products(dep, torch.tensor(which), folded) + bilinear.bias
+
+
+def grouped_products(left: Tensor, which: Tensor, matrices: Tensor) -> Tensor:
+    """Return ``left[r] @ matrices[which[r]]`` for every row ``r``: one product per group
+    of rows sharing a matrix (rows of a group in their order), scattered back."""
+    import torch
+
+    order = torch.argsort(which, stable=True)
+    counts = torch.bincount(which, minlength=matrices.size(0)).tolist()
+    ordered = left[order]
     parts, start = [], 0
-    for k, group in enumerate(groups):
-        parts.append(ordered[start : start + len(group)] @ folded[k])
-        start += len(group)
-    out = dep.new_empty(dep.shape[0], folded.shape[2])
+    for k, n in enumerate(counts):
+        if n:
+            parts.append(ordered[start : start + n] @ matrices[k])
+            start += n
+    out = left.new_empty(left.size(0), matrices.size(2))
     out[order] = torch.cat(parts)
-    return out + bilinear.bias
+    return out
 
 
 def _fast_predict(

@@ -25,6 +25,8 @@ from typing import Any
 import torch
 from torch import Tensor, nn
 
+from attribution.nlp.fast_decode import grouped_products
+
 
 def _same(a: Tensor, b: Tensor) -> bool:
     """Tell whether two tensors are the same memory (one is kept alive, so its address
@@ -68,17 +70,7 @@ class FactoredColumn:
         found, which = same.max(1)
         if not bool(found.all()):
             return None
-        order = torch.argsort(which)
-        counts = torch.bincount(which, minlength=self.folded.size(0)).tolist()
-        left = _with_one(hid)[order]
-        parts, start = [], 0
-        for k, n in enumerate(counts):
-            if n:
-                parts.append(left[start : start + n] @ self.folded[k])
-                start += n
-        out = left.new_empty(left.size(0), self.folded.size(2))
-        out[order] = torch.cat(parts)
-        return out + self.bias
+        return grouped_products(_with_one(hid), which, self.folded) + self.bias
 
 
 class FactoredBilinear(nn.Module):
