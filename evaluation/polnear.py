@@ -552,6 +552,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not articles:
         print(f"PolNeAR {args.split} split not found at {split_dir}", file=sys.stderr)
         return 2
+    if args.cache is not None:
+        from training.attribution.parse import cache_path
+
+        folder = "train" if args.split == "heldout" else args.split
+        missing = [a.name for a in articles if not cache_path(args.cache, folder, a.name).exists()]
+        if missing:
+            print(
+                f"error: {len(missing)} of {len(articles)} {args.split} articles have no cached "
+                f"parse under {args.cache} (first: {missing[0]}); run "
+                f"`python -m training attribution parse --out {args.cache}` or drop --cache",
+                file=sys.stderr,
+            )
+            return 2
     engines = ENGINES if args.engine == "both" else (args.engine,)
     gold = sum(len(a.relations) for a in articles)
     dumps: dict[str, list[dict[str, Any]]] | None = {} if args.dump else None

@@ -401,6 +401,18 @@ def test_select_heldout_reads_the_held_out_train_articles(
     assert [a.name for a in every] == sorted(NAMES)
 
 
+def test_main_with_a_missing_parse_cache_says_how_to_build_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv(SHARED_ENV, str(tmp_path))
+    reset_settings()
+    _write_split(tmp_path, "dev", NAMES[:2])
+    assert pn.main(["--split", "dev", "--cache", str(tmp_path / "none")]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "2 of 2 dev articles have no cached parse" in err
+    assert "python -m training attribution parse" in err
+
+
 @pytest.mark.shared
 def test_select_heldout_on_the_shared_train_split() -> None:
     train = shared_dir() / "data" / "polnear" / "train"
