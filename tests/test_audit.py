@@ -453,3 +453,45 @@ def test_quiet_prints_nothing_and_the_default_prints_a_summary(
     assert run([*argv, "--max-chars", str(MAX_CHARS)]) == 0
     err = capsys.readouterr().err
     assert "3 articles analysed, 3 failed" in err and "report.html" in err
+
+
+class BatchFlatParser(FlatParser):
+    """The flat parser with ``parse_batch``, as the Stanza parser has; records the batches."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.batches: list[list[str]] = []
+
+    def parse_batch(self, texts: Sequence[str]) -> list[tuple[Any, list[Any]]]:
+        self.batches.append(list(texts))
+        docs = [FlatParser.__call__(self, t) for t in texts]
+        self.calls -= len(texts)  # count only the parses made one text at a time
+        return [(doc, []) for doc in docs]
+
+
+def test_a_partition_is_parsed_by_windows_together_with_the_same_results() -> None:
+    from attribution.audit.inputs import Item
+    from attribution.audit.worker import PREPARE_ITEMS, Engine, EngineConfig
+
+    texts = list(GOOD.values())
+    items = [Item(f"a{k}", f"{texts[k % 3]} Item {k}.") for k in range(PREPARE_ITEMS + 3)]
+    items[1] = Item("empty", "  \n")
+    items[2] = Item("huge", "word " * 600)
+    items[3] = Item("page", "<p>Jane Roe said “it is done” on Monday.</p>", fmt="html")
+    parser = BatchFlatParser()
+    batched = Engine(
+        EngineConfig(factory=lambda _: Analyzer(parser=parser, model=False), max_chars=MAX_CHARS),
+        "w",
+    )
+    alone = Engine(EngineConfig(factory=FlatFactory(), max_chars=MAX_CHARS), "w")
+    batched.load()
+    alone.load()
+    got, want = batched.process(items), alone.process(items)
+    # Two windows; the empty and the over-long article left out, the page as its text.
+    assert [len(b) for b in parser.batches] == [PREPARE_ITEMS - 2, 3]
+    assert "Jane Roe said “it is done” on Monday." in parser.batches[0]
+    assert parser.calls == 0  # every analysis took its window's parse
+    for table in ("articles", "attributions", "errors"):
+        drop = [c for c in ("elapsed_ms",) if c in got[table].column_names]
+        assert got[table].drop(drop).to_pylist() == want[table].drop(drop).to_pylist(), table
+    assert {r["article_id"] for r in got["errors"].to_pylist()} == {"empty", "huge"}

@@ -26,7 +26,13 @@ from distributed import WorkerPlugin, get_worker
 
 from attribution.audit.inputs import Item
 from attribution.audit.rows import article_rows, error_row, key_columns, to_table
-from attribution.document import TextTooLong, analyze_document, analyzer_versions, merged_versions
+from attribution.document import (
+    TextTooLong,
+    analyze_document,
+    analyzer_versions,
+    extracted_text,
+    merged_versions,
+)
 from attribution.errors import InputError
 from attribution.records import Analysis
 from attribution.settings import Settings
@@ -49,6 +55,11 @@ PLUGIN_NAME = "attribution-analyzer"
 #: Undecodable bytes kept by Python's ``surrogateescape`` (U+DC80-U+DCFF).
 _ESCAPED = re.compile("[\udc80-\udcff]")
 log = logging.getLogger(__name__)
+
+
+#: Articles of a partition whose texts are parsed together before their analyses
+#: (:meth:`Engine._prepare`), as the command line does with 16 files.
+PREPARE_ITEMS = 16
 
 
 class AuditAnalyzer(Protocol):
@@ -163,34 +174,75 @@ class Engine:
         return result
 
     def process(self, items: Sequence[Item]) -> dict[str, Any]:
-        """Analyse ``items``; return the three tables and this worker's figures."""
+        """Analyse ``items``; return the three tables and this worker's figures.
+
+        The items go by windows of :data:`PREPARE_ITEMS`: each window's texts are
+        parsed together first (:meth:`_prepare`), then analysed one by one.
+        """
         self.get()
         articles: list[dict[str, Any]] = []
         attributions: list[dict[str, Any]] = []
         errors: list[dict[str, Any]] = []
-        for item in items:
-            key = key_columns(item.id, item.meta)
-            try:
-                text = load_text(item, self.config.max_bytes)
-            except InputError as exc:
-                errors.append(error_row(key, item.origin, exc, "input", self.worker))
-                continue
-            try:
-                document = analyze_document(
-                    self._analyze, text, fmt=item.fmt, max_chars=self.config.max_chars
-                )
-            except TextTooLong as exc:
-                errors.append(error_row(key, item.origin, exc, "input", self.worker))
-            except EngineUnavailable:
-                raise
-            except Exception as exc:  # one article never takes the rest of its partition down
-                errors.append(error_row(key, item.origin, exc, "analysis", self.worker))
-            else:
-                analysed = document.get("document", {}).get("text", text)
-                article, rows = article_rows(key, document, analysed, self.worker)
-                articles.append(article)
-                attributions.extend(rows)
+        for start in range(0, len(items), PREPARE_ITEMS):
+            window = items[start : start + PREPARE_ITEMS]
+            loaded: list[str | InputError] = []
+            for item in window:
+                try:
+                    loaded.append(load_text(item, self.config.max_bytes))
+                except InputError as exc:
+                    loaded.append(exc)
+            pairs = zip(window, loaded, strict=True)
+            self._prepare([(t, item.fmt) for item, t in pairs if isinstance(t, str)])
+            for item, text in zip(window, loaded, strict=True):
+                key = key_columns(item.id, item.meta)
+                if isinstance(text, InputError):
+                    errors.append(error_row(key, item.origin, text, "input", self.worker))
+                    continue
+                try:
+                    document = analyze_document(
+                        self._analyze, text, fmt=item.fmt, max_chars=self.config.max_chars
+                    )
+                except TextTooLong as exc:
+                    errors.append(error_row(key, item.origin, exc, "input", self.worker))
+                except EngineUnavailable:
+                    raise
+                except Exception as exc:  # one article never takes the rest of its partition down
+                    errors.append(error_row(key, item.origin, exc, "analysis", self.worker))
+                else:
+                    analysed = document.get("document", {}).get("text", text)
+                    article, rows = article_rows(key, document, analysed, self.worker)
+                    articles.append(article)
+                    attributions.extend(rows)
         return tables(articles, attributions, errors) | {"versions": self.versions}
+
+    def _prepare(self, sources: Sequence[tuple[str, str]]) -> None:
+        """Parse the texts of a window's ``(content, format)`` together ahead of their
+        analyses, when the analyzer can (:meth:`attribution.pipeline.Analyzer.prepare`:
+        one Stanza pass for their sentences, the same parses; issue 13).
+
+        Every analysis, and every error it reports, is as without it: a text that
+        cannot be read or is over the limit is left out, and a failure here is
+        dropped (each article's own analysis meets it again).
+        """
+        prepare = getattr(self.get(), "prepare", None)
+        if prepare is None:
+            return
+        texts = []
+        for content, fmt in sources:
+            try:
+                text = extracted_text(content, fmt)
+            except Exception:  # the article's own analysis reports it
+                continue
+            if len(text) <= self.config.max_chars:
+                texts.append(text)
+        if len(texts) < 2:
+            return
+        options = dict(self.config.options) if self.config.options is not None else None
+        budget = None if self.config.budget is None else self.config.budget * len(texts)
+        try:
+            prepare(texts, options=options, budget=budget)
+        except Exception:  # each article's own analysis meets it again
+            log.debug("attribution audit: parsing a window together failed", exc_info=True)
 
 
 def tables(
