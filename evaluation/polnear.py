@@ -478,7 +478,7 @@ def predictor(engines: Sequence[str], split: str, cache: Path | None = None) -> 
 
     analyzer = Analyzer(model="model" in engines)
     model = analyzer.model()
-    folder = "train" if split == "heldout" else split
+    folder = split_folder(split)
     if cache is not None:
         # The parser, which sets torch's threads when it loads, is not loaded here:
         # set them the same way (ATTRIBUTION_THREADS), or a loaded machine crawls.
@@ -520,9 +520,14 @@ def evaluate_engines(
     return reports
 
 
+def split_folder(split: str) -> str:
+    """Return the PolNeAR folder a split reads (``heldout``: a sample of ``train``)."""
+    return "train" if split == "heldout" else split
+
+
 def select(split: str, limit: int | None) -> tuple[Path, list[Article]]:
     """Return the split's folder and its articles (``heldout``: the held-out train sample)."""
-    folder = "train" if split == "heldout" else split
+    folder = split_folder(split)
     split_dir = shared_dir() / "data" / "polnear" / folder
     if not split_dir.is_dir():
         return split_dir, []
@@ -555,7 +560,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.cache is not None:
         from training.attribution.parse import cache_path
 
-        folder = "train" if args.split == "heldout" else args.split
+        folder = split_folder(args.split)
         missing = [a.name for a in articles if not cache_path(args.cache, folder, a.name).exists()]
         if missing:
             print(

@@ -164,8 +164,12 @@ class Engine:
             raise EngineUnavailable(self.error or "the analyzer is not loaded")
         return self.analyzer
 
+    def _options(self) -> dict[str, Any] | None:
+        """Return a copy of the engine options every article is analysed with."""
+        return dict(self.config.options) if self.config.options is not None else None
+
     def _analyze(self, text: str) -> Analysis:
-        options = dict(self.config.options) if self.config.options is not None else None
+        options = self._options()
         analyzer = self.get()
         if self.config.budget is None:
             return analyzer.analyze(text, options=options)
@@ -237,10 +241,9 @@ class Engine:
                 texts.append(text)
         if len(texts) < 2:
             return
-        options = dict(self.config.options) if self.config.options is not None else None
         budget = None if self.config.budget is None else self.config.budget * len(texts)
         try:
-            prepare(texts, options=options, budget=budget)
+            prepare(texts, options=self._options(), budget=budget)
         except Exception:  # each article's own analysis meets it again
             log.debug("attribution audit: parsing a window together failed", exc_info=True)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from attribution.extract.learned import TRUSTED_SIEVES, Policy, combine, to_draft
 from attribution.learned.model import LearnedAttribution
 from attribution.pipeline import RULES, STAGES, run_stages, to_analysis
-from evaluation.polnear import Report, predicted_relations, score_article, select
+from evaluation.polnear import Report, predicted_relations, score_article, select, split_folder
 from training.attribution.parse import load_cached
 
 POLICIES: dict[str, Policy | None] = {
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         sentences, words = (int(x) for x in a.window.split(","))
         model.window = (sentences, words)
     _, articles = select(a.split, None)
-    folder = "train" if a.split == "heldout" else a.split
+    folder = split_folder(a.split)
     reports = {name: Report() for name in POLICIES}
     later = STAGES[len(RULES) + 1 :]
     for article in articles:
