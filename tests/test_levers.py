@@ -50,6 +50,7 @@ def plain(one_torch_thread: None) -> sp.StanzaParser:
             inference_mode=False,
             lemma_cache=False,
             factored_scores=False,
+            fast_glue=False,
         )
     )
     loaded.load()
@@ -149,6 +150,82 @@ def test_fast_profile_quantizes_and_parses(one_torch_thread: None) -> None:
     said = next(t for s in doc.sentences for t in s.tokens if t.text == "said")
     assert said.upos == "VERB" and said.lemma == "say"
     assert fast.parse_many(TEXTS[:3]) == [fast(t) for t in TEXTS[:3]]
+
+
+@pytest.mark.model
+def test_fast_glue_parses_as_stanza_does(parser: sp.StanzaParser, plain: sp.StanzaParser) -> None:
+    vocab = parser.pipeline.processors["pos"].trainer.vocab
+    assert "map" in vars(vocab["char"]) and "id2unit" in vars(vocab["feats"])
+    assert "map" not in vars(plain.pipeline.processors["pos"].trainer.vocab["char"])
+    assert levers.install_fast_glue(parser.pipeline) == 0  # installed once
+    text = " ".join(TEXTS) + " Ms. Grünewald's 3 zyxquorbs weren't there, AFP reported."
+    glued = parser.parse_many([text, TEXTS[2]])
+    changed = levers.install_fast_long_tensor(False)
+    try:
+        assert plain.parse_many([text, TEXTS[2]]) == glued
+    finally:
+        if changed:
+            levers.install_fast_long_tensor(True)
+
+
+def test_fast_long_tensor_pads_as_stanza_does() -> None:
+    import random
+
+    import torch
+
+    stanza_own = levers.stanza_long_tensor()
+    rng = random.Random(7)
+    cases: list[tuple[Any, int]] = []
+    for _ in range(50):
+        rows = [[rng.randrange(50) for _ in range(rng.randrange(0, 9))] for _ in range(1, 6)]
+        rows[0].append(rng.randrange(50))  # Stanza's own needs one row that is not empty
+        cases.append((rows, len(rows) + rng.randrange(0, 3)))
+        width = rng.randrange(1, 4)
+        nested = [
+            [[rng.randrange(50) for _ in range(width)] for _ in range(rng.randrange(1, 5))]
+            for _ in range(rng.randrange(1, 5))
+        ]
+        cases.append((nested, len(nested)))
+    for rows, batch_size in cases:
+        for pad in (0, 3):
+            expected = stanza_own(rows, batch_size, pad)
+            got = levers.fast_long_tensor(rows, batch_size, pad)
+            assert got.dtype == expected.dtype == torch.long
+            assert torch.equal(got, expected), (rows, batch_size, pad)
+    # Shapes the fast path does not take go to Stanza's own, errors included.
+    ragged = [[[1, 2], [3]], [[4, 5]]]
+    with pytest.raises((RuntimeError, ValueError)):
+        stanza_own(ragged, 2)
+    with pytest.raises((RuntimeError, ValueError)):
+        levers.fast_long_tensor(ragged, 2)
+    with pytest.raises(IndexError):
+        levers.fast_long_tensor([[], []], 2)
+    assert torch.equal(levers.fast_long_tensor(([1, 2], [3]), 2), stanza_own(([1, 2], [3]), 2))
+
+
+def test_vocabulary_memos_answer_as_the_vocabulary_and_stay_bounded() -> None:
+    calls: list[str] = []
+
+    def unit2id(unit: str) -> int:
+        calls.append(unit)
+        return {"a": 4, "b": 5}.get(unit.lower(), 1)
+
+    mapped = levers._memo_map(unit2id, size=3)
+    assert mapped(list("abAx")) == [4, 5, 4, 1]
+    assert mapped(list("ba")) == [5, 4] and calls == list("abAx")  # remembered
+    assert mapped(list("yz")) == [1, 1] and len(mapped.memo) <= 3 + 2  # started again
+    assert mapped([]) == []
+
+    def id2unit(ids: Any) -> str:
+        calls.append(repr(ids))
+        return "|".join(map(str, ids)) if isinstance(ids, list) else str(ids)
+
+    calls.clear()
+    unmapped = levers._memo_rows(id2unit, size=2)
+    assert unmapped([1, 2]) == "1|2" and unmapped([1, 2]) == "1|2" and len(calls) == 1
+    assert unmapped(7) == "7"  # a single id is answered, not remembered
+    unmapped([3]), unmapped([4])
+    assert len(unmapped.memo) <= 2
 
 
 def _doc(text: str) -> ParsedDocument:

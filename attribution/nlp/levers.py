@@ -16,6 +16,12 @@
   of 4 MB and more are mapped apart and given back when freed; the heap's
   top is trimmed only past 64 MB (``benchmarks/bench_memory.py`` measures
   it against glibc's own thresholds; 1 MB cost 10-15% more CPU).
+* :func:`install_fast_glue`: the Python that turns Stanza's words into tensors
+  and its tags back into strings, done with the same results in less time:
+  the character and tag vocabularies remember the id of each unit they map,
+  the feature vocabulary the string of each feature-id row it unmaps, and
+  ``get_long_tensor`` pads rows in one tensor call instead of one per row.
+  Measured by ``benchmarks/bench_throughput.py`` (lever ``fast_glue``).
 * :func:`quantize`: int8 dynamic quantization (PyTorch's ``quantize_dynamic``)
   of the LSTMs and linear layers. Faster on CPU, but the tags and trees change a
   little, so it only runs in the opt-in ``fast`` profile (``ATTRIBUTION_PROFILE=fast``).
@@ -33,6 +39,12 @@ from typing import Any
 
 #: Most (word, UPOS) answers of the seq2seq lemmatizer kept; the cache starts again when full.
 LEMMA_CACHE_SIZE = 50_000
+#: Most entries a vocabulary's memo (:func:`install_fast_glue`) keeps; it starts again when full.
+GLUE_CACHE_SIZE = 10_000
+#: Vocabularies of at most this many entries get a memo (characters, tags, relations);
+#: the word and lemma vocabularies map a sentence's words once, where a memo saves
+#: little and would hold on to many strings.
+GLUE_VOCAB_MAX = 1_000
 #: The processors whose LSTMs and linear layers :func:`quantize` turns to int8.
 QUANTIZED = ("tokenize", "mwt", "pos", "lemma", "depparse")
 
@@ -147,6 +159,151 @@ def install_lemma_cache(pipeline: Any, size: int = LEMMA_CACHE_SIZE) -> bool:
     trainer.ensemble = ensemble_and_keep
     trainer.cached_lemmas = cache
     return True
+
+
+def install_fast_glue(pipeline: Any, size: int = GLUE_CACHE_SIZE) -> int:
+    """Give ``pipeline``'s vocabularies memos and Stanza's padding its fast path
+    (:func:`fast_long_tensor`); return how many vocabularies were given a memo.
+
+    A vocabulary maps a unit to the same id every time (its tables are fixed
+    once loaded), so a memo answers as the vocabulary did. The feature
+    vocabulary's ``unit2id`` returns a list each caller owns, so its ``map`` is
+    left alone; its ``id2unit`` returns a string, which is remembered.
+    """
+    from stanza.models.common.vocab import CompositeVocab
+
+    install_fast_long_tensor()
+    vocabs: list[Any] = []
+    for processor in pipeline.processors.values():
+        multi = getattr(getattr(processor, "trainer", None), "vocab", None)
+        # The word vectors' vocabulary is left alone: it is shared by every pipeline
+        # of the process (and maps a sentence's words once, not its characters).
+        vocabs += list(getattr(multi, "_vocabs", {"": multi} if multi else {}).values())
+    done = 0
+    for vocab in {id(v): v for v in vocabs}.values():
+        if "map" in vars(vocab) or "id2unit" in vars(vocab):
+            continue  # installed before (a vocabulary shared by two processors)
+        if isinstance(vocab, CompositeVocab):
+            if vocab.sep is None:
+                continue  # id2unit returns a list: not shared
+            vocab.id2unit = _memo_rows(vocab.id2unit, size)
+        elif len(vocab) <= GLUE_VOCAB_MAX:
+            vocab.map = _memo_map(vocab.unit2id, size)
+        else:
+            continue
+        done += 1
+    return done
+
+
+def _memo_map(unit2id: Any, size: int) -> Any:
+    """Return a vocabulary ``map`` (units -> ids) that remembers ``unit2id``'s answers."""
+    memo: dict[Any, Any] = {}
+
+    def map_units(units: Any) -> list[Any]:
+        try:
+            return [memo[u] for u in units]
+        except KeyError:
+            if len(memo) >= size:
+                memo.clear()
+            for u in units:
+                if u not in memo:
+                    memo[u] = unit2id(u)
+            return [memo[u] for u in units]
+
+    map_units.memo = memo  # type: ignore[attr-defined]
+    return map_units
+
+
+def _memo_rows(id2unit: Any, size: int) -> Any:
+    """Return a feature vocabulary's ``id2unit`` (a row of ids -> its string), remembered."""
+    memo: dict[tuple[Any, ...], Any] = {}
+
+    def row_to_unit(ids: Any) -> Any:
+        try:
+            key = tuple(ids)
+        except TypeError:  # a single id (a one-feature vocabulary)
+            return id2unit(ids)
+        found = memo.get(key)
+        if found is None:
+            if len(memo) >= size:
+                memo.clear()
+            found = memo[key] = id2unit(ids)
+        return found
+
+    row_to_unit.memo = memo  # type: ignore[attr-defined]
+    return row_to_unit
+
+
+#: Stanza's modules that call ``get_long_tensor`` by the name they imported.
+LONG_TENSOR_USERS = (
+    "stanza.models.common.data",
+    "stanza.models.pos.data",
+    "stanza.models.depparse.data",
+    "stanza.models.lemma.data",
+    "stanza.models.mwt.data",
+)
+_ORIGINAL_LONG_TENSOR: list[Any] = []
+
+
+def install_fast_long_tensor(on: bool = True) -> bool:
+    """Point Stanza's modules at :func:`fast_long_tensor` (``on``) or back at Stanza's
+    own; return whether anything changed.
+
+    Process-wide: the function is Stanza's own result by another route
+    (``benchmarks/bench_throughput.py`` turns it off for the variants without the lever).
+    """
+    import importlib
+
+    data = importlib.import_module("stanza.models.common.data")
+    if not _ORIGINAL_LONG_TENSOR:
+        _ORIGINAL_LONG_TENSOR.append(data.get_long_tensor)
+    wanted = fast_long_tensor if on else _ORIGINAL_LONG_TENSOR[0]
+    if data.get_long_tensor is wanted:
+        return False
+    for name in LONG_TENSOR_USERS:
+        module = importlib.import_module(name)
+        if getattr(module, "get_long_tensor", None) is not None:
+            setattr(module, "get_long_tensor", wanted)  # noqa: B010 (a module's global)
+    return True
+
+
+def stanza_long_tensor() -> Any:
+    """Return Stanza's own ``get_long_tensor`` (before :func:`install_fast_long_tensor`)."""
+    if _ORIGINAL_LONG_TENSOR:
+        return _ORIGINAL_LONG_TENSOR[0]
+    import importlib
+
+    return importlib.import_module("stanza.models.common.data").get_long_tensor
+
+
+def fast_long_tensor(tokens_list: Any, batch_size: int, pad_id: int = 0) -> Any:
+    """Stanza's ``get_long_tensor``: rows of ids (or of equal-length id rows) padded
+    with ``pad_id`` into a ``(batch_size, longest[, width])`` LongTensor, built from
+    padded lists in one call instead of a tensor per row. Other shapes go to Stanza's.
+    """
+    import torch
+
+    rows = tokens_list
+    if type(rows) is not list or not rows or len(rows) > batch_size:
+        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+    if not all(type(r) is list for r in rows):
+        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+    longest = max(len(r) for r in rows)
+    first = next((r[0] for r in rows if r), None)
+    if longest == 0 or (type(first) is not int and type(first) is not list):
+        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+    pad: Any = pad_id
+    if type(first) is list:
+        width = len(first)
+        if width == 0 or not all(type(w) is list and len(w) == width for r in rows for w in r):
+            return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+        pad = [pad_id] * width
+    padded = [r + [pad] * (longest - len(r)) for r in rows]
+    padded += [[pad] * longest] * (batch_size - len(rows))
+    try:
+        return torch.tensor(padded, dtype=torch.long)
+    except (TypeError, ValueError, RuntimeError, OverflowError):
+        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
 
 
 def quantize(pipeline: Any, processors: tuple[str, ...] = QUANTIZED) -> list[str]:

@@ -284,6 +284,9 @@ class ParserConfig:
     #: Score the tagger's UPOS-conditioned columns per tag (:mod:`.fast_tagger`) and the
     #: parser's labels per head (:func:`.fast_decode._arc_label_scores`).
     factored_scores: bool = True
+    #: Vocabulary memos and one-call padding in Stanza's data steps
+    #: (:func:`.levers.install_fast_glue`).
+    fast_glue: bool = True
     #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
     batch_words: int = BATCH_WORDS
     #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
@@ -373,6 +376,8 @@ class StanzaParser:
             fast_tagger.install(pipeline)
         if self.config.lemma_cache:
             levers.install_lemma_cache(pipeline)
+        if self.config.fast_glue:
+            levers.install_fast_glue(pipeline)
         if self.config.quantize:
             levers.quantize(pipeline)
         install_checks(pipeline)
