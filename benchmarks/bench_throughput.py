@@ -11,9 +11,10 @@ variants take turns (A B C ... then B C ... A, ``--rounds`` times), so a busy
 machine slows them alike. Each lever's figure is the ratio of the baseline's
 time to its own in the same round, median over rounds: ``baseline`` is the
 parser as released before issue 13 (per-article calls, no inference mode, no
-lemma cache, Stanza's own data steps); each lever is the baseline plus that lever; ``default`` is the
-default configuration with :meth:`~attribution.nlp.stanza_parser.StanzaParser.parse_many`
-over the stream; ``fast`` adds int8 quantization (the opt-in ``fast`` profile).
+lemma cache, Stanza's own data steps); each lever is the baseline plus that
+lever; ``default`` is the default configuration with
+:meth:`~attribution.nlp.stanza_parser.StanzaParser.parse_many` over the stream;
+``fast`` adds int8 quantization (the opt-in ``fast`` profile).
 Wall time and CPU time are both measured; the CPU-time ratio is the steadier
 one on a shared machine.
 
