@@ -283,27 +283,35 @@ def fast_long_tensor(tokens_list: Any, batch_size: int, pad_id: int = 0) -> Any:
     """
     import torch
 
-    rows = tokens_list
+    padded = _padded_rows(tokens_list, batch_size, pad_id)
+    if padded is not None:
+        try:
+            return torch.tensor(padded, dtype=torch.long)
+        except (TypeError, ValueError, RuntimeError, OverflowError):
+            pass
+    return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+
+
+def _padded_rows(rows: Any, batch_size: int, pad_id: int) -> list[Any] | None:
+    """Return ``rows`` padded to ``batch_size`` rows of the longest's length, or ``None``
+    for a shape :func:`fast_long_tensor` leaves to Stanza: not a list of lists, more
+    rows than the batch, no id at all, or id rows of unequal widths."""
     if type(rows) is not list or not rows or len(rows) > batch_size:
-        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+        return None
     if not all(type(r) is list for r in rows):
-        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+        return None
     longest = max(len(r) for r in rows)
     first = next((r[0] for r in rows if r), None)
-    if longest == 0 or (type(first) is not int and type(first) is not list):
-        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
     pad: Any = pad_id
     if type(first) is list:
         width = len(first)
         if width == 0 or not all(type(w) is list and len(w) == width for r in rows for w in r):
-            return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+            return None
         pad = [pad_id] * width
+    elif type(first) is not int:
+        return None  # also every row empty (first is None)
     padded = [r + [pad] * (longest - len(r)) for r in rows]
-    padded += [[pad] * longest] * (batch_size - len(rows))
-    try:
-        return torch.tensor(padded, dtype=torch.long)
-    except (TypeError, ValueError, RuntimeError, OverflowError):
-        return stanza_long_tensor()(tokens_list, batch_size, pad_id)
+    return padded + [[pad] * longest] * (batch_size - len(rows))
 
 
 def quantize(pipeline: Any, processors: tuple[str, ...] = QUANTIZED) -> list[str]:
