@@ -61,6 +61,8 @@ LEVERS = (
     "lemma_cache",
     "factored_scores",
     "fast_glue",
+    "char_cache",
+    "dense_lstm",
     "freeze_heap",
     "parse_many",
     "quantize",
@@ -127,6 +129,8 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
         lemma_cache=False,
         factored_scores=False,
         fast_glue=False,
+        char_cache=False,
+        dense_lstm=False,
         freeze_heap=False,
         tune_malloc=False,
     )
@@ -136,18 +140,27 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
         "lemma_cache": (base.replace(lemma_cache=True), False),
         "factored_scores": (base.replace(factored_scores=True), False),
         "fast_glue": (base.replace(fast_glue=True), False),
+        "char_cache": (base.replace(char_cache=True), False),
+        "dense_lstm": (base.replace(dense_lstm=True), False),
         "freeze_heap": (base.replace(freeze_heap=True), False),
         "parse_many": (base, True),
         "quantize": (base.replace(quantize=True), False),
         "default": (ParserConfig(threads=1), True),
         "fast": (ParserConfig(threads=1, quantize=True), True),
     }
-    pipelines: dict[tuple[bool, bool, bool, bool], Any] = {}
+    pipelines: dict[tuple[bool, ...], Any] = {}
     out = {}
     for name in names:
         config, many = configs[name]
         parser = StanzaParser(config)
-        key = (config.lemma_cache, config.factored_scores, config.fast_glue, config.quantize)
+        key = (
+            config.lemma_cache,
+            config.factored_scores,
+            config.fast_glue,
+            config.char_cache,
+            config.dense_lstm,
+            config.quantize,
+        )
         if key in pipelines:  # the same models with the same levers installed
             parser.__dict__["pipeline"] = pipelines[key]
         else:
@@ -263,6 +276,8 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
             lemma_cache=False,
             factored_scores=False,
             fast_glue=False,
+            char_cache=False,
+            dense_lstm=False,
             freeze_heap=False,
             tune_malloc=False,
         )

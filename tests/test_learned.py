@@ -63,7 +63,6 @@ from attribution.learned.network import (
     ArgHead,
     Tagger,
     _run_lstm,
-    _run_lstm_directions,
     batch,
 )
 from attribution.learned.producer import (
@@ -76,6 +75,7 @@ from attribution.learned.producer import (
     decode_arguments,
     rule_links,
 )
+from attribution.nlp.dense_lstm import run_directions
 from attribution.pipeline import RULES, Analyzer, run_stages
 from attribution.quotes import find_quotes
 from attribution.records import Attribution, Cue, SieveName, TextSpan
@@ -186,7 +186,7 @@ def test_lstm_run_direction_by_direction_equals_the_packed_run(
     inputs = torch.randn(5, 7, 5)
     with torch.no_grad():
         packed = _run_lstm(lstm, inputs, lengths)
-        split = _run_lstm_directions(lstm, inputs, lengths)
+        split = run_directions(lstm, inputs, lengths)
         # A row alone, unpadded, reads the same.
         alone, _ = lstm(inputs[1:2, :7])
     assert split.shape == packed.shape

@@ -17,6 +17,8 @@ from attribution import cli
 from attribution.errors import BudgetExceeded
 from attribution.nlp import fast_tagger, guard, levers
 from attribution.nlp import stanza_parser as sp
+from attribution.nlp.char_cache import CachedChars, install_char_cache
+from attribution.nlp.dense_lstm import DenseLSTM, install_dense_lstm
 from attribution.pipeline import Analyzer
 from attribution.settings import ConfigError, Settings
 from attribution.types import ParsedDocument, Sentence, Token
@@ -51,6 +53,8 @@ def plain(one_torch_thread: None) -> sp.StanzaParser:
             lemma_cache=False,
             factored_scores=False,
             fast_glue=False,
+            char_cache=False,
+            dense_lstm=False,
         )
     )
     loaded.load()
@@ -166,6 +170,149 @@ def test_fast_glue_parses_as_stanza_does(parser: sp.StanzaParser, plain: sp.Stan
     finally:
         if changed:
             levers.install_fast_long_tensor(True)
+
+
+@pytest.mark.model
+def test_char_cache_and_dense_lstm_parse_as_stanza_does(
+    parser: sp.StanzaParser, plain: sp.StanzaParser
+) -> None:
+    assert install_char_cache(parser.pipeline) == []  # installed once
+    assert install_dense_lstm(parser.pipeline) == []
+    cached = parser.pipeline.processors["pos"].trainer.model.charmodel.forward
+    assert isinstance(cached, CachedChars)
+    tokenizer = parser.pipeline.processors["tokenize"].trainer.model
+    assert isinstance(vars(tokenizer.rnn)["forward"], DenseLSTM)
+    # Paragraphs of unequal lengths (padded together), words seen again (from the cache).
+    text = "\n\n".join([*TEXTS, TEXTS[0] * 3, "Short one.", TEXTS[2] + " " + TEXTS[4]])
+    twice = parser.parse_many([text, text, TEXTS[2]])
+    assert twice[0] == twice[1]
+    assert plain.parse_many([text, TEXTS[2]]) == [twice[0], twice[2]]
+    assert cached.index  # words kept
+
+
+def _char_model(width: int = 6) -> Any:
+    import torch
+    from stanza.models.common.char_model import CharacterModel
+
+    torch.manual_seed(3)
+    args = {
+        "char_emb_dim": 5,
+        "char_hidden_dim": width,
+        "char_num_layers": 1,
+        "dropout": 0.0,
+        "char_rec_dropout": 0,
+    }
+    model = CharacterModel(args, {"char": list(range(12))})
+    model.char_attn.weight.data.normal_()  # Stanza starts it at zero
+    return model.eval()
+
+
+def _char_batch(sentences: list[list[list[int]]]) -> tuple[Any, ...]:
+    """Stanza's character-model inputs for ``sentences`` of words of char ids."""
+    import torch
+
+    words = [w for s in sentences for w in s]
+    order = sorted(range(len(words)), key=lambda i: -len(words[i]))
+    longest = len(words[order[0]])
+    chars = torch.tensor([words[i] + [0] * (longest - len(words[i])) for i in order])
+    wordlens = [len(words[i]) for i in order]
+    return chars, chars == 0, order, [len(s) for s in sentences], wordlens
+
+
+def test_char_cache_answers_as_the_character_model_and_stays_bounded() -> None:
+    import torch
+
+    model = _char_model()
+    cached = CachedChars(model, size=5)
+    # Sentences longest first, words in any order: as Stanza's batches come.
+    first = [[[6], [1, 2, 3], [7, 8, 9, 10]], [[1, 2, 3], [4, 5]]]
+    again = [[[4, 5], [11, 3, 2, 1, 9]], [[1, 2, 3]]]
+    with torch.inference_mode():
+        for sentences in (first, again, first):
+            batch = _char_batch(sentences)
+            got, want = cached(*batch), model(*batch)
+            assert torch.equal(got.batch_sizes, want.batch_sizes)
+            assert torch.allclose(got.data, want.data, atol=1e-6)
+        assert len(cached.index) <= 5
+        # A batch read twice: the second answer comes from the cache, exactly.
+        batch = _char_batch(again)
+        assert torch.equal(cached(*batch).data, cached(*batch).data)
+    model.train()  # training goes to Stanza's own forward (dropout 0 here)
+    batch = _char_batch(again)
+    with torch.no_grad():
+        assert torch.equal(cached(*batch).data, type(model).forward(model, *batch).data)
+
+
+@pytest.mark.parametrize("bidirectional", [True, False])
+def test_dense_lstm_answers_as_the_packed_lstm(bidirectional: bool) -> None:
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    torch.manual_seed(5)
+    lstm = torch.nn.LSTM(7, 5, bidirectional=bidirectional, batch_first=True).eval()
+    lengths = [23, 4, 19, 23, 1, 11, 30, 2, 16, 30, 8, 17, 3, 29, 21, 6, 25, 12, 9, 5]
+    inputs = torch.randn(len(lengths), max(lengths), 7)
+    packed = pack_padded_sequence(inputs, torch.tensor(lengths), True, enforce_sorted=False)
+    dense = DenseLSTM(lstm)
+    with torch.inference_mode():
+        got, states = dense(packed)
+        want, _ = lstm(packed)
+    assert states is None
+    assert torch.equal(got.batch_sizes, want.batch_sizes)
+    assert torch.equal(got.unsorted_indices, want.unsorted_indices)
+    assert torch.allclose(got.data, want.data, atol=1e-5)
+    h0 = torch.zeros(2 if bidirectional else 1, len(lengths), 5)
+    assert dense(packed, (h0, h0))[1] is not None  # initial states: the LSTM's own forward
+
+
+def test_dense_lstm_groups_rows_within_their_padding() -> None:
+    from attribution.nlp import dense_lstm
+
+    assert dense_lstm.row_lengths([3, 3, 2, 1]) == [4, 3, 2]
+    assert dense_lstm.row_lengths([]) == []
+    lengths = [5000, 4990, 100, 95, 90, 40, 39, 38, 37, 5, 1] + [1] * 40
+    runs = list(dense_lstm.groups(lengths))
+    assert [end for _, end in runs[:-1]] == [first for first, _ in runs[1:]]
+    assert runs[0][0] == 0 and runs[-1][1] == len(lengths)
+    assert runs[0] == (0, 1)  # two rows of 5,000 steps would pass MAX_POSITIONS
+    for first, end in runs:
+        size = end - first
+        assert size in (1, 2, 4, 8, 16) and size <= dense_lstm.MAX_ROWS
+        assert size == 1 or lengths[first] * size <= dense_lstm.MAX_POSITIONS
+        assert lengths[first] * size <= (1 + dense_lstm.PAD_SHARE) * sum(lengths[first:end])
+
+
+def test_dense_lstm_runs_few_shapes(monkeypatch: pytest.MonkeyPatch) -> None:
+    """oneDNN keeps a compiled kernel per shape: a serving process must not see one per
+    paragraph length."""
+    import random
+
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    from attribution.nlp import dense_lstm
+
+    shapes: set[tuple[int, ...]] = set()
+    lstm_call = torch.lstm
+
+    def spy(inputs: Any, *args: Any) -> Any:
+        shapes.add(tuple(inputs.shape))
+        return lstm_call(inputs, *args)
+
+    monkeypatch.setattr(torch, "lstm", spy)
+    lstm = torch.nn.LSTM(3, 4, bidirectional=True, batch_first=True).eval()
+    dense = DenseLSTM(lstm)
+    rng = random.Random(7)
+    with torch.inference_mode():
+        for _ in range(30):
+            lengths = [rng.randint(1, 700) for _ in range(rng.randint(1, 40))]
+            inputs = torch.randn(len(lengths), max(lengths), 3)
+            packed = pack_padded_sequence(inputs, torch.tensor(lengths), True, False)
+            got, _ = dense(packed)
+            assert torch.allclose(got.data, lstm(packed)[0].data, atol=1e-5)
+    steps = dense_lstm.WINDOW // dense_lstm.TAIL_STEP
+    assert len(shapes) <= steps * dense_lstm.MAX_ROWS.bit_length()
+    assert all(rows <= dense_lstm.MAX_ROWS and n <= dense_lstm.WINDOW for rows, n, _ in shapes)
 
 
 def test_fast_long_tensor_pads_as_stanza_does() -> None:

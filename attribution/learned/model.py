@@ -43,7 +43,7 @@ VECTORS_FILE = "pretrain.pt"
 #: Windows scored together by the argument head.
 ARG_BATCH = 32
 #: A window shorter than this share of its batch's longest starts another batch (for a
-#: head whose LSTM reads padded rows: :func:`.network._run_lstm_directions`).
+#: head whose LSTM reads padded rows: :func:`attribution.nlp.dense_lstm.run_directions`).
 BATCH_SHRINK = 0.5
 #: The window of a cue whose content a trusted rule draft holds: only its source is
 #: read from the head, and a direct quotation's speaker stands beside its cue.

@@ -14,6 +14,8 @@ import numpy as np
 import torch
 from torch import Tensor, nn
 
+from attribution.nlp.dense_lstm import run_directions
+
 #: Embedding width of each channel other than the word vectors.
 WIDTHS = {"lemma": 32, "deprel": 16, "upos": 12, "tree": 24, "cue_deprel": 12}
 DEFAULT_WIDTH = 6
@@ -216,7 +218,7 @@ class ArgHead(nn.Module):
             inputs = torch.cat([p, *embedded], dim=-1)
         # The fused kernel pays off for a narrow input (a bottleneck); a wide one is as
         # fast packed, with less memory.
-        run = _run_lstm_directions if self.bottleneck and not self.training else _run_lstm
+        run = run_directions if self.bottleneck and not self.training else _run_lstm
         out = run(self.lstm, self.drop(inputs), lengths)
         scores: Tensor = self.out(self.drop(out))
         return scores
@@ -242,36 +244,6 @@ def _run_lstm(lstm: nn.LSTM, inputs: Tensor, lengths: Tensor) -> Tensor:
     padded, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=inputs.size(1))
     states: Tensor = padded
     return states
-
-
-def _run_lstm_directions(lstm: nn.LSTM, inputs: Tensor, lengths: Tensor) -> Tensor:
-    """:func:`_run_lstm` for inference, one direction at a time over padded rows.
-
-    Each direction reads its rows with their padding at the end (the backward
-    one reads every row reversed within its length), so the padding never
-    reaches a real word's state, and the whole sequence goes to the fused CPU
-    kernel (oneDNN) at once instead of step by step as packed sequences do:
-    the same states to rounding, much less time per step for a small network.
-    Padding positions come back as zeros, as from :func:`_run_lstm`.
-    """
-    rows, steps = inputs.size(0), inputs.size(1)
-    at = torch.arange(steps).unsqueeze(0)
-    ends = lengths.unsqueeze(1)
-    flip = torch.where(at < ends, ends - 1 - at, at).unsqueeze(2)
-    zeros = inputs.new_zeros(1, rows, lstm.hidden_size)
-    x = inputs
-    for layer in range(lstm.num_layers):
-        outs = []
-        for suffix in ("", "_reverse") if lstm.bidirectional else ("",):
-            params: list[Tensor] = [
-                lstm.get_parameter(f"{name}_l{layer}{suffix}")
-                for name in ("weight_ih", "weight_hh", "bias_ih", "bias_hh")
-            ]
-            src = x.gather(1, flip.expand(-1, -1, x.size(2))) if suffix else x
-            out = torch.lstm(src, (zeros, zeros), params, True, 1, 0.0, False, False, True)[0]
-            outs.append(out.gather(1, flip.expand(-1, -1, out.size(2))) if suffix else out)
-        x = torch.cat(outs, 2) if len(outs) > 1 else outs[0]
-    return x * (at < ends).unsqueeze(2).to(x.dtype)
 
 
 def length_mask(lengths: Tensor, size: int) -> Tensor:

@@ -32,7 +32,9 @@ from typing import Any
 
 from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.nlp import fast_decode, fast_tagger, guard, levers
+from attribution.nlp.char_cache import install_char_cache
 from attribution.nlp.convert import mark_sentence, to_document, to_sentence
+from attribution.nlp.dense_lstm import install_dense_lstm
 from attribution.nlp.pretrain import cache_key, foundation_cache
 from attribution.settings import Settings, env_name
 from attribution.settings import settings as current_settings
@@ -287,6 +289,12 @@ class ParserConfig:
     #: Vocabulary memos and one-call padding in Stanza's data steps
     #: (:func:`.levers.install_fast_glue`).
     fast_glue: bool = True
+    #: Remember the tagger's and parser's character vectors by word
+    #: (:func:`.char_cache.install_char_cache`).
+    char_cache: bool = True
+    #: Run the tokenizer's LSTMs over padded rows, a direction at a time
+    #: (:func:`.dense_lstm.install_dense_lstm`).
+    dense_lstm: bool = True
     #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
     batch_words: int = BATCH_WORDS
     #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
@@ -371,6 +379,17 @@ class StanzaParser:
             raise ModelLoadError(
                 f"Stanza could not load the models from {self.source}: {exc}. {FIX_HINT}"
             ) from exc
+        self._install_levers(pipeline)
+        install_checks(pipeline)
+        if self.config.freeze_heap:
+            # Stanza's hundreds of thousands of model objects live as long as the
+            # process; frozen, the GC's full collections no longer scan them.
+            gc.collect()
+            gc.freeze()
+        return pipeline
+
+    def _install_levers(self, pipeline: Any) -> None:
+        """Install the speed levers the configuration asks for (:mod:`.levers`)."""
         fast_decode.install(pipeline, grouped_labels=self.config.factored_scores)
         if self.config.factored_scores:
             fast_tagger.install(pipeline)
@@ -379,14 +398,14 @@ class StanzaParser:
         if self.config.fast_glue:
             levers.install_fast_glue(pipeline)
         if self.config.quantize:
+            # Int8 dynamic quantization scales each batch by its own range: a word's
+            # character vector is no longer the word's alone, and the LSTMs are replaced.
             levers.quantize(pipeline)
-        install_checks(pipeline)
-        if self.config.freeze_heap:
-            # Stanza's hundreds of thousands of model objects live as long as the
-            # process; frozen, the GC's full collections no longer scan them.
-            gc.collect()
-            gc.freeze()
-        return pipeline
+            return
+        if self.config.char_cache:
+            install_char_cache(pipeline)
+        if self.config.dense_lstm:
+            install_dense_lstm(pipeline)
 
     def _run(self, doc: Any, processors: str) -> Any:
         """Run ``processors`` of the pipeline on ``doc`` (under inference mode unless off)."""
