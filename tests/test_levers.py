@@ -237,6 +237,11 @@ def test_char_cache_answers_as_the_character_model_and_stays_bounded() -> None:
         # A batch read twice: the second answer comes from the cache, exactly.
         batch = _char_batch(again)
         assert torch.equal(cached(*batch).data, cached(*batch).data)
+    # Outside inference mode (and with autograd on) the cache answers as well.
+    batch = _char_batch(first)
+    with torch.no_grad():
+        assert torch.allclose(cached(*batch).data, model(*batch).data, atol=1e-6)
+    assert torch.allclose(cached(*batch).data, model(*batch).data, atol=1e-6)
     model.train()  # training goes to Stanza's own forward (dropout 0 here)
     batch = _char_batch(again)
     with torch.no_grad():

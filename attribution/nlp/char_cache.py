@@ -19,6 +19,8 @@ from __future__ import annotations
 import threading
 from typing import Any
 
+import numpy as np
+
 #: Most words whose character vector one model keeps.
 CHAR_CACHE_SIZE = 10_000
 #: The processors whose models read characters with Stanza's ``CharacterModel``.
@@ -43,14 +45,17 @@ def install_char_cache(pipeline: Any, size: int = CHAR_CACHE_SIZE) -> list[str]:
 
 
 class CachedChars:
-    """``CharacterModel.forward`` with each word's vector remembered by its characters."""
+    """``CharacterModel.forward`` with each word's vector remembered by its characters.
+
+    The vectors are kept in a NumPy array, outside autograd and inference mode:
+    the same pipeline may run under ``torch.inference_mode`` (the parser's
+    default) and without it.
+    """
 
     def __init__(self, model: Any, size: int) -> None:
-        import torch
-
         self.model = model
         self.size = size
-        self.store = torch.empty(0)  # (size, width) once the first vectors say the width
+        self.store = np.empty((0, 0), dtype=np.float32)  # (size, width) from the first vectors
         self.index: dict[tuple[int, ...], int] = {}
         # One parse at a time reads and fills the cache (a pipeline shared by threads).
         self.lock = threading.Lock()
@@ -70,13 +75,14 @@ class CachedChars:
             rows = [self.index.get(key) for key in keys]
             seen = [i for i, row in enumerate(rows) if row is not None]
             new = [i for i, row in enumerate(rows) if row is None]
-            old = self.store[torch.tensor([rows[i] for i in seen])] if seen else None
+            kept = [row for row in rows if row is not None]
+            old = torch.from_numpy(self.store[kept]) if kept else None
             fresh = None
             if new:
                 # Still sorted longest first, as packing needs.
                 picked = chars.index_select(0, torch.tensor(new))
                 fresh = word_vectors(model, picked, [wordlens[i] for i in new])
-                self._keep([keys[i] for i in new], fresh)
+                self._keep([keys[i] for i in new], fresh.detach().numpy())
         like: Any = fresh if fresh is not None else old
         vectors = like.new_empty(len(keys), like.size(1))
         if fresh is not None:
@@ -87,14 +93,12 @@ class CachedChars:
         res = pack_sequence(tensor_unsort(vectors, word_orig_idx).split(sentlens))
         return pad_packed_sequence(res, batch_first=True)[0] if model.pad else res
 
-    def _keep(self, keys: list[tuple[int, ...]], vectors: Any) -> None:
-        if self.store.dim() != 2 or self.store.size(1) != vectors.size(1):
-            self.store = vectors.new_empty(self.size, vectors.size(1))
+    def _keep(self, keys: list[tuple[int, ...]], vectors: np.ndarray[Any, Any]) -> None:
+        if self.store.shape[1] != vectors.shape[1]:
+            self.store = np.empty((self.size, vectors.shape[1]), dtype=vectors.dtype)
             self.index.clear()
         if len(self.index) + len(keys) > self.size:
             self.index.clear()
-        import torch
-
         taken, rows = [], []
         for k, key in enumerate(keys):
             if key not in self.index and len(self.index) < self.size:
@@ -102,7 +106,7 @@ class CachedChars:
                 self.index[key] = rows[-1]
                 taken.append(k)
         if taken:
-            self.store[torch.tensor(rows)] = vectors[torch.tensor(taken)]
+            self.store[rows] = vectors[taken]
 
 
 def word_vectors(model: Any, chars: Any, wordlens: list[int]) -> Any:
