@@ -123,17 +123,7 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
 
     # tune_malloc is the process's, not a variant's: the layouts' RSS column shows it.
-    base = ParserConfig(
-        threads=1,
-        inference_mode=False,
-        lemma_cache=False,
-        factored_scores=False,
-        fast_glue=False,
-        char_cache=False,
-        dense_lstm=False,
-        freeze_heap=False,
-        tune_malloc=False,
-    )
+    base = ParserConfig.without_levers(threads=1, freeze_heap=False, tune_malloc=False)
     configs = {
         "baseline": (base, False),
         "inference_mode": (base.replace(inference_mode=True), False),
@@ -270,16 +260,8 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
 
     seed, texts = articles(limit)
     if config == "release":
-        settings = ParserConfig(
-            threads=threads,
-            inference_mode=False,
-            lemma_cache=False,
-            factored_scores=False,
-            fast_glue=False,
-            char_cache=False,
-            dense_lstm=False,
-            freeze_heap=False,
-            tune_malloc=False,
+        settings = ParserConfig.without_levers(
+            threads=threads, freeze_heap=False, tune_malloc=False
         )
     else:
         settings = ParserConfig(threads=threads, quantize=config == "fast")

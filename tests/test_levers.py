@@ -61,6 +61,11 @@ def plain(one_torch_thread: None) -> sp.StanzaParser:
     return loaded
 
 
+def test_without_levers_is_the_plain_parser(plain: sp.StanzaParser) -> None:
+    assert sp.ParserConfig.without_levers(threads=1) == plain.config
+    assert sp.ParserConfig.without_levers(threads=1, fast_glue=True).fast_glue
+
+
 def test_profile_setting() -> None:
     assert Settings.from_env({}).profile == "default"
     assert Settings.from_env({"ATTRIBUTION_PROFILE": " Fast "}).profile == "fast"

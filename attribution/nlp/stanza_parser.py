@@ -324,6 +324,22 @@ class ParserConfig:
         """Return a copy with ``changes``."""
         return replace(self, **changes)
 
+    @classmethod
+    def without_levers(cls, **values: Any) -> ParserConfig:
+        """Return the parser as released before issue 13: every lever that changes how
+        Stanza runs (not what it returns) off; ``values`` set the rest."""
+        return cls(
+            **{
+                "inference_mode": False,
+                "lemma_cache": False,
+                "factored_scores": False,
+                "fast_glue": False,
+                "char_cache": False,
+                "dense_lstm": False,
+                **values,
+            }
+        )
+
     @property
     def bundle(self) -> Path:
         """Return the folder of project-format models this configuration loads."""
