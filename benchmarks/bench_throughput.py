@@ -439,7 +439,7 @@ def report(record: dict[str, Any], before: dict[str, Any] | None) -> None:
                 f"{lay:<18}{v['words_per_s']:>9.0f}{v['words_per_cpu_s']:>9.0f}"
                 f"{v['seed_p50_ms']:>9.0f}{v['rss_mb_per_process']:>13.0f}{ratio:>12.2f}"
             )
-        for cores, layout in record["recommended"].items():
+        for cores, layout in record.get("recommended", {}).items():
             print(f"best layout for {cores} cores: {layout} (processes x threads)")
 
 
@@ -484,10 +484,11 @@ def main() -> int:
     layouts = [x for x in args.layouts.split(",") if x]
     if layouts:
         record["layouts"] = compare_layouts(layouts, len(texts), args.rounds)
-        record["recommended"] = {
-            str(cores): recommend(record["layouts"], cores, memory_mb=cores * 1024)
-            for cores in (2, 16)
-        }
+        if any(layout_of(lay)[2] == "default" for lay in layouts):  # what recommend compares
+            record["recommended"] = {
+                str(cores): recommend(record["layouts"], cores, memory_mb=cores * 1024)
+                for cores in (2, 16)
+            }
     before = previous_record()
     report(record, before)
     if not args.no_record:
