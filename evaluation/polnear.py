@@ -1,11 +1,13 @@
 """Evaluate the engine on PolNeAR (Newell, Margolin and Ruths, LREC 2018).
 
-``python -m evaluation.polnear [--split dev|heldout|train] [--engine both|rules|model]
+``python -m evaluation.polnear [--split dev|heldout|train] [--engine both|rules|model|float]
 [--limit N] [--dump PATH] [--cache work/attribution]`` reads the brat standoff of
 ``../shared/data/polnear/<split>`` (one annotator file per article: the first in
 sorted order; discontinuous spans kept as ranges), parses each text once and
 assembles it twice, by the rules alone (``rules``) and by the rules with the
-learned model (``model``, the default engine), and prints for each:
+learned model (``model``, the default engine), and prints for each
+(``--engine float``: the learned model with float LSTMs instead of the shipped
+int8 ones):
 
 - for source, cue and content spans, precision/recall/F1 under **exact match**
   (both spans equal after trimming whitespace, quote marks and punctuation at
@@ -464,6 +466,9 @@ def format_report(metrics: dict[str, Any], header: str) -> str:
 
 
 ENGINES = ("rules", "model")
+#: An engine shown on demand only: the learned model with its float LSTMs (the
+#: shipped model runs them with int8 weights, :meth:`LearnedAttribution.quantize`).
+FLOAT_ENGINE = "float"
 Predict = Callable[[Article], dict[str, Sequence[Relation]]]
 
 
@@ -477,7 +482,17 @@ def predictor(engines: Sequence[str], split: str, cache: Path | None = None) -> 
     from attribution.pipeline import Analyzer, assemble
 
     analyzer = Analyzer(model="model" in engines)
-    model = analyzer.model()
+    models = {"rules": None, "model": analyzer.model()}
+    if FLOAT_ENGINE in engines:
+        from attribution.learned import LearnedAttribution
+        from attribution.settings import settings
+
+        folder_setting = settings().models_dir
+        models[FLOAT_ENGINE] = (
+            LearnedAttribution.load(Path(folder_setting), int8=False)
+            if folder_setting
+            else LearnedAttribution.load(int8=False)
+        )
     folder = split_folder(split)
     if cache is not None:
         # The parser, which sets torch's threads when it loads, is not loaded here:
@@ -497,10 +512,7 @@ def predictor(engines: Sequence[str], split: str, cache: Path | None = None) -> 
             repaired, doc = record["repaired"], record["doc"]
         else:
             repaired, doc, _ = analyzer.parse(article.text)
-        return {
-            e: predicted_relations(assemble(repaired, doc, model=model if e == "model" else None))
-            for e in engines
-        }
+        return {e: predicted_relations(assemble(repaired, doc, model=models[e])) for e in engines}
 
     return predict
 
@@ -544,7 +556,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     parser.add_argument("--split", default="dev", choices=ALLOWED_SPLITS)
     parser.add_argument("--limit", type=int, default=None, help="only the first N articles")
-    parser.add_argument("--engine", default="both", choices=("both", *ENGINES))
+    parser.add_argument(
+        "--engine",
+        default="both",
+        choices=("both", *ENGINES, FLOAT_ENGINE),
+        help="both: rules and model; float: the model with its float LSTMs (not int8)",
+    )
     parser.add_argument("--dump", type=Path, default=None, help="write predictions as JSON here")
     parser.add_argument(
         "--cache",

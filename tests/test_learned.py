@@ -76,7 +76,7 @@ from attribution.learned.producer import (
     rule_links,
 )
 from attribution.nlp.dense_lstm import run_directions
-from attribution.pipeline import RULES, Analyzer, run_stages
+from attribution.pipeline import RULES, Analyzer, assemble, run_stages
 from attribution.quotes import find_quotes
 from attribution.records import Attribution, Cue, SieveName, TextSpan
 from attribution.settings import reset_settings
@@ -200,6 +200,9 @@ def test_batch_pads_rows_and_reports_lengths() -> None:
     assert lengths.tolist() == [3, 1]
     assert x.shape == (2, 3, 2)
     assert x[1].tolist() == [[7, 8], [0, 0], [0, 0]]
+    assert x.dtype == lengths.dtype == torch.long
+    x, lengths = batch([[(1, 2)], []])  # an empty row is all padding
+    assert lengths.tolist() == [1, 0] and x[1].tolist() == [[0, 0]]
 
 
 # -- a tiny tagger learns a toy pattern ----------------------------------------------------
@@ -1734,8 +1737,9 @@ def test_load_reads_a_saved_state_with_the_bundled_vectors(
     words, vectors = load_vectors(tmp_path / VECTORS_FILE)
     state = _random_state([0.0] * 5, 1, words, vectors)
     torch.save(state, tmp_path / WEIGHTS_FILE)
-    loaded = LearnedAttribution.load(tmp_path)
-    assert loaded.version == "test"
+    assert LearnedAttribution.load(tmp_path).is_quantized  # as shipped: int8 LSTMs
+    loaded = LearnedAttribution.load(tmp_path, int8=False)
+    assert loaded.version == "test" and not loaded.is_quantized
     assert torch.equal(loaded.cue.words.weight, vectors)
     cue = loaded.cue.state_dict()
     assert set(cue) == set(state["cue"]) | {"words.weight"}
@@ -1754,6 +1758,22 @@ def test_load_reads_a_saved_state_with_the_bundled_vectors(
     for a in result.attributions:
         for span in (a.content, a.source, a.cue.span if a.cue else None, *a.quotes):
             _check_span(TEXT, span)
+
+
+def test_quantize_runs_both_lstms_in_int8_and_keeps_the_drafts_well_formed() -> None:
+    parsed, ctx, rules, _ = _sample()
+    model = _random_model([0.0] * 5)
+    cue_words = [(f.sentence, f.cue_words) for f in model.find(ctx, rules)]
+    assert model.quantize() is model and model.is_quantized
+    for net in (model.cue, model.head):
+        assert type(net.lstm).__module__.startswith("torch.ao.nn.quantized.dynamic")
+    model.quantize()  # twice is once
+    # Every word is a cue B (its output bias): the int8 tagger finds the same sites.
+    assert [(f.sentence, f.cue_words) for f in model.find(ctx, rules)] == cue_words
+    for d in model.drafts(ctx, rules):
+        att = d.attribution
+        for span in (att.content, att.source, att.cue.span if att.cue else None, *att.quotes):
+            _check_span(parsed.text, span)
 
 
 def test_load_without_weights_says_what_to_do(tmp_path: Path) -> None:
@@ -1914,6 +1934,17 @@ PARAGRAPH = (
     "she said."
 )
 SIEVES = set(get_args(SieveName))
+#: More reported speech of every kind, for the int8 model against the float one.
+LONG_NEWS = (
+    "Officials familiar with the talks said the two sides were close to a deal, though "
+    "neither government would confirm it. According to a draft seen by reporters, the "
+    "agreement would cut tariffs on steel.",
+    "The trade minister, Ana Ruiz, told lawmakers on Monday that she expected a vote "
+    "within weeks. “We are not there yet,” she cautioned. Critics accused the government "
+    "of hiding the terms, and a union leader warned that jobs would be lost.",
+    "A spokesman declined to comment. The ministry's report shows exports fell by a "
+    "tenth last year, and economists believe the deal could reverse that.",
+)
 
 
 @pytest.mark.model
@@ -1937,3 +1968,17 @@ def test_shipped_weights_on_a_news_paragraph() -> None:
             for m in sp.mentions:
                 _check_span(PARAGRAPH, m)
     assert all(a.sieve != MODEL_SIEVE for a in rules_only.attributions)
+
+
+@pytest.mark.model
+def test_shipped_weights_in_int8_find_what_the_float_ones_find() -> None:
+    if not Path(WEIGHTS).exists():
+        pytest.skip(f"the learned model's weights are not shipped yet: {WEIGHTS} is missing")
+    text = "\n".join([PARAGRAPH, *LONG_NEWS])
+    repaired, parsed, _ = Analyzer(model=False).parse(text)
+    int8, floats = LearnedAttribution.load(), LearnedAttribution.load(int8=False)
+    assert int8.is_quantized and not floats.is_quantized
+    got = assemble(repaired, parsed, model=int8).attributions
+    want = assemble(repaired, parsed, model=floats).attributions
+    assert any(a.sieve == MODEL_SIEVE for a in want)
+    assert got == want

@@ -20,7 +20,7 @@ Every feature is a small categorical id (embedded by :mod:`.network`):
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache, lru_cache
 
 import numpy as np
@@ -74,6 +74,10 @@ TRAIN_WINDOW = (WINDOW_SENTENCES, WINDOW_WORDS)
 _QUOTE_CHARS = frozenset("\"“”„‟«»'‘’")
 _KIND_IDS = {"direct": 1, "partial": 2, "indirect": 3, "according_to": 4}
 _DISTANCE_EDGES = (1, 2, 4, 8)
+#: Words whose codes a :class:`Vocab` remembers (emptied when full).
+CODES_MEMO = 50_000
+#: :func:`_shape`'s id of a word made of quote marks.
+_QUOTE_SHAPE = 6
 _REL_EDGES = (1, 2, 3, 5, 8, 13, 21, 40)
 
 
@@ -84,6 +88,29 @@ class Vocab:
     words: Mapping[str, int]
     lemmas: Mapping[str, int]
     deprels: Mapping[str, int]
+    #: :meth:`word_codes` remembered, by (text, lemma, UPOS).
+    _codes: dict[tuple[str, str, str], tuple[int, int, int, int, int]] = field(
+        default_factory=dict, compare=False, repr=False
+    )
+
+    def word_codes(self, tok: Token) -> tuple[int, int, int, int, int]:
+        """Return the channels a word's text, lemma and tag decide: word, lemma, upos,
+        shape and lexicon class (remembered: most words of an article recur)."""
+        key = (tok.text, tok.lemma, tok.upos)
+        codes = self._codes.get(key)
+        if codes is None:
+            if len(self._codes) >= CODES_MEMO:
+                self._codes.clear()
+            lemma = tok.lemma.lower()
+            codes = (
+                self.words.get(tok.text.lower(), 1),
+                self.lemmas.get(lemma, 0),
+                _UPOS_IDS.get(tok.upos, 0),
+                _shape(tok.text),
+                _lex_code(lemma, tok.upos),
+            )
+            self._codes[key] = codes
+        return codes
 
     @classmethod
     def of(
@@ -155,7 +182,7 @@ def _shape(text: str) -> int:
     if not text:
         return 0
     if all(ch in _QUOTE_CHARS for ch in text):
-        return 6
+        return _QUOTE_SHAPE
     if text.isdigit():
         return 4
     if not any(ch.isalnum() for ch in text):
@@ -165,10 +192,6 @@ def _shape(text: str) -> int:
     if text[0].isupper():
         return 2
     return 1
-
-
-def _lex_class(tok: Token) -> int:
-    return _lex_code(tok.lemma.lower(), tok.upos)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -203,12 +226,6 @@ class DocFeatures:
     paragraph_of_sentence: tuple[int, ...]
     #: The sentence of every word, by its document-wide index.
     sentence_of_word: tuple[int, ...]
-
-
-def _quote_state(ctx: Context, tok: Token) -> int:
-    if tok.text and all(ch in _QUOTE_CHARS for ch in tok.text):
-        return 2
-    return 1 if ctx.in_quotation(tok) else 0
 
 
 def _para_codes(ctx: Context) -> tuple[list[int], list[int]]:
@@ -264,22 +281,23 @@ def document_features(ctx: Context, drafts: Sequence[Draft], vocab: Vocab) -> Do
     marks = _rule_marks(ctx, drafts)
     rows: list[tuple[int, ...]] = []
     offsets: list[int] = []
+    deprels, no_rule = vocab.deprels, (0, 0, 0)
     for k, sent in enumerate(ctx.doc.sentences):
         offsets.append(len(rows))
-        for tok in sent.tokens:
-            head = sent.tokens[tok.head] if tok.head >= 0 else None
-            rule = marks.get(tok.start, (0, 0, 0))
+        static = [vocab.word_codes(tok) for tok in sent.tokens]
+        for tok, (word, lemma, upos, shape, lex) in zip(sent.tokens, static, strict=True):
+            rule = marks.get(tok.start, no_rule)
             rows.append(
                 (
-                    vocab.words.get(tok.text.lower(), 1),
-                    vocab.lemmas.get(tok.lemma.lower(), 0),
-                    _UPOS_IDS.get(tok.upos, 0),
-                    vocab.deprels.get(tok.deprel, 0),
+                    word,
+                    lemma,
+                    upos,
+                    deprels.get(tok.deprel, 0),
                     _head_code(tok),
-                    _shape(tok.text),
-                    _lex_class(tok),
-                    _lex_class(head) if head is not None else 0,
-                    _quote_state(ctx, tok),
+                    shape,
+                    lex,
+                    static[tok.head][4] if tok.head >= 0 else 0,
+                    2 if shape == _QUOTE_SHAPE else 1 if ctx.in_quotation(tok) else 0,
                     codes[k],
                     rule[0],
                     rule[1],
