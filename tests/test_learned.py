@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
 from pathlib import Path
@@ -193,6 +194,10 @@ def test_lstm_run_direction_by_direction_equals_the_packed_run(
     assert torch.allclose(split, packed, atol=1e-6)
     assert torch.allclose(split[1], alone[0], atol=1e-6)
     assert not split[2, 1:].any()  # padding stays zero
+    # Rows longest first are packed as they stand, to the same states.
+    order = torch.argsort(lengths, descending=True, stable=True)
+    with torch.no_grad():
+        assert torch.equal(_run_lstm(lstm, inputs[order], lengths[order]), packed[order])
 
 
 def test_batch_pads_rows_and_reports_lengths() -> None:
@@ -203,6 +208,23 @@ def test_batch_pads_rows_and_reports_lengths() -> None:
     assert x.dtype == lengths.dtype == torch.long
     x, lengths = batch([[(1, 2)], []])  # an empty row is all padding
     assert lengths.tolist() == [1, 0] and x[1].tolist() == [[0, 0]]
+
+
+@pytest.mark.parametrize("bidirectional", [True, False])
+def test_an_int8_lstm_runs_packed_as_its_module_does(bidirectional: bool) -> None:
+    torch.manual_seed(4)
+    net = torch.nn.Sequential(torch.nn.LSTM(6, 5, 2, bidirectional=bidirectional, batch_first=True))
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated (torchao)
+        lstm = torch.ao.quantization.quantize_dynamic(net, {torch.nn.LSTM}, torch.qint8)[0]
+    inputs, lengths = torch.randn(4, 9, 6), torch.tensor([4, 9, 2, 9])
+    packed = torch.nn.utils.rnn.pack_padded_sequence(
+        inputs, lengths, batch_first=True, enforce_sorted=False
+    )
+    with torch.inference_mode():
+        want, _ = torch.nn.utils.rnn.pad_packed_sequence(lstm(packed)[0], batch_first=True)
+        got = _run_lstm(lstm, inputs, lengths)
+    assert torch.equal(got, want)
 
 
 # -- a tiny tagger learns a toy pattern ----------------------------------------------------

@@ -210,9 +210,12 @@ def _lex_code(lemma: str, upos: str) -> int:
 
 
 def _head_code(tok: Token) -> int:
-    if tok.head < 0:
-        return 0
-    d = tok.head - tok.index
+    return 0 if tok.head < 0 else _head_offset_code(tok.head - tok.index)
+
+
+@cache
+def _head_offset_code(d: int) -> int:
+    """The head's direction and distance bucket for a head ``d`` words away, remembered."""
     b = _bucket(abs(d), _DISTANCE_EDGES)
     return 1 + b if d < 0 else 2 + len(_DISTANCE_EDGES) + b
 
