@@ -17,6 +17,8 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from attribution.nlp.deferred import defer_unused_imports
+
 if TYPE_CHECKING:
     import torch
 
@@ -37,6 +39,7 @@ class WordVectors:
 @cache
 def foundation_cache() -> Any:
     """Return the process's Stanza ``FoundationCache`` (offline: ``local_files_only``)."""
+    defer_unused_imports()
     from stanza.models.common.foundation_cache import FoundationCache
 
     return FoundationCache(local_files_only=True)

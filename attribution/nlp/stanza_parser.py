@@ -34,6 +34,7 @@ from attribution.errors import ModelLoadError, ModelNotFoundError
 from attribution.nlp import fast_decode, fast_tagger, guard, levers
 from attribution.nlp.char_cache import install_char_cache
 from attribution.nlp.convert import mark_sentence, to_document, to_sentence
+from attribution.nlp.deferred import defer_unused_imports
 from attribution.nlp.dense_lstm import install_dense_lstm
 from attribution.nlp.pretrain import cache_key, foundation_cache
 from attribution.settings import Settings, env_name
@@ -360,8 +361,10 @@ class StanzaParser:
     @cached_property
     def pipeline(self) -> Any:
         """Load the pipeline (once); raise a specific error saying what failed."""
-        import stanza
         import torch
+
+        defer_unused_imports()
+        import stanza
 
         torch.set_num_threads(self.config.threads or available_cores())
         if self.config.tune_malloc:
