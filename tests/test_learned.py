@@ -65,6 +65,8 @@ from attribution.learned.network import (
     Tagger,
     _run_lstm,
     batch,
+    packed_order,
+    pad_windows,
 )
 from attribution.learned.producer import (
     B_C,
@@ -327,6 +329,78 @@ def test_the_head_predicts_the_same_from_states_prepared_once(bottleneck: int) -
         assert head.lstm.input_size == (bottleneck or 8 + 6)
         assert head.predict_prepared(prepared, x, lengths) == head.predict(h, x, lengths)
         assert torch.equal(head.scores(prepared, x, lengths), head.emissions(h, x, lengths))
+
+
+def test_packed_order_is_pytorch_s_packing() -> None:
+    rows, steps, batch_sizes = packed_order([3, 2, 2, 1])
+    assert rows.tolist() == [0, 1, 2, 3, 0, 1, 2, 0]
+    assert steps.tolist() == [0, 0, 0, 0, 1, 1, 1, 2]
+    assert batch_sizes.tolist() == [4, 3, 1]
+    padded = torch.arange(12).reshape(4, 3)
+    packed = torch.nn.utils.rnn.pack_padded_sequence(padded, torch.tensor([3, 2, 2, 1]), True)
+    assert packed.data.tolist() == padded[rows, steps].tolist()
+    assert torch.equal(packed.batch_sizes, batch_sizes)
+
+
+def _random_windows(seed: int) -> tuple[torch.Tensor, list[tuple[int, torch.Tensor]]]:
+    """Document states (40 words) and windows of unequal (and some equal) lengths."""
+    gen = torch.Generator().manual_seed(seed)
+    states = torch.randn(40, 8, generator=gen)
+    windows = []
+    for size in (5, 12, 1, 12, 7, 30, 5):
+        first = int(torch.randint(0, 40 - size + 1, (1,), generator=gen))
+        rows = torch.randint(0, 10, (size, 2), generator=gen)
+        windows.append((first, rows))
+    return states, windows
+
+
+@pytest.mark.parametrize("int8", [False, True], ids=["float", "int8"])
+@pytest.mark.parametrize("seed", range(3))
+def test_the_head_tags_windows_packed_as_it_tags_them_padded(seed: int, int8: bool) -> None:
+    torch.manual_seed(seed)
+    head = ArgHead(("in_cue", "rel_pos"), {"in_cue": 10, "rel_pos": 10}, 8, hidden=6)
+    with torch.no_grad():
+        head.out.weight.mul_(10.0)  # tags that vary along the windows
+    head.eval()
+    if int8:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # torch.ao.quantization is deprecated (torchao)
+            torch.ao.quantization.quantize_dynamic(head, {torch.nn.LSTM}, torch.qint8, inplace=True)
+    states, windows = _random_windows(seed)
+    with torch.inference_mode():
+        got = head.predict_windows(states, windows)
+        x, h, lengths = pad_windows(windows, states)
+        want = head.predict_prepared(h, x, lengths)
+    assert got == want
+    assert [len(t) for t in got] == [len(rows) for _, rows in windows]
+    assert len({tuple(t) for t in got}) > 2
+
+
+def test_tag_sentences_gives_each_sentence_s_own_tags_and_states() -> None:
+    torch.manual_seed(5)
+    vectors = torch.randn(10, 4)
+    cue = Tagger(("word", "upos"), {"word": 10, "upos": 6}, vectors, 3, hidden=5, layers=2)
+    with torch.no_grad():
+        cue.out.weight.mul_(10.0)
+    cue.eval()
+    gen = torch.Generator().manual_seed(5)
+    sentences = [
+        [tuple(int(v) for v in row) for row in torch.randint(0, 6, (n, 2), generator=gen)]
+        for n in (4, 9, 0, 1, 9, 3)
+    ]
+    with torch.inference_mode():
+        tags, states = M.tag_sentences(cue, sentences)
+        want_tags, want_states = [], []
+        for rows in sentences:
+            if not rows:
+                want_tags.append([])
+                continue
+            x, lengths = batch([rows])
+            want_tags.append(cue.predict(x, lengths)[0])
+            want_states.append(cue.encode(x, lengths)[0])
+    assert tags == want_tags
+    assert states.shape == (sum(len(r) for r in sentences), 10)
+    assert torch.allclose(states, torch.cat(want_states), atol=1e-6)
 
 
 def test_a_bottlenecked_head_learns_a_contextual_pattern() -> None:
@@ -1539,14 +1613,14 @@ def test_the_head_reads_the_cue_states_and_the_window_columns(
     model.policy = Policy(trusted=frozenset())  # every site's arguments
     want = model.find(ctx, rules)
     assert want  # random weights: some content somewhere
-    calls: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
-    predict = model.head.predict_prepared  # the states prepared once (no bottleneck: as they are)
+    calls: list[tuple[torch.Tensor, list[tuple[int, torch.Tensor]]]] = []
+    predict = model.head.predict_windows  # the states prepared once (no bottleneck: as they are)
 
-    def record(h: torch.Tensor, x: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
-        calls.append((h.detach().clone(), x.clone(), lengths.clone()))
-        return predict(h, x, lengths)
+    def record(p: torch.Tensor, windows: Sequence[tuple[int, torch.Tensor]]) -> list[list[int]]:
+        calls.append((p.detach().clone(), [(first, rows.clone()) for first, rows in windows]))
+        return predict(p, windows)
 
-    monkeypatch.setattr(model.head, "predict_prepared", record)
+    monkeypatch.setattr(model.head, "predict_windows", record)
     # Other batch sizes give the same findings (sentences one by one, windows five by five).
     monkeypatch.setattr(M, "SENTENCE_BATCH", 1)
     monkeypatch.setattr(M, "ARG_BATCH", 5)
@@ -1564,21 +1638,20 @@ def test_the_head_reads_the_cue_states_and_the_window_columns(
     assert len(calls) == -(-len(sites) // 5)
     firsts, sizes = set(), set()
     for n, site in enumerate(sites):
-        h, x, lengths = calls[n // 5]
-        row = n % 5
+        p, windows = calls[n // 5]
+        first, x = windows[n % 5]
+        assert torch.allclose(p, states, atol=1e-5)  # every word's cue-tagger states
         links = rule_links(ctx, rules, feats, site)
         win = window_features(feats, ctx, site, model.vocab, links)
         size = len(win.rows)
         firsts.add(win.first)
         sizes.add(size)
-        assert int(lengths[row]) == size
-        assert x[row, :size].tolist() == [[r[c] for c in HEAD_COLUMNS] for r in win.rows]
+        assert first == win.first and len(x) == size
+        assert x.tolist() == [[r[c] for c in HEAD_COLUMNS] for r in win.rows]
         # The rows inference builds: only the head's document channels, then the window's.
         head_win = window_features(feats, ctx, site, model.vocab, links, HEAD_DOC_COLUMNS)
         assert head_win.first == win.first
-        assert x[row, :size].tolist() == [list(r) for r in head_win.rows]
-        assert torch.allclose(h[row, :size], states[win.first : win.first + size], atol=1e-5)
-        assert not x[row, size:].any() and not h[row, size:].any()
+        assert x.tolist() == [list(r) for r in head_win.rows]
     assert len(firsts) > 1 and len(sizes) > 1
 
 
@@ -1593,19 +1666,19 @@ def test_find_reads_windows_of_the_model_s_size(
     if window is not None:
         model.window = window
     size = model.window
-    calls: list[tuple[torch.Tensor, torch.Tensor, torch.Tensor]] = []
+    calls: list[tuple[torch.Tensor, list[tuple[int, torch.Tensor]]]] = []
     sizes: list[tuple[int, int]] = []
-    predict, build = model.head.predict_prepared, F.window_tensor
+    predict, build = model.head.predict_windows, F.window_tensor
 
-    def record(h: torch.Tensor, x: torch.Tensor, lengths: torch.Tensor) -> list[list[int]]:
-        calls.append((h.detach().clone(), x.clone(), lengths.clone()))
-        return predict(h, x, lengths)
+    def record(p: torch.Tensor, windows: Sequence[tuple[int, torch.Tensor]]) -> list[list[int]]:
+        calls.append((p.detach().clone(), [(first, rows.clone()) for first, rows in windows]))
+        return predict(p, windows)
 
     def spy(*args: Any, **kwargs: Any) -> tuple[int, torch.Tensor]:
         sizes.append(inspect.signature(build).bind(*args, **kwargs).arguments["size"])
         return build(*args, **kwargs)
 
-    monkeypatch.setattr(model.head, "predict_prepared", record)
+    monkeypatch.setattr(model.head, "predict_windows", record)
     monkeypatch.setattr(M, "window_tensor", spy)
     monkeypatch.setattr(M, "SENTENCE_BATCH", 1)
     monkeypatch.setattr(M, "ARG_BATCH", 7)  # batches of unequal windows
@@ -1625,16 +1698,15 @@ def test_find_reads_windows_of_the_model_s_size(
     assert len(calls) == -(-len(sites) // 7)
     bounds: dict[tuple[int, tuple[int, ...]], tuple[int, int]] = {}
     for n, site in enumerate(sites):
-        h, x, lengths = calls[n // 7]
-        row = n % 7
+        p, windows = calls[n // 7]
+        first, x = windows[n % 7]
+        assert torch.allclose(p, states, atol=1e-5)
         links = rule_links(ctx, rules, feats, site)
         win = window_features(feats, ctx, site, model.vocab, links, HEAD_DOC_COLUMNS, size)
         length = len(win.rows)
         assert (win.first, win.first + length) == window_bounds(feats, ctx, site, size)
-        assert int(lengths[row]) == length
-        assert x[row, :length].tolist() == [list(r) for r in win.rows]
-        assert torch.allclose(h[row, :length], states[win.first : win.first + length], atol=1e-5)
-        assert not x[row, length:].any() and not h[row, length:].any()
+        assert first == win.first and len(x) == length
+        assert x.tolist() == [list(r) for r in win.rows]
         bounds[site.sentence, site.words] = (win.first, win.first + length)
         if window == (0, 2):
             # Never past the cue's sentence, nor more than 2 words either side.
@@ -1642,7 +1714,7 @@ def test_find_reads_windows_of_the_model_s_size(
             assert length <= 5
             assert set(feats.sentence_of_word[win.first : win.first + length]) == {site.sentence}
             assert win.first >= cue - 2 and win.first + length <= cue + 3
-            rel_sent = x[row, :length, HEAD_CHANNELS.index("rel_sent")]
+            rel_sent = x[:, HEAD_CHANNELS.index("rel_sent")]
             assert set(rel_sent.tolist()) == {F.WINDOW_SENTENCES}
     # What the model found lies in the window of its cue.
     assert found
@@ -1658,7 +1730,7 @@ def test_pad_pads_window_rows_and_their_states() -> None:
         (0, torch.tensor([[7, 8]])),
         (7, torch.tensor([[9, 10], [11, 12]])),
     ]
-    x, h, lengths = M._pad(windows, states)
+    x, h, lengths = pad_windows(windows, states)
     assert lengths.dtype == torch.long and lengths.tolist() == [3, 1, 2]
     assert x.dtype == torch.long and tuple(x.shape) == (3, 3, 2)
     assert tuple(h.shape) == (3, 3, 3)
@@ -1667,7 +1739,7 @@ def test_pad_pads_window_rows_and_their_states() -> None:
         assert torch.equal(x[k, :n], rows) and not x[k, n:].any()
         assert torch.equal(h[k, :n], states[first : first + n]) and not h[k, n:].any()
     # One window: no padding.
-    x, h, lengths = M._pad(windows[2:], states)
+    x, h, lengths = pad_windows(windows[2:], states)
     assert lengths.tolist() == [2] and torch.equal(x[0], windows[2][1])
     assert torch.equal(h[0], states[7:9])
 

@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 from attribution.errors import ModelLoadError
@@ -33,7 +34,7 @@ from attribution.learned.features import (
     document_features,
     window_tensor,
 )
-from attribution.learned.network import ArgHead, Tagger, batch, length_mask
+from attribution.learned.network import ArgHead, Tagger, packed_order, unpack_scores
 from attribution.learned.producer import cue_sites, decode_arguments, rule_links
 from attribution.lexicon import lexicon
 from attribution.nlp.pretrain import word_vectors
@@ -219,8 +220,8 @@ class LearnedAttribution:
         # kernel) do, so those go in batches of similar length.
         shrink = BATCH_SHRINK if self.head.bottleneck else 0.0
         for chunk in _length_batches([len(rows) for _, rows in windows], shrink):
-            x, h, lengths = _pad([windows[k] for k in chunk], prepared)
-            for k, t in zip(chunk, self.head.predict_prepared(h, x, lengths), strict=True):
+            tagged = self.head.predict_windows(prepared, [windows[k] for k in chunk])
+            for k, t in zip(chunk, tagged, strict=True):
                 site, (first, rows) = sites[k], windows[k]
                 found[k] = decode_arguments(
                     site,
@@ -258,30 +259,38 @@ def tag_sentences(
 ) -> tuple[list[list[int]], torch.Tensor]:
     """Run the cue tagger over sentences' rows; return each sentence's tags and every
     word's BiLSTM states, in document order (the argument head reads them; so does its
-    training, :func:`training.attribution.train.states_of`)."""
+    training, :func:`training.attribution.train.states_of`).
+
+    The sentences of a batch go packed, longest first, built straight from their
+    rows (:meth:`Tagger.encode_packed`): no padded batch, and the states go to their
+    words' places in one copy. An empty sentence is read as one blank word.
+    """
+    width = len(cue.channels)
     tags: list[list[int]] = []
-    states: list[torch.Tensor] = []
+    states = torch.empty(sum(len(r) for r in rows), 2 * cue.lstm.hidden_size)
+    done = 0
     with torch.inference_mode():
         for i in range(0, len(rows), SENTENCE_BATCH):
-            chunk = rows[i : i + SENTENCE_BATCH]
-            x, lengths = batch([r or ((0,) * len(DOC_CHANNELS),) for r in chunk])
-            h = cue.encode(x, lengths)
-            best = cue.crf.decode(cue.out(h), length_mask(lengths, x.size(1)))
-            for k, r in enumerate(chunk):
-                tags.append(best[k][: len(r)])
-                states.append(h[k, : len(r)])
-    return tags, torch.cat(states)
-
-
-def _pad(
-    windows: Sequence[tuple[int, torch.Tensor]], states: torch.Tensor
-) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
-    """Pad window rows and their cue-tagger states into batches; return them and the lengths."""
-    lengths = torch.tensor([len(rows) for _, rows in windows], dtype=torch.long)
-    width = int(lengths.max())
-    x = torch.zeros(len(windows), width, windows[0][1].size(1), dtype=torch.long)
-    h = torch.zeros(len(windows), width, states.size(1))
-    for k, (first, rows) in enumerate(windows):
-        x[k, : len(rows)] = rows
-        h[k, : len(rows)] = states[first : first + len(rows)]
-    return x, h, lengths
+            chunk = [r or ((0,) * width,) for r in rows[i : i + SENTENCE_BATCH]]
+            real = [len(r) for r in rows[i : i + SENTENCE_BATCH]]
+            order = sorted(range(len(chunk)), key=lambda k: -len(chunk[k]))
+            sizes = [len(chunk[k]) for k in order]
+            at, steps, batch_sizes = packed_order(sizes)
+            ids = np.zeros((sum(sizes), width), dtype=np.int64)
+            starts = np.cumsum([0, *sizes[:-1]])
+            for k, start in zip(order, starts.tolist(), strict=True):
+                ids[start : start + len(chunk[k])] = chunk[k]
+            h = cue.encode_packed(torch.from_numpy(ids[starts[at] + steps]), batch_sizes)
+            best = cue.crf.decode(*unpack_scores(cue.out(h), at, steps, sizes))
+            sorted_tags: list[list[int]] = [[] for _ in chunk]
+            for k, t in zip(order, best, strict=True):
+                sorted_tags[k] = t[: real[k]]
+            tags.extend(sorted_tags)
+            # Each packed position's word in the document (a blank word has none).
+            offsets = np.cumsum([done, *real[:-1]])
+            real_sorted = np.array([real[k] for k in order])
+            keep = steps < real_sorted[at]
+            where = offsets[np.array(order)][at] + steps
+            states[torch.from_numpy(where[keep])] = h[torch.from_numpy(keep)]
+            done += sum(real)
+    return tags, states

@@ -138,6 +138,17 @@ class Tagger(nn.Module):
                 parts.append(self.tables[c](x[:, :, k]))
         return _run_lstm(self.lstm, self.drop(torch.cat(parts, dim=-1)), lengths)
 
+    def encode_packed(self, ids: Tensor, batch_sizes: Tensor) -> Tensor:
+        """Return the BiLSTM states (positions, 2 * hidden) of a packed batch: ``ids``
+        (positions, channels) in the time-major order of rows longest first
+        (:func:`packed_order`), ``batch_sizes`` the rows alive at each step. The same
+        states as :meth:`encode` without its padded copies."""
+        parts = [self.words(ids[:, 0])]
+        for k, c in enumerate(self.channels):
+            if c != "word":
+                parts.append(self.tables[c](ids[:, k]))
+        return run_packed(self.lstm, self.drop(torch.cat(parts, dim=-1)), batch_sizes)
+
     def loss(self, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
         mask = length_mask(lengths, x.size(1))
         return self.crf.nll(self.emissions(x, lengths), tags, mask)
@@ -235,43 +246,114 @@ class ArgHead(nn.Module):
         """:meth:`predict` for states already :meth:`prepare`-d."""
         return self.crf.decode(self.scores(p, x, lengths), length_mask(lengths, x.size(1)))
 
+    def predict_windows(self, p: Tensor, windows: Sequence[tuple[int, Tensor]]) -> list[list[int]]:
+        """Tag windows, each its first document word and its id rows (words, channels),
+        over the document's prepared states ``p`` (:meth:`prepare`); return each
+        window's tags. The same as :meth:`predict_prepared` over the windows padded
+        (:func:`pad_windows`). A head without a bottleneck reads them packed,
+        longest first, built straight from the windows: no padded batch of states
+        and embeddings is made, then copied into a packed one (about a third of the
+        model's peak memory on a long article), and no padded outputs.
+        """
+        if self.bottleneck:
+            x, h, lengths = pad_windows(windows, p)
+            return self.predict_prepared(h, x, lengths)
+        order = sorted(range(len(windows)), key=lambda k: -len(windows[k][1]))
+        sizes = [len(windows[k][1]) for k in order]
+        rows, steps, batch_sizes = packed_order(sizes)
+        ids = torch.cat([windows[k][1] for k in order])
+        starts = np.cumsum([0, *sizes[:-1]])
+        firsts = np.array([windows[k][0] for k in order])
+        x = ids[torch.from_numpy(starts[rows] + steps)]
+        embedded = [self.tables[c](x[:, k]) for k, c in enumerate(self.channels)]
+        states = p[torch.from_numpy(firsts[rows] + steps)]
+        inputs = self.drop(torch.cat([states, *embedded], dim=-1))
+        out = self.out(self.drop(run_packed(self.lstm, inputs, batch_sizes)))
+        tags = self.crf.decode(*unpack_scores(out, rows, steps, sizes))
+        found: list[list[int]] = [[] for _ in windows]
+        for k, t in zip(order, tags, strict=True):
+            found[k] = t
+        return found
+
 
 def _run_lstm(lstm: nn.Module, inputs: Tensor, lengths: Tensor) -> Tensor:
     """Run ``lstm`` over padded ``inputs`` (batch, time, width) of the given lengths, packed.
 
-    Rows already longest first (the argument head's batches) are packed as they
-    stand, without the sort and its copy. An int8 LSTM
-    (:meth:`attribution.learned.model.LearnedAttribution.quantize`) runs through
-    :func:`_quantized_packed`.
+    Rows already longest first are packed as they stand, without the sort and
+    its copy. The LSTM runs through :func:`run_packed`.
     """
     ordered = bool((lengths[:-1] >= lengths[1:]).all())
     packed = nn.utils.rnn.pack_padded_sequence(
         inputs, lengths, batch_first=True, enforce_sorted=ordered
     )
-    if _QUANTIZED_LSTM is not None and isinstance(lstm, _QUANTIZED_LSTM):
-        out = _quantized_packed(lstm, packed)
-    else:
-        out, _ = lstm(packed)
+    out = nn.utils.rnn.PackedSequence(
+        run_packed(lstm, packed.data, packed.batch_sizes),
+        packed.batch_sizes,
+        packed.sorted_indices,
+        packed.unsorted_indices,
+    )
     padded, _ = nn.utils.rnn.pad_packed_sequence(out, batch_first=True, total_length=inputs.size(1))
     states: Tensor = padded
     return states
 
 
-def _quantized_packed(
-    lstm: Any, packed: nn.utils.rnn.PackedSequence
-) -> nn.utils.rnn.PackedSequence:
+def run_packed(lstm: nn.Module, data: Tensor, batch_sizes: Tensor) -> Tensor:
+    """Run ``lstm`` over packed ``data`` (positions, width) with its ``batch_sizes``
+    (rows longest first, no initial states); return the packed outputs. An int8
+    LSTM (:meth:`attribution.learned.model.LearnedAttribution.quantize`) runs
+    through :func:`_quantized_packed`."""
+    if _QUANTIZED_LSTM is not None and isinstance(lstm, _QUANTIZED_LSTM):
+        return _quantized_packed(lstm, data, batch_sizes)
+    out: Tensor = lstm(nn.utils.rnn.PackedSequence(data, batch_sizes))[0].data
+    return out
+
+
+def packed_order(sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray, Tensor]:
+    """For rows of ``sizes`` longest first, return the row and step of every position of
+    their packed batch (time-major: step 0 of every row, then step 1 of the rows that
+    long, ...) and the rows alive at each step (PyTorch's ``batch_sizes``)."""
+    lengths = np.asarray(sizes, dtype=np.int64)
+    alive = np.arange(int(lengths[0]))[:, None] < lengths[None, :]
+    steps, rows = np.nonzero(alive)
+    return rows, steps, torch.from_numpy(alive.sum(1))
+
+
+def unpack_scores(
+    scores: Tensor, rows: np.ndarray, steps: np.ndarray, sizes: Sequence[int]
+) -> tuple[Tensor, Tensor]:
+    """Return packed ``scores`` (positions, tags) padded to (rows, steps, tags) and the
+    mask of the steps within each row (for :meth:`CRF.decode`)."""
+    padded = scores.new_zeros(len(sizes), int(sizes[0]), scores.size(1))
+    padded[torch.from_numpy(rows), torch.from_numpy(steps)] = scores
+    lengths = torch.tensor(list(sizes), dtype=torch.long)
+    return padded, length_mask(lengths, int(sizes[0]))
+
+
+def pad_windows(
+    windows: Sequence[tuple[int, Tensor]], states: Tensor
+) -> tuple[Tensor, Tensor, Tensor]:
+    """Pad window rows and their cue-tagger states into batches; return them and the lengths."""
+    lengths = torch.tensor([len(rows) for _, rows in windows], dtype=torch.long)
+    width = int(lengths.max())
+    x = torch.zeros(len(windows), width, windows[0][1].size(1), dtype=torch.long)
+    h = torch.zeros(len(windows), width, states.size(1))
+    for k, (first, rows) in enumerate(windows):
+        x[k, : len(rows)] = rows
+        h[k, : len(rows)] = states[first : first + len(rows)]
+    return x, h, lengths
+
+
+def _quantized_packed(lstm: Any, data: Tensor, batch_sizes: Tensor) -> Tensor:
     """The int8 LSTM's forward on a packed batch without initial states, through the
     packed overload of its operator by name: the module's call lets the operator try
     its unpacked overload first, whose failure message prints the batch sizes
     (half a millisecond a call)."""
-    zeros = packed.data.new_zeros(
-        lstm.num_layers * (2 if lstm.bidirectional else 1),
-        int(packed.batch_sizes[0]),
-        lstm.hidden_size,
+    zeros = data.new_zeros(
+        lstm.num_layers * (2 if lstm.bidirectional else 1), int(batch_sizes[0]), lstm.hidden_size
     )
-    out = torch.ops.aten.quantized_lstm.data(
-        packed.data,
-        packed.batch_sizes,
+    out: Tensor = torch.ops.aten.quantized_lstm.data(
+        data,
+        batch_sizes,
         [zeros, zeros],
         [m.param for m in lstm._all_weight_values],
         lstm.bias,
@@ -282,9 +364,7 @@ def _quantized_packed(
         dtype=lstm.dtype,
         use_dynamic=True,
     )[0]
-    return nn.utils.rnn.PackedSequence(
-        out, packed.batch_sizes, packed.sorted_indices, packed.unsorted_indices
-    )
+    return out
 
 
 def _quantized_lstm_type() -> type | None:
