@@ -2,7 +2,8 @@
 
 Usage::
 
-    python benchmarks/bench_memory.py [--articles 30] [--rounds 2] [--configs default,untuned]
+    python benchmarks/bench_memory.py [--articles 30] [--rounds 2]
+        [--configs default,untrimmed,untuned,jemalloc]
         [--no-record]
 
 Each configuration runs in a fresh process with one torch thread: it loads
@@ -15,8 +16,13 @@ apart. The configurations take turns, ``--rounds`` times, and the peak is
 the largest a round saw:
 
 - ``default``: as shipped;
+- ``untrimmed``: without :func:`attribution.nlp.levers.trim_heap` (the heap's
+  free pages kept between articles);
 - ``untuned``: without :func:`attribution.nlp.levers.tune_malloc` (glibc's
-  own thresholds).
+  own thresholds);
+- ``jemalloc``: as shipped, with jemalloc preloaded (``LD_PRELOAD``) instead of
+  glibc's malloc, as the ``Dockerfile`` runs the service; left out where no
+  ``libjemalloc.so.2`` is installed (Debian: ``apt-get install libjemalloc2``).
 
 The issue's target is a peak of 500 MB at most. The figures before issue 13's
 memory work (each component's own copy of the word vectors, Stanza's training
@@ -43,7 +49,12 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-CONFIGS = ("default", "untuned")
+CONFIGS = ("default", "untrimmed", "untuned", "jemalloc")
+#: Where Debian and Ubuntu put jemalloc (``libjemalloc2``), by architecture.
+JEMALLOC = (
+    "/usr/lib/x86_64-linux-gnu/libjemalloc.so.2",
+    "/usr/lib/aarch64-linux-gnu/libjemalloc.so.2",
+)
 
 
 def worker(config: str, limit: int) -> dict[str, Any]:
@@ -56,7 +67,9 @@ def worker(config: str, limit: int) -> dict[str, Any]:
 
     torch.set_num_threads(1)
     seed, texts = articles(limit)
-    parser = StanzaParser(ParserConfig(threads=1, tune_malloc=config != "untuned"))
+    parser = StanzaParser(
+        ParserConfig(threads=1, tune_malloc=config != "untuned", trim_heap=config != "untrimmed")
+    )
     analyzer = Analyzer(parser)
     t0 = time.perf_counter()
     analyzer.load()
@@ -76,11 +89,19 @@ def worker(config: str, limit: int) -> dict[str, Any]:
         "stream_wall_s": round(wall, 2),
         "stream_cpu_s": round(cpu, 2),
         "seed_p50_ms": round(seed_ms),
+        "heap_trims": parser.trims,
     }
+
+
+def jemalloc() -> str | None:
+    """Return the path of an installed jemalloc, or ``None``."""
+    return next((p for p in JEMALLOC if Path(p).is_file()), None)
 
 
 def run_one(config: str, limit: int) -> dict[str, Any]:
     env = {**os.environ, "ATTRIBUTION_THREADS": "1"}
+    if config == "jemalloc":
+        env["LD_PRELOAD"] = " ".join(filter(None, [env.get("LD_PRELOAD"), jemalloc()]))
     cmd = [sys.executable, __file__, "--worker", config, "--articles", str(limit)]
     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=False, cwd=ROOT)
     if out.returncode != 0:
@@ -104,6 +125,9 @@ def main() -> int:
     unknown = set(configs) - set(CONFIGS)
     if unknown:
         p.error(f"unknown configurations: {', '.join(sorted(unknown))}")
+    if "jemalloc" in configs and jemalloc() is None:
+        print("jemalloc left out: no libjemalloc.so.2 installed (apt-get install libjemalloc2)")
+        configs.remove("jemalloc")
     runs: dict[str, list[dict[str, Any]]] = {c: [] for c in configs}
     for r in range(a.rounds):
         for c in configs if r % 2 == 0 else reversed(configs):

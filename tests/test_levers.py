@@ -605,3 +605,41 @@ def test_tune_malloc_sets_glibcs_thresholds(monkeypatch: pytest.MonkeyPatch) -> 
     except (OSError, AttributeError):
         pytest.skip("mallopt is glibc's")
     assert levers.tune_malloc() is True
+
+
+def test_trim_heap_trims_once_the_process_has_grown_past_the_slack(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    calls: list[int] = []
+    monkeypatch.setattr(levers, "glibc_malloc_trim", lambda: calls.append)
+    monkeypatch.setattr(levers, "resident_mb", lambda: 450.0)
+    assert levers.trim_heap(400.0, slack_mb=60) is False and calls == []
+    assert levers.trim_heap(400.0, slack_mb=40) is True and calls == [0]
+    monkeypatch.setattr(levers, "glibc_malloc_trim", lambda: None)  # off glibc
+    assert levers.trim_heap(400.0, slack_mb=40) is False
+    monkeypatch.setattr(levers, "resident_mb", lambda: None)  # no /proc
+    assert levers.trim_heap(0.0) is False
+
+
+def test_resident_size_and_malloc_trim_on_this_machine() -> None:
+    size = levers.resident_mb()
+    if size is None or levers.glibc_malloc_trim() is None:
+        pytest.skip("needs /proc and glibc")
+    assert 10 < size < 100_000
+    assert levers.trim_heap(0.0, slack_mb=0.0) is True  # trimming is safe at any time
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_parser_trims_over_its_size_at_its_first_parse(
+    monkeypatch: pytest.MonkeyPatch, enabled: bool
+) -> None:
+    slack = levers.TRIM_SLACK_MB
+    sizes = iter([300.0, 300.0 + slack - 10, 300.0 + slack + 20])
+    trims: list[int] = []
+    monkeypatch.setattr(levers, "resident_mb", lambda: next(sizes))
+    monkeypatch.setattr(levers, "glibc_malloc_trim", lambda: trims.append)
+    parser = sp.StanzaParser(sp.ParserConfig(trim_heap=enabled))
+    for _ in range(3):
+        parser._trim_heap()
+    # The floor is the first size: the second is within the slack, the third past it.
+    assert (parser.trims, trims) == ((1, [0]) if enabled else (0, []))

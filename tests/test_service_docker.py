@@ -28,6 +28,11 @@ def test_dockerfile_essentials() -> None:
     assert "HEALTHCHECK" in DOCKERFILE and "/readyz" in DOCKERFILE
     assert "exec gunicorn --config /app/gunicorn.conf.py service.wsgi:app" in DOCKERFILE
     assert "ATTRIBUTION_PRELOAD=1" in DOCKERFILE
+    # jemalloc preloaded (benchmarks/bench_memory.py, configuration "jemalloc").
+    assert "libjemalloc2" in DOCKERFILE
+    assert re.search(r"^ENV LD_PRELOAD=(\S+)$", DOCKERFILE, re.M)
+    linked = re.search(r"(\S+libjemalloc\.so\.2)$", DOCKERFILE, re.M)
+    assert linked is not None and f"LD_PRELOAD={linked.group(1)}" in DOCKERFILE
 
 
 def test_dockerignore_keeps_the_build_inputs() -> None:

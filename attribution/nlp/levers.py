@@ -78,6 +78,54 @@ def tune_malloc() -> bool:
     return all(bool(mallopt(param, value)) for param, value in MALLOC_SETTINGS.items())
 
 
+#: Memory (MB) a process may hold above its resident size at its first parse before
+#: :func:`trim_heap` hands the heap's free pages back between articles.
+TRIM_SLACK_MB = 100
+
+
+def trim_heap(floor_mb: float, slack_mb: float = TRIM_SLACK_MB) -> bool:
+    """Give the heap's free pages back to the system when the process's resident size
+    is more than ``slack_mb`` above ``floor_mb``; return whether it did.
+
+    glibc keeps what an article freed inside its heap, and small blocks still in
+    use pin pages between the free ones, so a process that analyses article after
+    article grows by each long article's leftovers (381 MB loaded, 493 MB resident
+    after 31 articles, 83 MB of it free heap; ``malloc_trim`` gave 82 MB back).
+    Trimming before a parse once the process has grown keeps the next article's
+    peak on a lower floor; it costs a few milliseconds, and the pages the next
+    article touches again. Nothing is done off glibc or when ``/proc`` cannot tell
+    the size.
+    """
+    size = resident_mb()
+    if size is None or size <= floor_mb + slack_mb:
+        return False
+    trim = glibc_malloc_trim()
+    if trim is None:
+        return False
+    trim(0)
+    return True
+
+
+def resident_mb() -> float | None:
+    """Return this process's resident memory in MB (``/proc/self/statm``), or ``None``."""
+    try:
+        with open("/proc/self/statm", encoding="ascii") as fh:
+            pages = int(fh.read().split()[1])
+    except (OSError, ValueError, IndexError):
+        return None
+    return pages * os.sysconf("SC_PAGE_SIZE") / (1 << 20)
+
+
+def glibc_malloc_trim() -> Any | None:
+    """Return glibc's ``malloc_trim(pad)`` ready to call, or ``None`` off glibc."""
+    try:
+        trim = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
+    trim.argtypes = [ctypes.c_size_t]
+    return trim
+
+
 def glibc_mallopt() -> Any | None:
     """Return glibc's ``mallopt(param, value)`` ready to call, or ``None`` off glibc."""
     try:

@@ -302,6 +302,9 @@ class ParserConfig:
     freeze_heap: bool = True
     #: Set glibc malloc's thresholds for a stream of articles (:func:`.levers.tune_malloc`).
     tune_malloc: bool = True
+    #: Before a parse, give the heap's free pages back once the process has grown
+    #: (:func:`.levers.trim_heap`, over its size at its first parse).
+    trim_heap: bool = True
 
     @classmethod
     def from_env(
@@ -353,6 +356,10 @@ class StanzaParser:
     def __init__(self, config: ParserConfig | None = None) -> None:
         self.config = config or ParserConfig.from_env()
         self._lock = threading.Lock()
+        #: The process's resident MB at the first parse (:meth:`_trim_heap`).
+        self._floor_mb: float | None = None
+        #: Heap trims so far.
+        self.trims = 0
 
     @property
     def source(self) -> str:
@@ -456,6 +463,7 @@ class StanzaParser:
         if not text.strip():
             return ParsedDocument(text, ())
         guard.check()
+        self._trim_heap()
         view = guard.tokenizer_view(text)
         tokenized, sentences = self._tokenize(view)
         if tokenized is not None:
@@ -468,6 +476,15 @@ class StanzaParser:
         if watch is not None:
             watch.cuts.extend(cuts)
         return self._parse_pieces(pieces, view, text)
+
+    def _trim_heap(self) -> None:
+        """Trim the heap before a parse once the process has grown (``trim_heap``)."""
+        if not self.config.trim_heap:
+            return
+        if self._floor_mb is None:
+            self._floor_mb = levers.resident_mb()
+        elif levers.trim_heap(self._floor_mb):
+            self.trims += 1
 
     def _tokenize(self, view: str) -> tuple[Any, list[list[Entry]]]:
         """Tokenize ``view``: the tokenizer's document if it is ordinary, else its sentences."""
@@ -503,6 +520,7 @@ class StanzaParser:
         """Return each text's parse and the sentences cut in it (see :meth:`parse_many`)."""
         if not self.is_loaded:
             self.load()
+        self._trim_heap()
         jobs: list[_Job] = []
         for text in texts:
             if not text.strip():
