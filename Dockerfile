@@ -34,7 +34,8 @@ RUN groupadd --system --gid 10001 app \
     && useradd --system --uid 10001 --gid app --create-home --home-dir /home/app app
 # jemalloc in place of glibc's malloc: a worker analysing article after article
 # fragments glibc's heap (benchmarks/bench_memory.py: peak RSS about 472 MB a
-# worker with jemalloc, 495-515 MB with glibc).
+# worker with jemalloc, 483-515 MB with glibc, for 5-10% more CPU; README).
+# `docker run -e LD_PRELOAD= ...` runs glibc's malloc.
 # hadolint ignore=DL3008
 RUN apt-get update \
     && apt-get install -y --no-install-recommends libjemalloc2 \
