@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import inspect
 import itertools
+import sys
 import warnings
 from collections.abc import Callable, Sequence
 from dataclasses import replace
@@ -2076,3 +2077,11 @@ def test_shipped_weights_in_int8_find_what_the_float_ones_find() -> None:
     want = assemble(repaired, parsed, model=floats).attributions
     assert any(a.sieve == MODEL_SIEVE for a in want)
     assert got == want
+
+
+def test_quantize_keeps_the_float_model_under_a_torch_without_quantization(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setitem(sys.modules, "torch.ao.quantization", None)  # import fails
+    model = _random_model([0.0] * 5)
+    assert model.quantize() is model and not model.is_quantized

@@ -132,10 +132,13 @@ class LearnedAttribution:
         (``python -m evaluation.polnear --float-model`` prints the float model's).
         A step's scale is its batch's, so a window's scores depend slightly on the
         windows batched with it (the same for the same document). A head reading
-        through a bottleneck runs its own padded kernel and stays float.
+        through a bottleneck runs its own padded kernel and stays float, and so does
+        every LSTM under a torch without ``torch.ao.quantization``.
         """
-        from torch.ao import quantization
-
+        try:
+            import torch.ao.quantization as quantization
+        except ImportError:  # a torch without eager-mode quantization: the float model
+            return self
         quantize_dynamic: Any = quantization.quantize_dynamic  # untyped in torch
         with warnings.catch_warnings():
             # Deprecated in favour of torchao, which is not a dependency.
