@@ -84,7 +84,7 @@ from attribution.pipeline import RULES, Analyzer, assemble, run_stages
 from attribution.quotes import find_quotes
 from attribution.records import Attribution, Cue, SieveName, TextSpan
 from attribution.settings import reset_settings
-from attribution.types import ParsedDocument
+from attribution.types import ParsedDocument, Sentence, Token
 
 TEXT = (
     "Bruce Maddy-Weitzman, an Israeli expert on Morocco, said the timing was not a coincidence.\n"
@@ -1112,6 +1112,49 @@ def test_tree_codes_above_the_cue() -> None:
     # Officials: under the root only (0); fear: an ancestor (2); failed: the governor (3).
     assert codes == [0, 2, beside, beside, 3, *under, 1, 0]
     assert max(codes) < channel_sizes(Vocab.of([], [], DEPRELS), 1)["tree"]
+
+
+def _tree_codes_by_paths(sent: Sentence, head: int, deprels: dict[str, int]) -> list[int]:
+    """The tree codes walked word by word to the root (the definition)."""
+    size = max(deprels.values(), default=0) + 1
+    governor = sent.tokens[head].head
+    ancestors = set(F._path_up(sent, head)[1:])
+    codes = []
+    for tok in sent.tokens:
+        path = F._path_up(sent, tok.index)
+        if tok.index == head:
+            codes.append(1)
+        elif tok.index in ancestors and tok.index != governor:
+            codes.append(2)
+        elif tok.index == governor:
+            codes.append(3)
+        elif head in path:
+            codes.append(4 + deprels.get(sent.tokens[path[path.index(head) - 1]].deprel, 0))
+        elif governor >= 0 and governor in path:
+            branch = sent.tokens[path[path.index(governor) - 1]]
+            codes.append(4 + size + deprels.get(branch.deprel, 0))
+        else:
+            codes.append(0)
+    return codes
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_tree_codes_are_the_paths_to_the_root(seed: int) -> None:
+    gen = torch.Generator().manual_seed(seed)
+    n = int(torch.randint(1, 25, (1,), generator=gen))
+    heads = []
+    for i in range(n):
+        # Mostly trees (a head before the word, or the root); every fourth seed has loops.
+        pick = int(torch.randint(-1, n if seed % 4 == 3 else max(i, 1), (1,), generator=gen))
+        heads.append(-1 if i == 0 or pick == i else pick)
+    relations = list(DEPREL_ID)
+    tokens = tuple(
+        Token(i, "w", "w", "X", "_", "_", h, relations[(i * 7 + seed) % len(relations)], i, i + 1)
+        for i, h in enumerate(heads)
+    )
+    sent = Sentence(0, tokens, 0, n)
+    for head in range(n):
+        assert F._tree_codes(sent, head, DEPREL_ID) == _tree_codes_by_paths(sent, head, DEPREL_ID)
 
 
 def test_unknown_relations_fall_back_to_id_zero() -> None:

@@ -338,31 +338,58 @@ def _path_up(sent: Sentence, i: int) -> list[int]:
 
 
 def _tree_codes(sent: Sentence, head: int, deprels: Mapping[str, int]) -> list[int]:
-    """Return each word's relation to the cue head (see the module docstring)."""
+    """Return each word's relation to the cue head (see the module docstring).
+
+    Each word's branch under the head (and under the head's governor) is found
+    once for the sentence, every word on a path up taking the answer of the
+    first word above it already answered (:func:`_branches`).
+    """
     size = max(deprels.values(), default=0) + 1
-    governor = sent.tokens[head].head
+    tokens = sent.tokens
+    governor = tokens[head].head
     ancestors = set(_path_up(sent, head)[1:])
+    under_head = _branches(sent, head)
+    under_governor = _branches(sent, governor) if governor >= 0 else None
     codes: list[int] = []
-    for tok in sent.tokens:
-        if tok.index == head:
+    for i in range(len(tokens)):
+        if i == head:
             codes.append(1)
-            continue
-        if tok.index in ancestors and tok.index != governor:
+        elif i in ancestors and i != governor:
             codes.append(2)
-            continue
-        if tok.index == governor:
+        elif i == governor:
             codes.append(3)
-            continue
-        path = _path_up(sent, tok.index)
-        if head in path:
-            branch = sent.tokens[path[path.index(head) - 1]]
-            codes.append(4 + deprels.get(branch.deprel, 0))
-        elif governor >= 0 and governor in path:
-            branch = sent.tokens[path[path.index(governor) - 1]]
-            codes.append(4 + size + deprels.get(branch.deprel, 0))
+        elif under_head[i] >= 0:
+            codes.append(4 + deprels.get(tokens[under_head[i]].deprel, 0))
+        elif under_governor is not None and under_governor[i] >= 0:
+            codes.append(4 + size + deprels.get(tokens[under_governor[i]].deprel, 0))
         else:
             codes.append(0)
     return codes
+
+
+def _branches(sent: Sentence, top: int) -> list[int]:
+    """Return, for each word, the child of ``top`` whose subtree holds it (-1: none, and
+    for ``top`` itself). A path that loops without meeting ``top`` holds none."""
+    tokens = sent.tokens
+    unknown = -2
+    below = [unknown] * len(tokens)
+    for i in range(len(tokens)):
+        path: list[int] = []
+        j = i
+        while j >= 0 and j != top and below[j] == unknown and len(path) <= len(tokens):
+            path.append(j)
+            j = tokens[j].head
+        if j == top and path:
+            value = path[-1]
+        elif j >= 0 and j != top and below[j] != unknown:
+            value = below[j]
+        else:
+            value = -1
+        for k in path:
+            below[k] = value
+    if 0 <= top < len(below):
+        below[top] = -1
+    return below
 
 
 @dataclass(frozen=True, slots=True)
