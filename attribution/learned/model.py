@@ -129,7 +129,7 @@ class LearnedAttribution:
         about 2x faster so. The attributions are those of the float model to
         within rounding: over PolNeAR dev and the held-out train articles the F1 of
         every role and the direct-quote figures moved by at most 0.1
-        (``python -m evaluation.polnear --float-model`` prints the float model's).
+        (``python -m evaluation.polnear --engine float`` scores the float model).
         A step's scale is its batch's, so a window's scores depend slightly on the
         windows batched with it (the same for the same document). A head reading
         through a bottleneck runs its own padded kernel and stays float, and so does
@@ -270,9 +270,9 @@ def tag_sentences(
     """
     width = len(cue.channels)
     tags: list[list[int]] = []
-    states = torch.empty(sum(len(r) for r in rows), 2 * cue.lstm.hidden_size)
     done = 0
     with torch.inference_mode():
+        states = torch.empty(sum(len(r) for r in rows), 2 * cue.lstm.hidden_size)
         for i in range(0, len(rows), SENTENCE_BATCH):
             chunk = [r or ((0,) * width,) for r in rows[i : i + SENTENCE_BATCH]]
             real = [len(r) for r in rows[i : i + SENTENCE_BATCH]]
@@ -285,10 +285,10 @@ def tag_sentences(
                 ids[start : start + len(chunk[k])] = chunk[k]
             h = cue.encode_packed(torch.from_numpy(ids[starts[at] + steps]), batch_sizes)
             best = cue.crf.decode(*unpack_scores(cue.out(h), at, steps, sizes))
-            sorted_tags: list[list[int]] = [[] for _ in chunk]
+            chunk_tags: list[list[int]] = [[] for _ in chunk]
             for k, t in zip(order, best, strict=True):
-                sorted_tags[k] = t[: real[k]]
-            tags.extend(sorted_tags)
+                chunk_tags[k] = t[: real[k]]
+            tags.extend(chunk_tags)
             # Each packed position's word in the document (a blank word has none).
             offsets = np.cumsum([done, *real[:-1]])
             real_sorted = np.array([real[k] for k in order])
