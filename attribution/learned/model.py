@@ -37,6 +37,7 @@ from attribution.learned.features import (
 from attribution.learned.network import ArgHead, Tagger, packed_order, unpack_scores
 from attribution.learned.producer import cue_sites, decode_arguments, rule_links
 from attribution.lexicon import lexicon
+from attribution.nlp.levers import is_quantized
 from attribution.nlp.pretrain import word_vectors
 
 MODELS_DIR = Path(__file__).resolve().parent.parent / "models"
@@ -145,14 +146,14 @@ class LearnedAttribution:
             warnings.simplefilter("ignore", DeprecationWarning)
             warnings.simplefilter("ignore", UserWarning)
             for net in (self.cue, self.head) if not self.head.bottleneck else (self.cue,):
-                if not _is_quantized(net):
+                if not is_quantized(net):
                     quantize_dynamic(net, {torch.nn.LSTM}, torch.qint8, inplace=True)
         return self
 
     @property
     def is_quantized(self) -> bool:
         """Tell whether the cue tagger's LSTM runs with int8 weights."""
-        return _is_quantized(self.cue)
+        return is_quantized(self.cue)
 
     def drafts(self, ctx: Context, rules: Sequence[Draft]) -> tuple[Draft, ...]:
         """Return the rule drafts combined with what the model finds."""
@@ -234,10 +235,6 @@ class LearnedAttribution:
                     punct[first : first + len(rows)],
                 )
         return [f for f in found if f is not None]
-
-
-def _is_quantized(net: torch.nn.Module) -> bool:
-    return any(type(m).__module__.startswith("torch.ao.nn.quantized") for m in net.modules())
 
 
 def _length_batches(lengths: Sequence[int], shrink: float = BATCH_SHRINK) -> list[list[int]]:

@@ -118,22 +118,23 @@ def resident_mb() -> float | None:
 
 def glibc_malloc_trim() -> Any | None:
     """Return glibc's ``malloc_trim(pad)`` ready to call, or ``None`` off glibc."""
-    try:
-        trim = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):
-        return None
-    trim.argtypes = [ctypes.c_size_t]
-    return trim
+    return _glibc_function("malloc_trim", ctypes.c_size_t)
 
 
 def glibc_mallopt() -> Any | None:
     """Return glibc's ``mallopt(param, value)`` ready to call, or ``None`` off glibc."""
+    return _glibc_function("mallopt", ctypes.c_int, ctypes.c_int)
+
+
+def _glibc_function(name: str, *argtypes: Any) -> Any | None:
+    """Return the C library's function ``name`` taking ``argtypes``, or ``None`` if it has
+    none (another libc)."""
     try:
-        mallopt = ctypes.CDLL(None).mallopt
+        function = getattr(ctypes.CDLL(None), name)
     except (OSError, AttributeError):
         return None
-    mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-    return mallopt
+    function.argtypes = list(argtypes)
+    return function
 
 
 @contextmanager
@@ -375,11 +376,12 @@ def quantize(pipeline: Any, processors: tuple[str, ...] = QUANTIZED) -> list[str
         warnings.simplefilter("ignore", UserWarning)
         for name in processors:
             model = getattr(getattr(pipeline.processors.get(name), "trainer", None), "model", None)
-            if isinstance(model, torch.nn.Module) and not _is_quantized(model):
+            if isinstance(model, torch.nn.Module) and not is_quantized(model):
                 quantize_dynamic(model, {torch.nn.LSTM, torch.nn.Linear}, torch.qint8, inplace=True)
                 done.append(name)
     return done
 
 
-def _is_quantized(model: Any) -> bool:
+def is_quantized(model: Any) -> bool:
+    """Tell whether any layer of ``model`` (a torch module) is a quantized one."""
     return any(type(m).__module__.startswith("torch.ao.nn.quantized") for m in model.modules())
