@@ -34,7 +34,7 @@ from attribution.learned.features import (
     document_features,
     window_tensor,
 )
-from attribution.learned.network import ArgHead, Tagger, packed_order, unpack_scores
+from attribution.learned.network import ArgHead, Packing, Tagger, starts
 from attribution.learned.producer import cue_sites, decode_arguments, rule_links
 from attribution.lexicon import lexicon
 from attribution.nlp.levers import is_quantized
@@ -272,25 +272,15 @@ def tag_sentences(
         states = torch.empty(sum(len(r) for r in rows), 2 * cue.lstm.hidden_size)
         for i in range(0, len(rows), SENTENCE_BATCH):
             chunk = [r or ((0,) * width,) for r in rows[i : i + SENTENCE_BATCH]]
-            real = [len(r) for r in rows[i : i + SENTENCE_BATCH]]
-            order = sorted(range(len(chunk)), key=lambda k: -len(chunk[k]))
-            sizes = [len(chunk[k]) for k in order]
-            at, steps, batch_sizes = packed_order(sizes)
-            ids = np.zeros((sum(sizes), width), dtype=np.int64)
-            starts = np.cumsum([0, *sizes[:-1]])
-            for k, start in zip(order, starts.tolist(), strict=True):
-                ids[start : start + len(chunk[k])] = chunk[k]
-            h = cue.encode_packed(torch.from_numpy(ids[starts[at] + steps]), batch_sizes)
-            best = cue.crf.decode(*unpack_scores(cue.out(h), at, steps, sizes))
-            chunk_tags: list[list[int]] = [[] for _ in chunk]
-            for k, t in zip(order, best, strict=True):
-                chunk_tags[k] = t[: real[k]]
-            tags.extend(chunk_tags)
+            real = np.array([len(r) for r in rows[i : i + SENTENCE_BATCH]], dtype=np.int64)
+            lengths = [len(r) for r in chunk]
+            pack = Packing.of(lengths)
+            ids = np.array([word for r in chunk for word in r], dtype=np.int64)
+            h = cue.encode_packed(torch.from_numpy(ids)[pack.at(starts(lengths))], pack.batch_sizes)
+            best = pack.unsort(cue.crf.decode(*pack.pad(cue.out(h))))
+            tags.extend(t[:n] for t, n in zip(best, real.tolist(), strict=True))
             # Each packed position's word in the document (a blank word has none).
-            offsets = np.cumsum([done, *real[:-1]])
-            real_sorted = np.array([real[k] for k in order])
-            keep = steps < real_sorted[at]
-            where = offsets[np.array(order)][at] + steps
-            states[torch.from_numpy(where[keep])] = h[torch.from_numpy(keep)]
-            done += sum(real)
+            keep = torch.from_numpy(pack.steps < real[pack.order[pack.rows]])
+            states[pack.at(done + starts(real.tolist()))[keep]] = h[keep]
+            done += int(real.sum())
     return tags, states

@@ -9,6 +9,7 @@ vectors, frozen; every other channel has a small trained table.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -132,22 +133,22 @@ class Tagger(nn.Module):
 
     def encode(self, x: Tensor, lengths: Tensor) -> Tensor:
         """Return the BiLSTM states (batch, time, 2 * hidden) for ids ``x``."""
-        parts = [self.words(x[:, :, 0])]
+        return _run_lstm(self.lstm, self.drop(self.embed(x)), lengths)
+
+    def embed(self, x: Tensor) -> Tensor:
+        """Return every channel's embedding side by side for ids ``x`` (..., channels)."""
+        parts = [self.words(x[..., 0])]
         for k, c in enumerate(self.channels):
             if c != "word":
-                parts.append(self.tables[c](x[:, :, k]))
-        return _run_lstm(self.lstm, self.drop(torch.cat(parts, dim=-1)), lengths)
+                parts.append(self.tables[c](x[..., k]))
+        return torch.cat(parts, dim=-1)
 
     def encode_packed(self, ids: Tensor, batch_sizes: Tensor) -> Tensor:
         """Return the BiLSTM states (positions, 2 * hidden) of a packed batch: ``ids``
         (positions, channels) in the time-major order of rows longest first
-        (:func:`packed_order`), ``batch_sizes`` the rows alive at each step. The same
+        (:class:`Packing`), ``batch_sizes`` the rows alive at each step. The same
         states as :meth:`encode` without its padded copies."""
-        parts = [self.words(ids[:, 0])]
-        for k, c in enumerate(self.channels):
-            if c != "word":
-                parts.append(self.tables[c](ids[:, k]))
-        return run_packed(self.lstm, self.drop(torch.cat(parts, dim=-1)), batch_sizes)
+        return run_packed(self.lstm, self.drop(self.embed(ids)), batch_sizes)
 
     def loss(self, x: Tensor, lengths: Tensor, tags: Tensor) -> Tensor:
         mask = length_mask(lengths, x.size(1))
@@ -226,8 +227,7 @@ class ArgHead(nn.Module):
             summed = nn.functional.embedding_bag(ids, table, mode="sum")
             inputs = p + summed.view(x.size(0), x.size(1), -1)
         else:
-            embedded = [self.tables[c](x[:, :, k]) for k, c in enumerate(self.channels)]
-            inputs = torch.cat([p, *embedded], dim=-1)
+            inputs = torch.cat([p, *self._embedded(x)], dim=-1)
         # The fused kernel pays off for a narrow input (a bottleneck); a wide one is as
         # fast packed, with less memory.
         run = run_directions if self.bottleneck and not self.training else _run_lstm
@@ -258,22 +258,68 @@ class ArgHead(nn.Module):
         if self.bottleneck:
             x, h, lengths = pad_windows(windows, p)
             return self.predict_prepared(h, x, lengths)
-        order = sorted(range(len(windows)), key=lambda k: -len(windows[k][1]))
-        sizes = [len(windows[k][1]) for k in order]
+        sizes = [len(rows) for _, rows in windows]
+        pack = Packing.of(sizes)
+        x = torch.cat([rows for _, rows in windows])[pack.at(starts(sizes))]
+        states = p[pack.at(np.array([first for first, _ in windows]))]
+        inputs = self.drop(torch.cat([states, *self._embedded(x)], dim=-1))
+        out = self.out(self.drop(run_packed(self.lstm, inputs, pack.batch_sizes)))
+        return pack.unsort(self.crf.decode(*pack.pad(out)))
+
+    def _embedded(self, x: Tensor) -> list[Tensor]:
+        """Return each channel's embedding of ids ``x`` (..., channels)."""
+        return [self.tables[c](x[..., k]) for k, c in enumerate(self.channels)]
+
+
+@dataclass(frozen=True)
+class Packing:
+    """Rows of unequal lengths laid out as one packed batch: longest first (a stable
+    order), time-major (step 0 of every row, then step 1 of the rows that long, ...),
+    as PyTorch packs them."""
+
+    #: The rows, longest first.
+    order: np.ndarray
+    #: Their lengths, in that order.
+    sizes: list[int]
+    #: The row (its place in ``order``) and step of every packed position.
+    rows: np.ndarray
+    steps: np.ndarray
+    #: The rows alive at each step.
+    batch_sizes: Tensor
+
+    @classmethod
+    def of(cls, lengths: Sequence[int]) -> Packing:
+        """Lay out rows of ``lengths`` (at least one row, the longest not empty)."""
+        order = sorted(range(len(lengths)), key=lambda k: -lengths[k])
+        sizes = [lengths[k] for k in order]
         rows, steps, batch_sizes = packed_order(sizes)
-        ids = torch.cat([windows[k][1] for k in order])
-        starts = np.cumsum([0, *sizes[:-1]])
-        firsts = np.array([windows[k][0] for k in order])
-        x = ids[torch.from_numpy(starts[rows] + steps)]
-        embedded = [self.tables[c](x[:, k]) for k, c in enumerate(self.channels)]
-        states = p[torch.from_numpy(firsts[rows] + steps)]
-        inputs = self.drop(torch.cat([states, *embedded], dim=-1))
-        out = self.out(self.drop(run_packed(self.lstm, inputs, batch_sizes)))
-        tags = self.crf.decode(*unpack_scores(out, rows, steps, sizes))
-        found: list[list[int]] = [[] for _ in windows]
-        for k, t in zip(order, tags, strict=True):
-            found[k] = t
-        return found
+        return cls(np.array(order, dtype=np.int64), sizes, rows, steps, batch_sizes)
+
+    def at(self, firsts: np.ndarray) -> Tensor:
+        """Return, for every packed position, ``firsts`` of its row (by the rows' own
+        numbering) plus its step: where it lies in the rows laid end to end, or in the
+        document when ``firsts`` are the rows' first words."""
+        return torch.from_numpy(firsts[self.order[self.rows]] + self.steps)
+
+    def pad(self, scores: Tensor) -> tuple[Tensor, Tensor]:
+        """Return packed ``scores`` (positions, tags) padded to (rows longest first,
+        steps, tags) and the mask of the steps within each row (for :meth:`CRF.decode`)."""
+        longest = int(self.sizes[0])
+        padded = scores.new_zeros(len(self.sizes), longest, scores.size(1))
+        padded[torch.from_numpy(self.rows), torch.from_numpy(self.steps)] = scores
+        return padded, length_mask(torch.tensor(self.sizes, dtype=torch.long), longest)
+
+    def unsort(self, items: Sequence[list[int]]) -> list[list[int]]:
+        """Return ``items`` given longest first in the rows' own order."""
+        out: list[list[int]] = [[] for _ in items]
+        for k, item in zip(self.order.tolist(), items, strict=True):
+            out[k] = item
+        return out
+
+
+def starts(lengths: Sequence[int]) -> np.ndarray:
+    """Return where each of rows of ``lengths`` starts when they are laid end to end."""
+    return np.cumsum([0, *lengths[:-1]], dtype=np.int64)
 
 
 def _run_lstm(lstm: nn.Module, inputs: Tensor, lengths: Tensor) -> Tensor:
@@ -316,17 +362,6 @@ def packed_order(sizes: Sequence[int]) -> tuple[np.ndarray, np.ndarray, Tensor]:
     alive = np.arange(int(lengths[0]))[:, None] < lengths[None, :]
     steps, rows = np.nonzero(alive)
     return rows, steps, torch.from_numpy(alive.sum(1))
-
-
-def unpack_scores(
-    scores: Tensor, rows: np.ndarray, steps: np.ndarray, sizes: Sequence[int]
-) -> tuple[Tensor, Tensor]:
-    """Return packed ``scores`` (positions, tags) padded to (rows, steps, tags) and the
-    mask of the steps within each row (for :meth:`CRF.decode`)."""
-    padded = scores.new_zeros(len(sizes), int(sizes[0]), scores.size(1))
-    padded[torch.from_numpy(rows), torch.from_numpy(steps)] = scores
-    lengths = torch.tensor(list(sizes), dtype=torch.long)
-    return padded, length_mask(lengths, int(sizes[0]))
 
 
 def pad_windows(
