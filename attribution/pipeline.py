@@ -12,7 +12,6 @@ import threading
 import time
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Any, Protocol
 
 from attribution import coref, hedges, scoring, summary
@@ -99,14 +98,8 @@ class Analyzer:
             with self._lock:
                 if self._model is None:
                     from attribution.learned import LearnedAttribution
-                    from attribution.settings import settings
 
-                    models = settings().models_dir
-                    self._model = (
-                        LearnedAttribution.load(Path(models))
-                        if models
-                        else LearnedAttribution.load()
-                    )
+                    self._model = LearnedAttribution.configured()
         return self._model
 
     @property

@@ -485,14 +485,8 @@ def predictor(engines: Sequence[str], split: str, cache: Path | None = None) -> 
     models = {"rules": None, "model": analyzer.model()}
     if FLOAT_ENGINE in engines:
         from attribution.learned import LearnedAttribution
-        from attribution.settings import settings
 
-        folder_setting = settings().models_dir
-        models[FLOAT_ENGINE] = (
-            LearnedAttribution.load(Path(folder_setting), int8=False)
-            if folder_setting
-            else LearnedAttribution.load(int8=False)
-        )
+        models[FLOAT_ENGINE] = LearnedAttribution.configured(int8=False)
     folder = split_folder(split)
     if cache is not None:
         # The parser, which sets torch's threads when it loads, is not loaded here:

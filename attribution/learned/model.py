@@ -121,6 +121,15 @@ class LearnedAttribution:
                 "Run the rules alone (ATTRIBUTION_MODEL=0) or restore the bundled file."
             ) from exc
 
+    @classmethod
+    def configured(cls, int8: bool = True) -> LearnedAttribution:
+        """:meth:`load` from the folder the settings name (``ATTRIBUTION_MODELS_DIR``),
+        else the bundled one."""
+        from attribution.settings import settings
+
+        folder = settings().models_dir
+        return cls.load(Path(folder), int8=int8) if folder else cls.load(int8=int8)
+
     def quantize(self) -> LearnedAttribution:
         """Run the cue tagger's and the argument head's LSTMs with int8 weights; return self.
 
