@@ -18,14 +18,21 @@ lever; ``default`` is the default configuration with
 Wall time and CPU time are both measured; the CPU-time ratio is the steadier
 one on a shared machine.
 
-Then, unless ``--layouts ''``: throughput of the whole stream split between
+Then, unless ``--layouts ''``: throughput of the whole stream served by
 ``P`` processes of ``T`` torch threads each, running a configuration
 (``PxT:config``: ``release``, the parser before issue 13 called per article;
 ``default``; ``fast``), in fresh processes that load the models (their peak RSS
 is the RSS reported; the seed article's warm latency is measured in each),
 interleaved over rounds; each layout's ratio is to the first one
-(``1x2:release``: the release on 2 cores, as deployed). The best layout is
-printed for 2 cores, and estimated for 16 from the words per CPU-second.
+(``1x2:release``: the release on 2 cores, as deployed). The processes take the
+articles from one queue, the next free article each time one is done, as the
+service's workers take requests and the audit's Dask workers take tasks; the
+stream's time ends when the last article is parsed (the seed article's latency
+is measured after it, outside that time). Until the eighth session each process
+was dealt every P-th article beforehand, which on the 30 articles gave one of two
+processes twice the other's words, and the stream's time ran on through the seed
+article's five runs and the processes' exit. The best layout is printed for 2
+cores, and estimated for 16 from the words per CPU-second.
 
 A JSON record (words/s, per-article p50/p95, seed p50, peak RSS, the
 processors' split, every ratio) is written to ``benchmarks/results/`` and the
@@ -43,6 +50,7 @@ import resource
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from datetime import UTC, datetime
@@ -253,9 +261,10 @@ def compare_levers(
 CONFIGS = ("release", "default", "fast")
 
 
-def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[str, Any]:
-    """Load a parser, wait for ``go`` on stdin, parse the articles of ``shard``, then the
-    seed article 5 times (warm); report words, times, seed latency and peak RSS."""
+def worker(threads: int, queue: Path, limit: int, config: str) -> dict[str, Any]:
+    """Load a parser, wait for ``go`` on stdin, parse the articles it claims from
+    ``queue`` one by one (:func:`claim`), then the seed article 5 times (warm); report
+    words, times (the stream's end as a wall-clock stamp), seed latency and peak RSS."""
     from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
 
     seed, texts = articles(limit)
@@ -268,19 +277,40 @@ def worker(threads: int, shard: Sequence[int], limit: int, config: str) -> dict[
     variant = Variant(config, StanzaParser(settings), many=config != "release")
     variant.parser.load()
     variant.parser("Warm up the pipeline with one sentence.")
-    mine = [texts[i] for i in shard]
     print("ready", flush=True)
     sys.stdin.readline()
-    w0, c0 = time.perf_counter(), time.process_time()
-    docs, _ = variant.run(mine)
-    wall, cpu = time.perf_counter() - w0, time.process_time() - c0
+    c0 = time.process_time()
+    done, total, after = [], 0, 0
+    while (index := claim(queue, len(texts), after)) is not None:
+        docs, _ = variant.run([texts[index]])
+        total += words(docs)
+        done.append(index)
+        after = index + 1
+    end, cpu = time.time(), time.process_time() - c0
     return {
-        "words": words(docs),
-        "wall": wall,
+        "articles": done,
+        "words": total,
+        "end": end,
         "cpu": cpu,
         "seed_ms": median_ms(variant.parser, seed, 5),
         "rss_mb": peak_rss_mb(),
     }
+
+
+def claim(queue: Path, n: int, after: int = 0) -> int | None:
+    """Take the first of articles ``after`` .. ``n - 1`` no process has taken from the
+    queue folder ``queue``, or return ``None`` when none is left.
+
+    An article is taken by creating its file with ``O_EXCL``, which one process wins.
+    A process's own claims rise, so it starts looking after its last one.
+    """
+    for index in range(after, n):
+        try:
+            os.close(os.open(queue / str(index), os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            continue
+        return index
+    return None
 
 
 def median_ms(run: Callable[[str], Any], text: str, times: int) -> float:
@@ -318,35 +348,40 @@ def peak_rss_mb() -> float:
 
 
 def run_layout(procs: int, threads: int, n: int, limit: int, config: str) -> dict[str, Any]:
-    """Split ``n`` articles between ``procs`` processes of ``threads`` threads; time them."""
-    shards = [list(range(k, n, procs)) for k in range(procs)]
-    children = []
-    for shard in shards:
-        cmd = [sys.executable, __file__, "--worker", str(threads), "--articles", str(limit)]
-        cmd += ["--shard", ",".join(map(str, shard)), "--config", config]
-        children.append(
-            subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
-        )
-    for child in children:
-        assert child.stdout is not None
-        if child.stdout.readline().strip() != "ready":
-            raise SystemExit("a worker failed to load")
-    t0 = time.perf_counter()
-    for child in children:
-        assert child.stdin is not None
-        child.stdin.write("go\n")
-        child.stdin.flush()
-    reports = []
-    for child in children:
-        out, _ = child.communicate()
-        reports.append(json.loads(out.strip().splitlines()[-1]))
-    wall = time.perf_counter() - t0
+    """Serve ``n`` articles from one queue with ``procs`` processes of ``threads``
+    threads; time the stream from ``go`` to its last article parsed."""
+    with tempfile.TemporaryDirectory(prefix="throughput-queue-") as queue:
+        children = []
+        for _ in range(procs):
+            cmd = [sys.executable, __file__, "--worker", str(threads), "--articles", str(limit)]
+            cmd += ["--queue", queue, "--config", config]
+            children.append(
+                subprocess.Popen(cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+            )
+        for child in children:
+            assert child.stdout is not None
+            if child.stdout.readline().strip() != "ready":
+                raise SystemExit("a worker failed to load")
+        t0 = time.time()
+        for child in children:
+            assert child.stdin is not None
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        reports = []
+        for child in children:
+            out, _ = child.communicate()
+            reports.append(json.loads(out.strip().splitlines()[-1]))
+    taken = sorted(i for r in reports for i in r["articles"])
+    if taken != list(range(n)):
+        raise SystemExit(f"the workers parsed articles {taken}, not each of 0..{n - 1} once")
+    wall = max(r["end"] for r in reports) - t0
     total = sum(r["words"] for r in reports)
     return {
         "words_per_s": total / wall,
         "words_per_cpu_s": total / sum(r["cpu"] for r in reports),
         "seed_ms": max(r["seed_ms"] for r in reports),
         "rss_mb_per_process": max(r["rss_mb"] for r in reports),
+        "words_per_process": [r["words"] for r in reports],
     }
 
 
@@ -378,6 +413,7 @@ def compare_layouts(layouts: Sequence[str], n: int, rounds: int) -> dict[str, An
             "words_per_cpu_s": statistics.median(x["words_per_cpu_s"] for x in runs),
             "seed_p50_ms": statistics.median(x["seed_ms"] for x in runs),
             "rss_mb_per_process": max(x["rss_mb_per_process"] for x in runs),
+            "words_per_process": [x["words_per_process"] for x in runs],
             f"ratio_to_{first}": statistics.median(
                 x["words_per_s"] / y["words_per_s"] for x, y in zip(runs, got[first], strict=True)
             ),
@@ -459,14 +495,13 @@ def main() -> int:
     ap.add_argument("--quick", action="store_true", help="8 articles, 2 rounds")
     ap.add_argument("--no-record", action="store_true", help="do not write a JSON record")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
-    ap.add_argument("--shard", help=argparse.SUPPRESS)
+    ap.add_argument("--queue", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.worker:
         import torch
 
         torch.set_num_threads(args.worker)
-        shard = [int(x) for x in args.shard.split(",") if x]
-        print(json.dumps(worker(args.worker, shard, args.articles, args.config)))
+        print(json.dumps(worker(args.worker, args.queue, args.articles, args.config)))
         return 0
     if args.quick:
         args.articles, args.rounds = 8, 2
