@@ -71,6 +71,7 @@ LEVERS = (
     "fast_glue",
     "char_cache",
     "dense_lstm",
+    "token_windows",
     "freeze_heap",
     "parse_many",
     "quantize",
@@ -140,6 +141,7 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
         "fast_glue": (base.replace(fast_glue=True), False),
         "char_cache": (base.replace(char_cache=True), False),
         "dense_lstm": (base.replace(dense_lstm=True), False),
+        "token_windows": (base.replace(token_windows=True), False),
         "freeze_heap": (base.replace(freeze_heap=True), False),
         "parse_many": (base, True),
         "quantize": (base.replace(quantize=True), False),
@@ -157,6 +159,7 @@ def build_variants(names: Sequence[str]) -> dict[str, Variant]:
             config.fast_glue,
             config.char_cache,
             config.dense_lstm,
+            config.token_windows,
             config.quantize,
         )
         if key in pipelines:  # the same models with the same levers installed

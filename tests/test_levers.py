@@ -55,6 +55,7 @@ def plain(one_torch_thread: None) -> sp.StanzaParser:
             fast_glue=False,
             char_cache=False,
             dense_lstm=False,
+            token_windows=False,
         )
     )
     loaded.load()

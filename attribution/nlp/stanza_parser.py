@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from attribution.errors import ModelLoadError, ModelNotFoundError
-from attribution.nlp import fast_decode, fast_tagger, guard, levers
+from attribution.nlp import fast_decode, fast_tagger, guard, levers, token_windows
 from attribution.nlp.char_cache import install_char_cache
 from attribution.nlp.convert import mark_sentence, to_document, to_sentence
 from attribution.nlp.deferred import defer_unused_imports
@@ -296,6 +296,9 @@ class ParserConfig:
     #: Run the tokenizer's LSTMs over padded rows, a direction at a time
     #: (:func:`.dense_lstm.install_dense_lstm`).
     dense_lstm: bool = True
+    #: Read paragraphs longer than the tokenizer's window in overlapping windows, all
+    #: at once (:func:`.token_windows.install`).
+    token_windows: bool = True
     #: Words per Stanza pass in :meth:`StanzaParser.parse_many`.
     batch_words: int = BATCH_WORDS
     #: Once loaded, move the objects alive (the models) out of the GC's sight (:func:`gc.freeze`).
@@ -340,6 +343,7 @@ class ParserConfig:
                 "fast_glue": False,
                 "char_cache": False,
                 "dense_lstm": False,
+                "token_windows": False,
                 **values,
             }
         )
@@ -423,6 +427,8 @@ class StanzaParser:
             levers.install_lemma_cache(pipeline)
         if self.config.fast_glue:
             levers.install_fast_glue(pipeline)
+        if self.config.token_windows:
+            token_windows.install(pipeline)
         if self.config.quantize:
             # Int8 dynamic quantization scales each batch by its own range: a word's
             # character vector is no longer the word's alone, and the LSTMs are replaced.
@@ -476,6 +482,15 @@ class StanzaParser:
         if watch is not None:
             watch.cuts.extend(cuts)
         return self._parse_pieces(pieces, view, text)
+
+    def tokens(self, text: str) -> list[list[tuple[str, int, int]]]:
+        """Return the tokenizer's sentences of ``text`` alone: each token's text, start
+        and end (characters of ``text``), for checks of the tokenizer
+        (``python -m evaluation.token_windows``). No bounds or repairs are applied."""
+        if not text.strip():
+            return []
+        doc = self._run(text, "tokenize")
+        return [[(t.text, t.start_char, t.end_char) for t in s.tokens] for s in doc.sentences]
 
     def _trim_heap(self) -> None:
         """Trim the heap before a parse once the process has grown (``trim_heap``)."""
