@@ -114,6 +114,7 @@ def test_long_paragraphs_tokenize_as_stanza_does(
     parsers: tuple[sp.StanzaParser, sp.StanzaParser],
 ) -> None:
     windowed, stanza = parsers
+
     def sentence(n: int) -> str:
         return [
             "Officials said the talks would resume on Monday, according to a source familiar "
