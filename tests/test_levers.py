@@ -6,6 +6,7 @@ Speed itself is measured by ``benchmarks/bench_throughput.py``, never here.
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from attribution.nlp import fast_tagger, guard, levers
 from attribution.nlp import stanza_parser as sp
 from attribution.nlp.char_cache import CachedChars, install_char_cache
 from attribution.nlp.dense_lstm import DenseLSTM, install_dense_lstm
+from attribution.nlp.int8_lstm import Int8PackedLSTM
 from attribution.pipeline import Analyzer
 from attribution.settings import ConfigError, Settings
 from attribution.types import ParsedDocument, Sentence, Token
@@ -156,6 +158,11 @@ def test_fast_profile_quantizes_and_parses(one_torch_thread: None) -> None:
     fast = sp.StanzaParser(sp.ParserConfig.from_env(settings=Settings(threads=1, profile="fast")))
     fast.load()  # quantized on load, without a warning escaping (filterwarnings=error)
     assert levers.quantize(fast.pipeline) == []  # already quantized
+    for name, attr in levers.QUANTIZED.items():
+        highway = getattr(fast.pipeline.processors[name].trainer.model, attr)
+        assert all(isinstance(layer.lstm, Int8PackedLSTM) for layer in highway.lstm)
+    # The character models stay float, so their vectors are still remembered.
+    assert isinstance(fast.pipeline.processors["pos"].trainer.model.charmodel.forward, CachedChars)
     doc = fast(TEXTS[0])
     said = next(t for s in doc.sentences for t in s.tokens if t.text == "said")
     assert said.upos == "VERB" and said.lemma == "say"
@@ -644,3 +651,25 @@ def test_the_parser_trims_over_its_size_at_its_first_parse(
         parser._trim_heap()
     # The floor is the first size: the second is within the slack, the third past it.
     assert (parser.trims, trims) == ((1, [0]) if enabled else (0, []))
+
+
+@pytest.mark.parametrize("states", [False, True])
+def test_int8_packed_lstm_answers_as_the_int8_module(states: bool) -> None:
+    import torch
+    from torch.nn.utils.rnn import pack_padded_sequence
+
+    torch.manual_seed(3)
+    lstm = torch.nn.LSTM(12, 8, bidirectional=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        int8 = torch.ao.quantization.quantize_dynamic(
+            torch.nn.Sequential(lstm), {torch.nn.LSTM}, torch.qint8
+        )[0]
+        packed = pack_padded_sequence(torch.randn(7, 3, 12), torch.tensor([7, 5, 2]))
+        hx = (torch.randn(2, 3, 8), torch.randn(2, 3, 8)) if states else None
+        want, (h, c) = int8(packed, hx)
+    got, (h2, c2) = Int8PackedLSTM(int8)(packed, hx)
+    assert torch.equal(got.data, want.data) and torch.equal(got.batch_sizes, want.batch_sizes)
+    assert torch.equal(h, h2) and torch.equal(c, c2)
+    padded = torch.randn(4, 2, 12)
+    assert torch.equal(Int8PackedLSTM(int8)(padded)[0], int8(padded)[0])

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import torch
 from torch import Tensor, nn
 
 from attribution.nlp.dense_lstm import run_directions
+from attribution.nlp.int8_lstm import int8_lstm_packed
 
 #: Embedding width of each channel other than the word vectors.
 WIDTHS = {"lemma": 32, "deprel": 16, "upos": 12, "tree": 24, "cue_deprel": 12}
@@ -347,9 +347,9 @@ def run_packed(lstm: nn.Module, data: Tensor, batch_sizes: Tensor) -> Tensor:
     """Run ``lstm`` over packed ``data`` (positions, width) with its ``batch_sizes``
     (rows longest first, no initial states); return the packed outputs. An int8
     LSTM (:meth:`attribution.learned.model.LearnedAttribution.quantize`) runs
-    through :func:`_quantized_packed`."""
+    through :func:`~attribution.nlp.int8_lstm.int8_lstm_packed`."""
     if _QUANTIZED_LSTM is not None and isinstance(lstm, _QUANTIZED_LSTM):
-        return _quantized_packed(lstm, data, batch_sizes)
+        return int8_lstm_packed(lstm, data, batch_sizes)[0]
     out: Tensor = lstm(nn.utils.rnn.PackedSequence(data, batch_sizes))[0].data
     return out
 
@@ -376,30 +376,6 @@ def pad_windows(
         x[k, : len(rows)] = rows
         h[k, : len(rows)] = states[first : first + len(rows)]
     return x, h, lengths
-
-
-def _quantized_packed(lstm: Any, data: Tensor, batch_sizes: Tensor) -> Tensor:
-    """The int8 LSTM's forward on a packed batch without initial states, through the
-    packed overload of its operator by name: the module's call lets the operator try
-    its unpacked overload first, whose failure message prints the batch sizes
-    (half a millisecond a call)."""
-    zeros = data.new_zeros(
-        lstm.num_layers * (2 if lstm.bidirectional else 1), int(batch_sizes[0]), lstm.hidden_size
-    )
-    out: Tensor = torch.ops.aten.quantized_lstm.data(
-        data,
-        batch_sizes,
-        [zeros, zeros],
-        [m.param for m in lstm._all_weight_values],
-        lstm.bias,
-        lstm.num_layers,
-        0.0,
-        False,
-        lstm.bidirectional,
-        dtype=lstm.dtype,
-        use_dynamic=True,
-    )[0]
-    return out
 
 
 def _quantized_lstm_type() -> type | None:

@@ -270,8 +270,9 @@ def _ordinary(doc: Any) -> bool:
 class ParserConfig:
     """Where the models come from, how many threads torch may use, and the speed levers.
 
-    ``quantize`` (int8 dynamic quantization, :func:`.levers.quantize`) changes the
-    parse a little and is on only in the ``fast`` profile; the other levers keep
+    ``quantize`` (the tagger's and parser's main BiLSTMs in int8,
+    :func:`.levers.quantize`) changes the parse a little and is on only in the
+    ``fast`` profile; the other levers keep
     the parse the same and are on by default (``benchmarks/bench_throughput.py``
     turns them off one by one).
     """
@@ -430,10 +431,8 @@ class StanzaParser:
         if self.config.token_windows:
             token_windows.install(pipeline)
         if self.config.quantize:
-            # Int8 dynamic quantization scales each batch by its own range: a word's
-            # character vector is no longer the word's alone, and the LSTMs are replaced.
+            # The main BiLSTMs only: the character models stay float, so their cache holds.
             levers.quantize(pipeline)
-            return
         if self.config.char_cache:
             install_char_cache(pipeline)
         if self.config.dense_lstm:
