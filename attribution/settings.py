@@ -11,8 +11,8 @@ This is the one place the library reads the environment:
 - ``ATTRIBUTION_MODEL``: run the learned attribution model with the rules
   (default 1; 0 runs the rules alone).
 - ``ATTRIBUTION_PROFILE``: ``default``, or ``fast`` for the opt-in speed
-  profile (int8 dynamically quantized Stanza models: faster, slightly less
-  accurate; ``benchmarks/bench_throughput.py`` prints both).
+  profile (the tagger's and parser's main LSTMs with int8 weights: faster,
+  the parse slightly changed; ``benchmarks/bench_throughput.py`` prints both).
 - ``ATTRIBUTION_SHARED``: the evaluation data folder (default: ``../shared``
   beside the repository), for the tests, ``evaluation/`` and ``benchmarks/``.
 
