@@ -3,7 +3,8 @@
 Usage::
 
     python benchmarks/bench_throughput.py [--articles 30] [--rounds 3] [--quick]
-        [--levers all|baseline,inference_mode,...] [--layouts 1x2,2x1] [--no-record]
+        [--levers all|baseline,inference_mode,...] [--layouts 1x2,2x1]
+        [--seed-runs 20] [--seed-threads 1,2] [--no-record]
 
 Every variant parses the same articles (the seed article and the first
 ``--articles`` PolNeAR dev texts) in one process with one torch thread, and the
@@ -33,6 +34,13 @@ was dealt every P-th article beforehand, which on the 30 articles gave one of tw
 processes twice the other's words, and the stream's time ran on through the seed
 article's five runs and the processes' exit. The best layout is printed for 2
 cores, and estimated for 16 from the words per CPU-second.
+
+Then, unless ``--seed-runs 0``: the seed article's warm latency, alone on the
+machine, for each configuration (``release``, ``default``, ``fast``) loaded
+side by side in one fresh process of ``T`` torch threads (``--seed-threads``,
+default 1 and 2), the configurations taking turns ``--seed-runs`` times; p50
+and p90 are reported. Taking turns in one process, they meet the same moments
+of a machine whose speed drifts.
 
 A JSON record (words/s, per-article p50/p95, seed p50, peak RSS, the
 processors' split, every ratio) is written to ``benchmarks/results/`` and the
@@ -388,6 +396,52 @@ def run_layout(procs: int, threads: int, n: int, limit: int, config: str) -> dic
     }
 
 
+def seed_worker(threads: int, runs: int) -> dict[str, list[float]]:
+    """Load the release, default and fast parsers side by side; run the seed article
+    through each in turn ``runs`` times (after two warm runs); return the times in ms."""
+    from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
+
+    seed, _ = articles(1)
+    settings = {
+        "release": ParserConfig.without_levers(
+            threads=threads, freeze_heap=False, tune_malloc=False
+        ),
+        "default": ParserConfig(threads=threads),
+        "fast": ParserConfig(threads=threads, quantize=True),
+    }
+    variants = {
+        name: Variant(name, StanzaParser(config), many=name != "release")
+        for name, config in settings.items()
+    }
+    for variant in variants.values():
+        variant.parser.load()
+        for _ in range(2):
+            variant.run([seed])
+    took: dict[str, list[float]] = {name: [] for name in variants}
+    for _ in range(runs):
+        for name, variant in variants.items():
+            t0 = time.perf_counter()
+            variant.run([seed])
+            took[name].append(1000 * (time.perf_counter() - t0))
+    return took
+
+
+def compare_seed(threads: Sequence[int], runs: int) -> dict[str, Any]:
+    """Run :func:`seed_worker` in a fresh process for each thread count."""
+    out: dict[str, Any] = {}
+    for n in threads:
+        cmd = [sys.executable, __file__, "--seed-worker", str(n), "--seed-runs", str(runs)]
+        done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+        if done.returncode != 0:
+            raise SystemExit(f"the seed worker failed:\n{done.stderr[-3000:]}")
+        took = json.loads(done.stdout.strip().splitlines()[-1])
+        out[str(n)] = {
+            name: {"p50_ms": statistics.median(ms), "p90_ms": percentile(ms, 0.9)}
+            for name, ms in took.items()
+        }
+    return out
+
+
 def layout_of(spec: str) -> tuple[int, int, str]:
     """Return the processes, threads and configuration of ``PxT:config``."""
     shape, _, config = spec.partition(":")
@@ -480,6 +534,11 @@ def report(record: dict[str, Any], before: dict[str, Any] | None) -> None:
             )
         for cores, layout in record.get("recommended", {}).items():
             print(f"best layout for {cores} cores: {layout} (processes x threads)")
+    for threads, configs in record.get("seed", {}).items():
+        timed = ", ".join(
+            f"{name} {v['p50_ms']:.0f} ms (p90 {v['p90_ms']:.0f})" for name, v in configs.items()
+        )
+        print(f"seed article, warm, {threads} torch thread(s), taking turns: {timed}")
 
 
 def main() -> int:
@@ -499,7 +558,16 @@ def main() -> int:
     ap.add_argument("--no-record", action="store_true", help="do not write a JSON record")
     ap.add_argument("--worker", type=int, help=argparse.SUPPRESS)
     ap.add_argument("--queue", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--seed-runs", type=int, default=20, help="seed article runs; 0 to skip")
+    ap.add_argument("--seed-threads", default="1,2", help="torch threads of the seed runs")
+    ap.add_argument("--seed-worker", type=int, help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.seed_worker:
+        import torch
+
+        torch.set_num_threads(args.seed_worker)
+        print(json.dumps(seed_worker(args.seed_worker, args.seed_runs)))
+        return 0
     if args.worker:
         import torch
 
@@ -527,6 +595,9 @@ def main() -> int:
                 str(cores): recommend(record["layouts"], cores, memory_mb=cores * 1024)
                 for cores in (2, 16)
             }
+    if args.seed_runs:
+        threads = [int(x) for x in args.seed_threads.split(",") if x]
+        record["seed"] = compare_seed(threads, args.seed_runs)
     before = previous_record()
     report(record, before)
     if not args.no_record:
