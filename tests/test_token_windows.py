@@ -102,6 +102,29 @@ def test_unmarked_tokenizers_keep_stanzas_reading(monkeypatch: pytest.MonkeyPatc
     assert seen == [(trainer, "data", 32, 1000, True, 0)]
 
 
+def test_install_replaces_stanzas_predict_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    from types import SimpleNamespace
+
+    from stanza.models.tokenization import utils
+
+    # Stanza's own, whether or not a parser loaded earlier in this process installed ours.
+    stanza_predict = (
+        token_windows._STANZA_PREDICT if utils.predict is token_windows.predict else utils.predict
+    )
+    assert stanza_predict is not token_windows.predict
+    monkeypatch.setattr(utils, "predict", stanza_predict)
+    monkeypatch.setattr(token_windows, "_STANZA_PREDICT", None)
+    pipelines = [
+        SimpleNamespace(processors={"tokenize": SimpleNamespace(trainer=CharTrainer())})
+        for _ in range(2)
+    ]
+    assert all(token_windows.install(p) for p in pipelines)
+    assert utils.predict is token_windows.predict
+    assert token_windows._STANZA_PREDICT is stanza_predict  # never our own: no recursion
+    assert all(vars(p.processors["tokenize"].trainer)[token_windows.MARK] for p in pipelines)
+    assert not token_windows.install(SimpleNamespace(processors={}))
+
+
 @pytest.fixture(scope="module")
 def parsers(one_torch_thread: None) -> tuple[sp.StanzaParser, sp.StanzaParser]:
     windowed = sp.StanzaParser(sp.ParserConfig(threads=1))

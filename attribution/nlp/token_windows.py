@@ -29,6 +29,7 @@ once for the process and keeps its own behaviour for tokenizers not marked.
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import numpy as np
@@ -41,6 +42,7 @@ ROWS = 16
 MARK = "read_in_windows"
 
 _STANZA_PREDICT: Any = None
+_INSTALL_LOCK = threading.Lock()
 
 
 def windows(length: int, size: int, margin: int = MARGIN) -> list[tuple[int, int, int]]:
@@ -167,8 +169,9 @@ def install(pipeline: Any) -> bool:
     trainer = getattr(pipeline.processors.get("tokenize"), "trainer", None)
     if trainer is None or not hasattr(trainer, "predict"):
         return False
-    if _STANZA_PREDICT is None:
-        _STANZA_PREDICT = utils.predict
-        utils.predict = predict
+    with _INSTALL_LOCK:  # pipelines may load in several threads at once
+        if utils.predict is not predict:
+            _STANZA_PREDICT = utils.predict
+            utils.predict = predict
     vars(trainer)[MARK] = True
     return True
