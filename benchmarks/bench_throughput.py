@@ -276,16 +276,8 @@ def worker(threads: int, queue: Path, limit: int, config: str) -> dict[str, Any]
     """Load a parser, wait for ``go`` on stdin, parse the articles it claims from
     ``queue`` one by one (:func:`claim`), then the seed article 5 times (warm); report
     words, times (the stream's end as a wall-clock stamp), seed latency and peak RSS."""
-    from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
-
     seed, texts = articles(limit)
-    if config == "release":
-        settings = ParserConfig.without_levers(
-            threads=threads, freeze_heap=False, tune_malloc=False
-        )
-    else:
-        settings = ParserConfig(threads=threads, quantize=config == "fast")
-    variant = Variant(config, StanzaParser(settings), many=config != "release")
+    variant = configured_variant(config, threads)
     variant.parser.load()
     variant.parser("Warm up the pipeline with one sentence.")
     print("ready", flush=True)
@@ -306,6 +298,20 @@ def worker(threads: int, queue: Path, limit: int, config: str) -> dict[str, Any]
         "seed_ms": median_ms(variant.parser, seed, 5),
         "rss_mb": peak_rss_mb(),
     }
+
+
+def configured_variant(config: str, threads: int) -> Variant:
+    """Return the parser of a configuration of :data:`CONFIGS` with ``threads`` threads:
+    ``release`` called per article, ``default`` and ``fast`` through ``parse_many``."""
+    from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
+
+    if config == "release":
+        settings = ParserConfig.without_levers(
+            threads=threads, freeze_heap=False, tune_malloc=False
+        )
+    else:
+        settings = ParserConfig(threads=threads, quantize=config == "fast")
+    return Variant(config, StanzaParser(settings), many=config != "release")
 
 
 def claim(queue: Path, n: int, after: int = 0) -> int | None:
@@ -399,20 +405,8 @@ def run_layout(procs: int, threads: int, n: int, limit: int, config: str) -> dic
 def seed_worker(threads: int, runs: int) -> dict[str, list[float]]:
     """Load the release, default and fast parsers side by side; run the seed article
     through each in turn ``runs`` times (after two warm runs); return the times in ms."""
-    from attribution.nlp.stanza_parser import ParserConfig, StanzaParser
-
     seed, _ = articles(1)
-    settings = {
-        "release": ParserConfig.without_levers(
-            threads=threads, freeze_heap=False, tune_malloc=False
-        ),
-        "default": ParserConfig(threads=threads),
-        "fast": ParserConfig(threads=threads, quantize=True),
-    }
-    variants = {
-        name: Variant(name, StanzaParser(config), many=name != "release")
-        for name, config in settings.items()
-    }
+    variants = {config: configured_variant(config, threads) for config in CONFIGS}
     for variant in variants.values():
         variant.parser.load()
         for _ in range(2):
